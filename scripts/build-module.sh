@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build nft_offload.ko for one kernel release in a private copy of src/, so
+# several kernels can be built side by side without cleaning in between.
+#   scripts/build-module.sh 6.1.0-56-amd64   -> prints build/6.1.0-56-amd64/nft_offload.ko
+set -euo pipefail
+
+kver=${1:?usage: build-module.sh KERNEL-RELEASE}
+top=$(cd "$(dirname "$0")/.." && pwd)
+kdir=${KDIR:-/usr/src/linux-headers-$kver}
+out=$top/build/$kver
+
+[ -d "$kdir" ] || { echo "build-module.sh: no headers at $kdir" >&2; exit 1; }
+mkdir -p "$out"
+# Copy sources (not build products) and keep timestamps, so make stays incremental.
+(cd "$top/src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' \) \
+	! -name compat-gen.h -print0 | cpio -0pdmu --quiet "$out")
+make -s -C "$out" KDIR="$kdir" module >&2
+echo "$out/nft_offload.ko"

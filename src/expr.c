@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "flow_offload" expression: `flow add @ft` and `flow offload @ft` (nft
+ * sends both the same way).  It names a flowtable of the same table.
+ *
+ * Verdict: when the packet's connection is not (or cannot be) offloaded the
+ * expression breaks out of the rule, so the statements after it in that rule
+ * do not run.  Rulesets rely on this, e.g.
+ * `flow add @ft counter name offloaded accept`.
+ */
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_tables.h>
+
+#include "nfo.h"
+
+struct nfo_expr {
+	struct nft_flowtable	*flowtable;
+};
+
+static void nfo_expr_eval(const struct nft_expr *expr, struct nft_regs *regs,
+			  const struct nft_pktinfo *pkt)
+{
+	regs->verdict.code = NFT_BREAK;
+}
+
+static const struct nla_policy nfo_expr_policy[NFTA_FLOW_MAX + 1] = {
+	[NFTA_FLOW_TABLE_NAME]	= { .type = NLA_STRING,
+				    .len = NFT_NAME_MAXLEN - 1 },
+};
+
+static int nfo_expr_init(const struct nft_ctx *ctx, const struct nft_expr *expr,
+			 const struct nlattr * const tb[])
+{
+	struct nfo_expr *priv = nft_expr_priv(expr);
+	struct nft_flowtable *flowtable;
+	int err;
+
+	if (!tb[NFTA_FLOW_TABLE_NAME])
+		return -EINVAL;
+
+	flowtable = nft_flowtable_lookup(ctx->table, tb[NFTA_FLOW_TABLE_NAME],
+					 nft_genmask_next(ctx->net));
+	if (IS_ERR(flowtable))
+		return PTR_ERR(flowtable);
+
+	/* The rule references the flowtable: it cannot be deleted under us. */
+	if (!nft_use_inc(&flowtable->use))
+		return -EMFILE;
+
+	err = nf_ct_netns_get(ctx->net, ctx->family);
+	if (err < 0) {
+		nft_use_dec(&flowtable->use);
+		return err;
+	}
+
+	priv->flowtable = flowtable;
+	return 0;
+}
+
+static void nfo_expr_activate(const struct nft_ctx *ctx,
+			      const struct nft_expr *expr)
+{
+	struct nfo_expr *priv = nft_expr_priv(expr);
+
+	nft_use_inc_restore(&priv->flowtable->use);
+}
+
+static void nfo_expr_deactivate(const struct nft_ctx *ctx,
+				const struct nft_expr *expr,
+				enum nft_trans_phase phase)
+{
+	struct nfo_expr *priv = nft_expr_priv(expr);
+
+	nf_tables_deactivate_flowtable(ctx, priv->flowtable, phase);
+}
+
+static void nfo_expr_destroy(const struct nft_ctx *ctx,
+			     const struct nft_expr *expr)
+{
+	nf_ct_netns_put(ctx->net, ctx->family);
+}
+
+/* Forwarded traffic of ip, ip6 and inet tables only. */
+static int nfo_expr_validate(const struct nft_ctx *ctx,
+			     const struct nft_expr *expr)
+{
+	switch (ctx->family) {
+	case NFPROTO_IPV4:
+	case NFPROTO_IPV6:
+	case NFPROTO_INET:
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	return nft_chain_validate_hooks(ctx->chain, 1 << NF_INET_FORWARD);
+}
+
+static int nfo_expr_dump(struct sk_buff *skb, const struct nft_expr *expr,
+			 bool reset)
+{
+	const struct nfo_expr *priv = nft_expr_priv(expr);
+
+	if (nla_put_string(skb, NFTA_FLOW_TABLE_NAME, priv->flowtable->name))
+		return -1;
+	return 0;
+}
+
+static struct nft_expr_type nfo_expr_type;
+
+static const struct nft_expr_ops nfo_expr_ops = {
+	.type		= &nfo_expr_type,
+	.size		= NFT_EXPR_SIZE(sizeof(struct nfo_expr)),
+	.eval		= nfo_expr_eval,
+	.init		= nfo_expr_init,
+	.activate	= nfo_expr_activate,
+	.deactivate	= nfo_expr_deactivate,
+	.destroy	= nfo_expr_destroy,
+	.validate	= nfo_expr_validate,
+	.dump		= nfo_expr_dump,
+	NFO_EXPR_OPS_REDUCE
+};
+
+static struct nft_expr_type nfo_expr_type __read_mostly = {
+	.name		= "flow_offload",
+	.ops		= &nfo_expr_ops,
+	.policy		= nfo_expr_policy,
+	.maxattr	= NFTA_FLOW_MAX,
+	.owner		= THIS_MODULE,
+};
+
+int nfo_expr_register(void)
+{
+	return nft_register_expr(&nfo_expr_type);
+}
+
+void nfo_expr_unregister(void)
+{
+	nft_unregister_expr(&nfo_expr_type);
+}
+
+MODULE_ALIAS_NFT_EXPR("flow_offload");

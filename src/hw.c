@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hardware offload: binding a flowtable to drivers through the kernel's
+ * flow block API, the contract that ndo_setup_tc(TC_SETUP_FT) drivers
+ * implement.  On FLOW_BLOCK_BIND a driver appends its callbacks to the list
+ * in the flow_block_offload we hand it; we then move them onto the
+ * flowtable's flow_block, where the rule push/remove/stats requests will
+ * find them.  UNBIND hands back the callbacks to free.
+ *
+ * Locking: ft->flow_block_lock (an rw_semaphore inside struct nf_flowtable)
+ * guards ft->flow_block.cb_list.  nf_tables calls ->setup with its commit
+ * mutex held, or from netdevice events under RTNL; both may sleep.
+ */
+#include <linux/netdevice.h>
+#include <net/flow_offload.h>
+#include <net/pkt_cls.h>
+
+#include "nfo.h"
+
+static void nfo_hw_bo_init(struct flow_block_offload *bo,
+			   struct nf_flowtable *ft, struct net_device *dev,
+			   enum flow_block_command cmd,
+			   struct netlink_ext_ack *extack)
+{
+	memset(bo, 0, sizeof(*bo));
+	bo->net = dev_net(dev);
+	bo->block = &ft->flow_block;
+	bo->command = cmd;
+	bo->binder_type = FLOW_BLOCK_BINDER_TYPE_CLSACT_INGRESS;
+	bo->extack = extack;
+	bo->cb_list_head = &ft->flow_block.cb_list;
+	INIT_LIST_HEAD(&bo->cb_list);
+}
+
+/*
+ * An indirect driver (one that offloads on behalf of devices it does not
+ * own, e.g. tunnels) is going away and returns a callback it bound earlier.
+ */
+static void nfo_hw_indr_cleanup(struct flow_block_cb *block_cb)
+{
+	struct nf_flowtable *ft = block_cb->indr.data;
+
+	down_write(&ft->flow_block_lock);
+	list_del(&block_cb->list);
+	list_del(&block_cb->driver_list);
+	flow_block_cb_free(block_cb);
+	up_write(&ft->flow_block_lock);
+}
+
+static int nfo_hw_bind_cmd(struct flow_block_offload *bo,
+			   struct nf_flowtable *ft, struct net_device *dev,
+			   enum flow_block_command cmd,
+			   struct netlink_ext_ack *extack)
+{
+	int err;
+
+	nfo_hw_bo_init(bo, ft, dev, cmd, extack);
+
+	if (dev->netdev_ops->ndo_setup_tc) {
+		down_write(&ft->flow_block_lock);
+		err = dev->netdev_ops->ndo_setup_tc(dev, TC_SETUP_FT, bo);
+		up_write(&ft->flow_block_lock);
+		return err < 0 ? err : 0;
+	}
+
+	err = flow_indr_dev_setup_offload(dev, NULL, TC_SETUP_FT, ft, bo,
+					  nfo_hw_indr_cleanup);
+	if (err < 0 && cmd == FLOW_BLOCK_BIND) {
+		struct flow_block_offload undo;
+
+		/*
+		 * The indirect layer remembers every BIND it saw, even one no
+		 * driver accepted, so that drivers registering later can be
+		 * replayed.  Nobody will UNBIND a device whose BIND failed:
+		 * drop that record now rather than leak it.
+		 */
+		nfo_hw_bo_init(&undo, ft, dev, FLOW_BLOCK_UNBIND, extack);
+		flow_indr_dev_setup_offload(dev, NULL, TC_SETUP_FT, ft, &undo,
+					    nfo_hw_indr_cleanup);
+	}
+	return err < 0 ? err : 0;
+}
+
+int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
+		 enum flow_block_command cmd)
+{
+	struct flow_block_cb *block_cb, *next;
+	struct netlink_ext_ack extack = {};
+	struct flow_block_offload bo;
+	int err;
+
+	if (!nf_flowtable_hw_offload(ft))
+		return 0;
+
+	err = nfo_hw_bind_cmd(&bo, ft, dev, cmd, &extack);
+	if (err < 0) {
+		if (extack._msg)
+			pr_info("%s: hardware offload %s failed: %s\n",
+				dev->name,
+				cmd == FLOW_BLOCK_BIND ? "bind" : "unbind",
+				extack._msg);
+		return err;
+	}
+
+	down_write(&ft->flow_block_lock);
+	switch (cmd) {
+	case FLOW_BLOCK_BIND:
+		list_splice(&bo.cb_list, &ft->flow_block.cb_list);
+		break;
+	case FLOW_BLOCK_UNBIND:
+		list_for_each_entry_safe(block_cb, next, &bo.cb_list, list) {
+			list_del(&block_cb->list);
+			flow_block_cb_free(block_cb);
+		}
+		break;
+	default:
+		err = -EOPNOTSUPP;
+		break;
+	}
+	up_write(&ft->flow_block_lock);
+
+	return err;
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nft_offload: nftables flow offloading for kernels built without
+ * CONFIG_NF_FLOW_TABLE.
+ *
+ * Stock nft rulesets (`flowtable ft { hook ingress priority 0; devices = {
+ * ... }; }` and `flow add @ft` in a forward chain) are served by this module:
+ * it registers the standard flowtable types and the "flow_offload"
+ * expression, and nf_tables autoloads it through the standard aliases.
+ */
+#include <linux/module.h>
+#include <net/netns/generic.h>
+
+#include "nfo.h"
+#include "version.h"
+
+static unsigned int nfo_net_id __read_mostly;
+
+struct nfo_net *nfo_pernet(const struct net *net)
+{
+	return net_generic(net, nfo_net_id);
+}
+
+static int __net_init nfo_net_init(struct net *net)
+{
+	struct nfo_net *nn = nfo_pernet(net);
+
+	mutex_init(&nn->lock);
+	INIT_LIST_HEAD(&nn->flowtables);
+	return 0;
+}
+
+static struct pernet_operations nfo_net_ops = {
+	.init	= nfo_net_init,
+	.id	= &nfo_net_id,
+	.size	= sizeof(struct nfo_net),
+};
+
+static int __init nfo_init(void)
+{
+	int err;
+
+	err = nfo_guard_init();
+	if (err)
+		return err;
+
+	err = register_pernet_subsys(&nfo_net_ops);
+	if (err)
+		goto err_guard;
+
+	err = nfo_flowtable_types_register();
+	if (err)
+		goto err_pernet;
+
+	err = nfo_expr_register();
+	if (err)
+		goto err_types;
+
+	pr_info("version %s loaded\n", NFO_VERSION);
+	return 0;
+
+err_types:
+	nfo_flowtable_types_unregister();
+err_pernet:
+	unregister_pernet_subsys(&nfo_net_ops);
+err_guard:
+	nfo_guard_exit();
+	return err;
+}
+
+static void __exit nfo_exit(void)
+{
+	nfo_expr_unregister();
+	nfo_flowtable_types_unregister();
+	unregister_pernet_subsys(&nfo_net_ops);
+	nfo_guard_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(nfo_init);
+module_exit(nfo_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("nftables flow offloading for kernels without CONFIG_NF_FLOW_TABLE");
+MODULE_VERSION(NFO_VERSION);
+/* The OpenWrt package name, so `modprobe kmod-nft-offload` finds us. */
+MODULE_ALIAS("kmod-nft-offload");
