@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fast-path header parsing for nft_offload.  See parse.h for the contract.
+ *
+ * The checks follow the kernel flowtable's choices (nf_flow_table_ip.c):
+ * anything unusual goes to the slow path, never to a drop.  On top of
+ * what the kernel checks at that point, the length fields are validated
+ * against the packet, since the fast path bypasses ip_rcv() and
+ * ipv6_rcv().
+ */
+#include "csum.h"
+#include "parse.h"
+
+static const char * const nfo_verdict_names[NFO_R_MAX] = {
+	[NFO_OK]		= "ok",
+	[NFO_PULL]		= "pull",
+	[NFO_R_TRUNCATED]	= "truncated",
+	[NFO_R_BAD_VERSION]	= "bad_version",
+	[NFO_R_BAD_IHL]		= "bad_ihl",
+	[NFO_R_BAD_LEN]		= "bad_len",
+	[NFO_R_OPTIONS]		= "options",
+	[NFO_R_FRAGMENT]	= "fragment",
+	[NFO_R_EXTHDR]		= "exthdr",
+	[NFO_R_PROTO]		= "proto",
+	[NFO_R_TTL]		= "ttl",
+	[NFO_R_TCP_DOFF]	= "tcp_doff",
+	[NFO_R_TCP_FIN_RST]	= "tcp_fin_rst",
+	[NFO_R_UDP_LEN]		= "udp_len",
+	[NFO_R_BAD_CSUM]	= "bad_csum",
+};
+
+const char *nfo_verdict_name(enum nfo_verdict v)
+{
+	if ((unsigned int)v >= NFO_R_MAX || !nfo_verdict_names[v])
+		return "unknown";
+	return nfo_verdict_names[v];
+}
+
+/* Ask for @need bytes, but never for more than the packet has. */
+static enum nfo_verdict nfo_pull(struct nfo_pkt *p, unsigned int need,
+				 unsigned int pkt_len)
+{
+	p->need = (u16)(need < pkt_len ? need : pkt_len);
+	return NFO_PULL;
+}
+
+/*
+ * Common L4 part.  p->thoff, p->l3_len and p->l4proto are set, the L3
+ * header has been read, and p->l3_len <= pkt_len.
+ */
+static enum nfo_verdict nfo_parse_l4(const u8 *data, unsigned int hlen,
+				     unsigned int pkt_len, struct nfo_pkt *p)
+{
+	unsigned int thoff = p->thoff;
+	unsigned int l3_len = p->l3_len;
+	unsigned int hdr, doff, ulen;
+	const u8 *l4;
+
+	hdr = p->l4proto == NFO_IPPROTO_TCP ? NFO_TCP_HLEN : NFO_UDP_HLEN;
+	if (thoff + hdr > l3_len)
+		return NFO_R_TRUNCATED;
+	if (thoff + hdr > hlen)
+		return nfo_pull(p, thoff + hdr, pkt_len);
+
+	l4 = data + thoff;
+	if (p->l4proto == NFO_IPPROTO_TCP) {
+		doff = (unsigned int)(l4[12] >> 4) * 4;
+		if (doff < NFO_TCP_HLEN || thoff + doff > l3_len)
+			return NFO_R_TCP_DOFF;
+		p->tcp_flags = l4[13];
+	} else {
+		ulen = nfo_get_be16(l4 + 4);
+		if (ulen < NFO_UDP_HLEN || ulen > l3_len - thoff)
+			return NFO_R_UDP_LEN;
+		p->tcp_flags = 0;
+	}
+
+	p->sport = nfo_raw_be16(l4);
+	p->dport = nfo_raw_be16(l4 + 2);
+
+	if (p->tcp_flags & (NFO_TCP_FIN | NFO_TCP_RST))
+		return NFO_R_TCP_FIN_RST;
+	return NFO_OK;
+}
+
+/* L4 protocols of the fast path; everything else is NFO_R_PROTO. */
+static bool nfo_l4proto_ok(u8 proto)
+{
+	switch (proto) {
+	case NFO_IPPROTO_TCP:
+	case NFO_IPPROTO_UDP:
+		return true;
+	case NFO_IPPROTO_GRE:
+		/*
+		 * GRE support goes here: accept version 0 without key once
+		 * the fast path can rewrite it (NFO_HAVE_GRE), with an
+		 * L4 part that reads the 4-byte GRE base header.
+		 */
+		return false;
+	default:
+		return false;
+	}
+}
+
+enum nfo_verdict nfo_parse_ipv4(const u8 *data, unsigned int hlen,
+				unsigned int pkt_len, struct nfo_pkt *p)
+{
+	unsigned int ihl, tot_len;
+
+	if (hlen > pkt_len)
+		hlen = pkt_len;
+	if (pkt_len < NFO_IPV4_HLEN)
+		return NFO_R_TRUNCATED;
+	if (hlen < NFO_IPV4_HLEN)
+		return nfo_pull(p, NFO_IPV4_HLEN + NFO_TCP_HLEN, pkt_len);
+
+	if ((data[0] >> 4) != 4)
+		return NFO_R_BAD_VERSION;
+	ihl = (unsigned int)(data[0] & 0x0f) * 4;
+	if (ihl < NFO_IPV4_HLEN)
+		return NFO_R_BAD_IHL;
+	tot_len = nfo_get_be16(data + 2);
+	if (tot_len < ihl || tot_len > pkt_len)
+		return NFO_R_BAD_LEN;
+	if (ihl != NFO_IPV4_HLEN)
+		return NFO_R_OPTIONS;
+	/* MF flag or a non-zero fragment offset. */
+	if (nfo_get_be16(data + 6) & 0x3fff)
+		return NFO_R_FRAGMENT;
+	/*
+	 * The normal path drops a header whose checksum is wrong (ip_rcv());
+	 * so must we, by not forwarding it.
+	 */
+	if (nfo_csum_fold(nfo_csum_partial(data, NFO_IPV4_HLEN, 0)))
+		return NFO_R_BAD_CSUM;
+
+	p->family = NFO_FAMILY_IPV4;
+	p->l4proto = data[9];
+	p->ttl = data[8];
+	p->thoff = NFO_IPV4_HLEN;
+	p->l3_len = tot_len;
+
+	if (!nfo_l4proto_ok(p->l4proto))
+		return NFO_R_PROTO;
+	if (p->ttl <= 1)
+		return NFO_R_TTL;
+
+	memset(p->src, 0, sizeof(p->src));
+	memset(p->dst, 0, sizeof(p->dst));
+	p->src[0] = nfo_raw_be32(data + 12);
+	p->dst[0] = nfo_raw_be32(data + 16);
+
+	return nfo_parse_l4(data, hlen, pkt_len, p);
+}
+
+/* IANA "IPv6 Extension Header Types", fragment header excluded. */
+static bool nfo_ipv6_is_exthdr(u8 nexthdr)
+{
+	switch (nexthdr) {
+	case 0:		/* hop-by-hop options */
+	case 43:	/* routing */
+	case 50:	/* ESP */
+	case 51:	/* AH */
+	case 60:	/* destination options */
+	case 135:	/* mobility */
+	case 139:	/* HIP */
+	case 140:	/* shim6 */
+	case 253:	/* experimental */
+	case 254:	/* experimental */
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum nfo_verdict nfo_parse_ipv6(const u8 *data, unsigned int hlen,
+				unsigned int pkt_len, struct nfo_pkt *p)
+{
+	unsigned int plen;
+	u8 nexthdr;
+
+	if (hlen > pkt_len)
+		hlen = pkt_len;
+	if (pkt_len < NFO_IPV6_HLEN)
+		return NFO_R_TRUNCATED;
+	if (hlen < NFO_IPV6_HLEN)
+		return nfo_pull(p, NFO_IPV6_HLEN + NFO_TCP_HLEN, pkt_len);
+
+	if ((data[0] >> 4) != 6)
+		return NFO_R_BAD_VERSION;
+	/*
+	 * A zero payload length is a jumbogram or a BIG TCP super-packet:
+	 * the length is not in the header, leave those to the stack.
+	 */
+	plen = nfo_get_be16(data + 4);
+	if (plen == 0 || plen + NFO_IPV6_HLEN > pkt_len)
+		return NFO_R_BAD_LEN;
+
+	nexthdr = data[6];
+	if (nexthdr == 44)
+		return NFO_R_FRAGMENT;
+	if (nfo_ipv6_is_exthdr(nexthdr))
+		return NFO_R_EXTHDR;
+
+	p->family = NFO_FAMILY_IPV6;
+	p->l4proto = nexthdr;
+	p->ttl = data[7];
+	p->thoff = NFO_IPV6_HLEN;
+	p->l3_len = plen + NFO_IPV6_HLEN;
+
+	if (!nfo_l4proto_ok(nexthdr))
+		return NFO_R_PROTO;
+	if (p->ttl <= 1)
+		return NFO_R_TTL;
+
+	memcpy(p->src, data + 8, sizeof(p->src));
+	memcpy(p->dst, data + 24, sizeof(p->dst));
+
+	return nfo_parse_l4(data, hlen, pkt_len, p);
+}

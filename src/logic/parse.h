@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fast-path header parsing over plain bytes.
+ *
+ * The parser looks at an IPv4 or IPv6 packet starting at its network
+ * header and decides whether the fast path may handle it.  Everything it
+ * does not handle gets a reason and goes to the normal (slow) path; the
+ * parser never asks for a drop, like the kernel's flowtable.
+ *
+ * Two lengths describe the packet:
+ *
+ *   @hlen     bytes readable at @data (the linear part: skb_headlen()
+ *             minus the network header offset).  The parser never reads
+ *             beyond it.
+ *   @pkt_len  bytes of the whole packet from the network header on
+ *             (skb->len minus that offset); length fields are checked
+ *             against it.  A @hlen above @pkt_len is treated as @pkt_len.
+ *
+ * When the headers the parser must read are not all within @hlen but are
+ * within the packet, it returns NFO_PULL and sets p->need to the number of
+ * bytes that must be readable at @data; the caller makes them linear
+ * (pskb_may_pull()) and calls again.  p->need never exceeds @pkt_len, and
+ * a second call with @hlen >= p->need never returns NFO_PULL again, so
+ * "pull once and retry once" is enough:
+ *
+ *	v = nfo_parse_ipv4(data, hlen, pkt_len, &p);
+ *	if (v == NFO_PULL) {
+ *		if (!pskb_may_pull(skb, nhoff + p.need))
+ *			goto slow_path;
+ *		data = skb->data + nhoff;
+ *		v = nfo_parse_ipv4(data, skb_headlen(skb) - nhoff,
+ *				   pkt_len, &p);
+ *	}
+ *
+ * p->need is at most NFO_PARSE_MAX_NEED, so a caller may also just pull
+ * min(NFO_PARSE_MAX_NEED, pkt_len) bytes up front.
+ *
+ * On NFO_OK every field of struct nfo_pkt is valid.  On NFO_R_TCP_FIN_RST
+ * too: the packet must take the slow path but the tuple is complete so the
+ * caller can look the flow up and tear it down, as the kernel's flowtable
+ * does on FIN or RST.  On any other verdict the contents of *p are
+ * unspecified, except p->need on NFO_PULL.
+ */
+#ifndef NFO_LOGIC_PARSE_H
+#define NFO_LOGIC_PARSE_H
+
+#include "nfo_types.h"
+
+/*
+ * Set to 1 once the fast path handles GRE (version 0, no key).  Until then
+ * the parser sends GRE to the slow path (NFO_R_PROTO) and the offload
+ * decision refuses GRE flows (NFO_REFUSE_GRE_UNSUPPORTED).
+ */
+#define NFO_HAVE_GRE		0
+
+#define NFO_IPV4_HLEN		20
+#define NFO_IPV6_HLEN		40
+#define NFO_TCP_HLEN		20
+#define NFO_UDP_HLEN		8
+
+/* Largest p->need ever reported: IPv6 header plus a TCP header. */
+#define NFO_PARSE_MAX_NEED	(NFO_IPV6_HLEN + NFO_TCP_HLEN)
+
+/* TCP flags as in byte 13 of the TCP header. */
+#define NFO_TCP_FIN		0x01
+#define NFO_TCP_SYN		0x02
+#define NFO_TCP_RST		0x04
+#define NFO_TCP_PSH		0x08
+#define NFO_TCP_ACK		0x10
+#define NFO_TCP_URG		0x20
+#define NFO_TCP_ECE		0x40
+#define NFO_TCP_CWR		0x80
+
+/*
+ * Parse result.  NFO_OK: fast path.  NFO_PULL: make p->need bytes linear
+ * and call again.  NFO_R_*: slow path, for that reason.  The values may be
+ * used as array indexes (statistics) up to NFO_R_MAX.
+ */
+enum nfo_verdict {
+	NFO_OK = 0,
+	NFO_PULL,		/* headers not linear: pull p->need, retry */
+	NFO_R_TRUNCATED,	/* packet shorter than its headers */
+	NFO_R_BAD_VERSION,	/* IP version field is not 4 (or 6) */
+	NFO_R_BAD_IHL,		/* IPv4 header length below 20 bytes */
+	NFO_R_BAD_LEN,		/* total/payload length vs packet size */
+	NFO_R_OPTIONS,		/* IPv4 options present */
+	NFO_R_FRAGMENT,		/* IPv4 fragment, IPv6 fragment header */
+	NFO_R_EXTHDR,		/* IPv6 extension header before L4 */
+	NFO_R_PROTO,		/* L4 protocol not TCP or UDP */
+	NFO_R_TTL,		/* TTL or hop limit <= 1 */
+	NFO_R_TCP_DOFF,		/* TCP data offset < 5 or past the packet */
+	NFO_R_TCP_FIN_RST,	/* TCP FIN or RST: tuple valid, tear down */
+	NFO_R_UDP_LEN,		/* UDP length < 8 or past the IP payload */
+	NFO_R_BAD_CSUM,		/* IPv4 header checksum wrong */
+	NFO_R_MAX
+};
+
+/*
+ * Stable short snake_case name of a verdict ("ok", "pull", "truncated",
+ * "bad_version", "bad_ihl", "bad_len", "options", "fragment", "exthdr",
+ * "proto", "ttl", "tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum"), or
+ * "unknown".
+ * These are statistics keys: do not rename.
+ */
+const char *nfo_verdict_name(enum nfo_verdict v);
+
+/*
+ * What the parser found.  Addresses are the raw wire words; an IPv4
+ * address is in [0] and [1..3] are zero.
+ */
+struct nfo_pkt {
+	__be32 src[4];
+	__be32 dst[4];
+	__be16 sport;
+	__be16 dport;
+	u32 l3_len;	/* IPv4 tot_len, or 40 + IPv6 payload_len */
+	u16 thoff;	/* offset of the L4 header from the network header */
+	u16 need;	/* NFO_PULL: bytes needed at data */
+	u8 family;	/* NFO_FAMILY_IPV4 or NFO_FAMILY_IPV6 */
+	u8 l4proto;	/* NFO_IPPROTO_TCP or NFO_IPPROTO_UDP */
+	u8 ttl;		/* TTL or hop limit as received */
+	u8 tcp_flags;	/* byte 13 of the TCP header, 0 for UDP */
+};
+
+enum nfo_verdict nfo_parse_ipv4(const u8 *data, unsigned int hlen,
+				unsigned int pkt_len, struct nfo_pkt *p);
+enum nfo_verdict nfo_parse_ipv6(const u8 *data, unsigned int hlen,
+				unsigned int pkt_len, struct nfo_pkt *p);
+
+/*
+ * Offset of the checksum field within the L4 header: 16 for TCP, 6 for
+ * UDP, 0 for anything else.
+ */
+static inline unsigned int nfo_l4_csum_offset(u8 l4proto)
+{
+	switch (l4proto) {
+	case NFO_IPPROTO_TCP:
+		return 16;
+	case NFO_IPPROTO_UDP:
+		return 6;
+	default:
+		return 0;
+	}
+}
+
+#endif /* NFO_LOGIC_PARSE_H */

@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Header parser: hand-made packets for every verdict, lengths off by one
+ * on both sides, and the pull-and-retry contract.
+ */
+#include "../../src/logic/csum.c"
+#include "../../src/logic/parse.c"
+#include "pktbuild.h"
+
+/*
+ * The tests below edit header fields of built packets freely; the copy the
+ * parser sees gets a correct IPv4 header checksum, unless a test turns
+ * this off to check the checksum verdict itself.
+ */
+static bool fix_ipv4_csum = true;
+
+static void ipv4_set_csum(u8 *b)
+{
+	put16(b + 10, 0);
+	put16(b + 10, ref_csum(ref_sum(b, 20)));
+}
+
+/*
+ * Parse @pkt (@pkt_len bytes) with only @hlen bytes readable: they are
+ * copied into a heap block of exactly that size, so AddressSanitizer
+ * catches any read past @hlen.
+ */
+static enum nfo_verdict parse_h(int family, const u8 *pkt,
+				unsigned int pkt_len, unsigned int hlen,
+				struct nfo_pkt *p)
+{
+	unsigned int n = hlen < pkt_len ? hlen : pkt_len;
+	enum nfo_verdict v;
+	u8 *copy = malloc(n ? n : 1);
+
+	memcpy(copy, pkt, n);
+	if (family == 4 && fix_ipv4_csum && n >= 20)
+		ipv4_set_csum(copy);
+	memset(p, 0xa5, sizeof(*p));
+	if (family == 4)
+		v = nfo_parse_ipv4(copy, hlen, pkt_len, p);
+	else
+		v = nfo_parse_ipv6(copy, hlen, pkt_len, p);
+	free(copy);
+	return v;
+}
+
+static enum nfo_verdict parse(int family, const u8 *pkt,
+			      unsigned int pkt_len, struct nfo_pkt *p)
+{
+	return parse_h(family, pkt, pkt_len, pkt_len, p);
+}
+
+/*
+ * A valid IPv4 packet: 20-byte header, TCP (doff 5) or UDP header, then
+ * @payload bytes.  Returns the length.
+ */
+static unsigned int mk4(u8 *b, u8 proto, unsigned int payload)
+{
+	unsigned int l4 = proto == 17 ? 8 : 20;
+	unsigned int len = 20 + l4 + payload;
+
+	memset(b, 0, 20 + l4 + payload);
+	b[0] = 0x45;
+	put16(b + 2, len);
+	put16(b + 4, 0x1234);
+	put16(b + 6, 0x4000);
+	b[8] = 64;
+	b[9] = proto;
+	put32(b + 12, 0xc0a80102);	/* 192.168.1.2 */
+	put32(b + 16, 0x08080808);
+	put16(b + 20, 40000);
+	put16(b + 22, proto == 17 ? 53 : 443);
+	if (proto == 17) {
+		put16(b + 24, 8 + payload);
+	} else {
+		b[32] = 5 << 4;
+		b[33] = NFO_TCP_ACK;
+	}
+	return len;
+}
+
+static unsigned int mk6(u8 *b, u8 proto, unsigned int payload)
+{
+	unsigned int l4 = proto == 17 ? 8 : 20;
+	unsigned int len = 40 + l4 + payload;
+	unsigned int i;
+
+	memset(b, 0, len);
+	put32(b, 0x60012345);
+	put16(b + 4, l4 + payload);
+	b[6] = proto;
+	b[7] = 64;
+	for (i = 0; i < 16; i++) {
+		b[8 + i] = (u8)(0x20 + i);
+		b[24 + i] = (u8)(0xf0 - i);
+	}
+	put16(b + 40, 40001);
+	put16(b + 42, proto == 17 ? 4500 : 22);
+	if (proto == 17) {
+		put16(b + 44, 8 + payload);
+	} else {
+		b[52] = 5 << 4;
+		b[53] = NFO_TCP_ACK;
+	}
+	return len;
+}
+
+static u8 pkt[2048];
+
+static void test_names(void)
+{
+	static const char * const want[] = {
+		"ok", "pull", "truncated", "bad_version", "bad_ihl",
+		"bad_len", "options", "fragment", "exthdr", "proto", "ttl",
+		"tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum",
+	};
+	unsigned int i, j;
+
+	CHECK_EQ(NFO_R_MAX, sizeof(want) / sizeof(want[0]));
+	CHECK_EQ(NFO_OK, 0);
+	for (i = 0; i < NFO_R_MAX; i++) {
+		CHECK_CTX("verdict %u", i);
+		CHECK_STREQ(nfo_verdict_name(i), want[i]);
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(nfo_verdict_name(i),
+				     nfo_verdict_name(j)) != 0);
+	}
+	check_ctx[0] = 0;
+	CHECK_STREQ(nfo_verdict_name(NFO_R_MAX), "unknown");
+	CHECK_STREQ(nfo_verdict_name((enum nfo_verdict)-1), "unknown");
+	CHECK_STREQ(nfo_verdict_name((enum nfo_verdict)1000), "unknown");
+}
+
+static void test_ipv4_ok(void)
+{
+	struct nfo_pkt p;
+	unsigned int len, i;
+
+	len = mk4(pkt, 6, 10);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	CHECK_EQ(p.family, NFO_FAMILY_IPV4);
+	CHECK_EQ(p.l4proto, 6);
+	CHECK_EQ(p.ttl, 64);
+	CHECK_EQ(p.thoff, 20);
+	CHECK_EQ(p.l3_len, 50);
+	CHECK_EQ(p.tcp_flags, NFO_TCP_ACK);
+	CHECK(!memcmp(&p.src[0], pkt + 12, 4));
+	CHECK(!memcmp(&p.dst[0], pkt + 16, 4));
+	CHECK_EQ(nfo_be32_to_cpu(p.src[0]), 0xc0a80102);
+	CHECK_EQ(nfo_be16_to_cpu(p.sport), 40000);
+	CHECK_EQ(nfo_be16_to_cpu(p.dport), 443);
+	for (i = 1; i < 4; i++) {
+		CHECK_EQ(p.src[i], 0);
+		CHECK_EQ(p.dst[i], 0);
+	}
+
+	len = mk4(pkt, 17, 3);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	CHECK_EQ(p.l4proto, 17);
+	CHECK_EQ(p.tcp_flags, 0);
+	CHECK_EQ(p.l3_len, 31);
+	CHECK_EQ(nfo_be16_to_cpu(p.dport), 53);
+
+	/* Ethernet padding after tot_len is fine; l3_len is tot_len. */
+	len = mk4(pkt, 17, 0);
+	CHECK_EQ(parse(4, pkt, len + 18, &p), NFO_OK);
+	CHECK_EQ(p.l3_len, 28);
+
+	/* Evil bit (reserved) and DF are not fragments. */
+	len = mk4(pkt, 6, 0);
+	put16(pkt + 6, 0x8000);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	put16(pkt + 6, 0x4000);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+
+	/* TTL 2 still forwards. */
+	pkt[8] = 2;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	pkt[8] = 255;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	CHECK_EQ(p.ttl, 255);
+}
+
+static void test_ipv4_reasons(void)
+{
+	struct nfo_pkt p;
+	unsigned int len, i;
+
+	/* Too short for an IPv4 header. */
+	len = mk4(pkt, 6, 0);
+	CHECK_EQ(parse(4, pkt, 19, &p), NFO_R_TRUNCATED);
+	CHECK_EQ(parse(4, pkt, 0, &p), NFO_R_TRUNCATED);
+
+	/* Version. */
+	pkt[0] = 0x65;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_VERSION);
+	pkt[0] = 0x05;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_VERSION);
+
+	/* IHL below 5. */
+	pkt[0] = 0x44;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_IHL);
+	pkt[0] = 0x40;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_IHL);
+
+	/* Options: IHL 6..15, whatever they contain. */
+	for (i = 6; i <= 15; i++) {
+		len = mk4(pkt, 6, 40);
+		pkt[0] = (u8)(0x40 | i);
+		CHECK_CTX("ihl %u", i);
+		CHECK_EQ(parse(4, pkt, len, &p), NFO_R_OPTIONS);
+	}
+	check_ctx[0] = 0;
+
+	/* tot_len against the header and the packet, off by one. */
+	len = mk4(pkt, 6, 0);
+	put16(pkt + 2, len + 1);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_LEN);
+	CHECK_EQ(parse(4, pkt, len + 1, &p), NFO_OK);
+	put16(pkt + 2, 19);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_LEN);
+	put16(pkt + 2, 0);		/* TSO / BIG TCP style */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_LEN);
+	put16(pkt + 2, 0xffff);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_LEN);
+	/* With options: tot_len must cover ihl * 4 first. */
+	pkt[0] = 0x46;
+	put16(pkt + 2, 23);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_LEN);
+	put16(pkt + 2, 24);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_OPTIONS);
+	put16(pkt + 2, len + 1);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_LEN);
+
+	/* Fragments: MF, any offset, the last fragment. */
+	len = mk4(pkt, 17, 0);
+	put16(pkt + 6, 0x2000);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_FRAGMENT);
+	put16(pkt + 6, 0x0001);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_FRAGMENT);
+	put16(pkt + 6, 0x1fff);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_FRAGMENT);
+	put16(pkt + 6, 0x4000 | 0x2000);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_FRAGMENT);
+	/* Fragment wins over TTL and protocol. */
+	pkt[8] = 1;
+	pkt[9] = 1;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_FRAGMENT);
+
+	/* Protocols other than TCP and UDP; protocol wins over TTL. */
+	len = mk4(pkt, 6, 20);
+	pkt[9] = 1;			/* ICMP */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
+	pkt[9] = NFO_IPPROTO_GRE;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
+	pkt[9] = 136;			/* UDP-Lite */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
+	pkt[9] = 132;			/* SCTP */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
+	pkt[8] = 1;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
+
+	/* TTL. */
+	len = mk4(pkt, 6, 0);
+	pkt[8] = 1;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TTL);
+	pkt[8] = 0;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TTL);
+}
+
+/* A wrong IPv4 header checksum: the normal path would drop the packet. */
+static void test_ipv4_csum(void)
+{
+	struct nfo_pkt p;
+	unsigned int len, i;
+
+	fix_ipv4_csum = false;
+	len = mk4(pkt, 6, 10);
+	ipv4_set_csum(pkt);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	/* Any single flipped bit in the header is caught. */
+	for (i = 0; i < 20 * 8; i++) {
+		pkt[i / 8] ^= (u8)(1 << (i % 8));
+		CHECK_CTX("bit %u", i);
+		CHECK(parse(4, pkt, len, &p) != NFO_OK);
+		pkt[i / 8] ^= (u8)(1 << (i % 8));
+	}
+	check_ctx[0] = 0;
+	put16(pkt + 10, get16(pkt + 10) ^ 0x0100);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_BAD_CSUM);
+	/* 0x0000 and 0xffff are the same checksum to the one's complement. */
+	ipv4_set_csum(pkt);
+	if (get16(pkt + 10) == 0xffff) {
+		put16(pkt + 10, 0);
+		CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	}
+	fix_ipv4_csum = true;
+}
+
+static void test_ipv4_l4(void)
+{
+	struct nfo_pkt p;
+	unsigned int len, d;
+
+	/* TCP header must fit within tot_len: 39 no, 40 yes. */
+	len = mk4(pkt, 6, 0);
+	put16(pkt + 2, 39);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TRUNCATED);
+	put16(pkt + 2, 20);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TRUNCATED);
+	put16(pkt + 2, 40);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+
+	/* Data offset. */
+	for (d = 0; d < 5; d++) {
+		pkt[32] = (u8)(d << 4);
+		CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_DOFF);
+	}
+	len = mk4(pkt, 6, 4);
+	pkt[32] = 6 << 4;		/* 24 bytes: exactly fits */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	pkt[32] = 7 << 4;		/* 28 bytes: 4 too many */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_DOFF);
+	len = mk4(pkt, 6, 40);
+	pkt[32] = 15 << 4;		/* 60 bytes: fits 20 + 40 */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	put16(pkt + 2, len - 1);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_DOFF);
+	/* Only the data offset, not the TCP options, must be linear. */
+	put16(pkt + 2, len);
+	CHECK_EQ(parse_h(4, pkt, len, 40, &p), NFO_OK);
+	/* The reserved low bits of byte 12 are ignored. */
+	pkt[32] = (5 << 4) | 0x0f;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+
+	/* FIN and RST: slow path, but with a complete tuple. */
+	len = mk4(pkt, 6, 0);
+	pkt[33] = NFO_TCP_FIN | NFO_TCP_ACK;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FIN_RST);
+	CHECK_EQ(p.family, 4);
+	CHECK_EQ(p.l4proto, 6);
+	CHECK_EQ(p.tcp_flags, NFO_TCP_FIN | NFO_TCP_ACK);
+	CHECK_EQ(nfo_be16_to_cpu(p.sport), 40000);
+	CHECK_EQ(nfo_be16_to_cpu(p.dport), 443);
+	CHECK_EQ(nfo_be32_to_cpu(p.src[0]), 0xc0a80102);
+	CHECK_EQ(nfo_be32_to_cpu(p.dst[0]), 0x08080808);
+	CHECK_EQ(p.src[1], 0);
+	CHECK_EQ(p.thoff, 20);
+	pkt[33] = NFO_TCP_RST;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FIN_RST);
+	pkt[33] = 0xff;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FIN_RST);
+	pkt[33] = (u8)~(NFO_TCP_FIN | NFO_TCP_RST);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	pkt[33] = NFO_TCP_SYN;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	CHECK_EQ(p.tcp_flags, NFO_TCP_SYN);
+	/* A bad data offset is reported before FIN/RST. */
+	pkt[33] = NFO_TCP_RST;
+	pkt[32] = 4 << 4;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_DOFF);
+
+	/* UDP header must fit: 27 no, 28 yes. */
+	len = mk4(pkt, 17, 0);
+	put16(pkt + 2, 27);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TRUNCATED);
+	put16(pkt + 2, 28);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+
+	/* UDP length: below 8, above the IP payload, off by one. */
+	len = mk4(pkt, 17, 10);
+	put16(pkt + 24, 7);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_UDP_LEN);
+	put16(pkt + 24, 0);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_UDP_LEN);
+	put16(pkt + 24, 8);		/* shorter than the IP payload: ok */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	put16(pkt + 24, 18);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	put16(pkt + 24, 19);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_UDP_LEN);
+	/* Against tot_len, not against a padded frame. */
+	CHECK_EQ(parse(4, pkt, len + 8, &p), NFO_R_UDP_LEN);
+	put16(pkt + 24, 0xffff);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_UDP_LEN);
+}
+
+static void test_ipv4_pull(void)
+{
+	struct nfo_pkt p;
+	unsigned int len, h;
+
+	len = mk4(pkt, 6, 100);
+	for (h = 0; h < 20; h++) {
+		CHECK_CTX("hlen %u", h);
+		CHECK_EQ(parse_h(4, pkt, len, h, &p), NFO_PULL);
+		CHECK_EQ(p.need, 40);
+	}
+	for (h = 20; h < 40; h++) {
+		CHECK_CTX("hlen %u", h);
+		CHECK_EQ(parse_h(4, pkt, len, h, &p), NFO_PULL);
+		CHECK_EQ(p.need, 40);
+	}
+	check_ctx[0] = 0;
+	CHECK_EQ(parse_h(4, pkt, len, 40, &p), NFO_OK);
+	CHECK_EQ(parse_h(4, pkt, len, 41, &p), NFO_OK);
+
+	/* UDP needs 28. */
+	len = mk4(pkt, 17, 100);
+	CHECK_EQ(parse_h(4, pkt, len, 27, &p), NFO_PULL);
+	CHECK_EQ(p.need, 28);
+	CHECK_EQ(parse_h(4, pkt, len, 28, &p), NFO_OK);
+	CHECK_EQ(parse_h(4, pkt, len, 10, &p), NFO_PULL);
+	CHECK_EQ(p.need, 40);
+	CHECK_EQ(parse_h(4, pkt, len, 40, &p), NFO_OK);
+
+	/* Never more than the packet: a 30-byte UDP packet asks for 30. */
+	len = mk4(pkt, 17, 2);
+	CHECK_EQ(parse_h(4, pkt, len, 10, &p), NFO_PULL);
+	CHECK_EQ(p.need, 30);
+	CHECK_EQ(parse_h(4, pkt, len, 30, &p), NFO_OK);
+
+	/* A problem in the header shows after the pull, not before. */
+	pkt[0] = 0x65;
+	CHECK_EQ(parse_h(4, pkt, len, 10, &p), NFO_PULL);
+	CHECK_EQ(parse_h(4, pkt, len, p.need, &p), NFO_R_BAD_VERSION);
+
+	/* A packet too short is truncated, not pulled. */
+	len = mk4(pkt, 6, 0);
+	CHECK_EQ(parse_h(4, pkt, 19, 5, &p), NFO_R_TRUNCATED);
+	/* An L4 header beyond tot_len is truncated even if not linear. */
+	put16(pkt + 2, 30);
+	CHECK_EQ(parse_h(4, pkt, len, 20, &p), NFO_R_TRUNCATED);
+
+	/* hlen larger than pkt_len is clamped (the buffer is pkt_len). */
+	len = mk4(pkt, 6, 0);
+	ipv4_set_csum(pkt);
+	CHECK_EQ(nfo_parse_ipv4(pkt, 2000, len, &p), NFO_OK);
+	CHECK_EQ(nfo_parse_ipv4(pkt, 2000, 30, &p), NFO_R_BAD_LEN);
+
+	/* Retry with the pulled length always settles. */
+	CHECK_EQ(NFO_PARSE_MAX_NEED, 60);
+}
+
+static void test_ipv6(void)
+{
+	static const u8 ext[] = { 0, 43, 50, 51, 60, 135, 139, 140, 253, 254 };
+	struct nfo_pkt p;
+	unsigned int len, i, h;
+
+	len = mk6(pkt, 6, 7);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_OK);
+	CHECK_EQ(p.family, NFO_FAMILY_IPV6);
+	CHECK_EQ(p.l4proto, 6);
+	CHECK_EQ(p.ttl, 64);
+	CHECK_EQ(p.thoff, 40);
+	CHECK_EQ(p.l3_len, 67);
+	CHECK(!memcmp(p.src, pkt + 8, 16));
+	CHECK(!memcmp(p.dst, pkt + 24, 16));
+	CHECK_EQ(nfo_be16_to_cpu(p.sport), 40001);
+	CHECK_EQ(nfo_be16_to_cpu(p.dport), 22);
+	CHECK_EQ(p.tcp_flags, NFO_TCP_ACK);
+
+	len = mk6(pkt, 17, 0);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_OK);
+	CHECK_EQ(p.l4proto, 17);
+	CHECK_EQ(p.l3_len, 48);
+	CHECK_EQ(parse(6, pkt, len + 7, &p), NFO_OK);	/* padding */
+
+	/* Header length, version. */
+	CHECK_EQ(parse(6, pkt, 39, &p), NFO_R_TRUNCATED);
+	CHECK_EQ(parse(6, pkt, 0, &p), NFO_R_TRUNCATED);
+	pkt[0] = 0x45;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_BAD_VERSION);
+	pkt[0] = 0x60;
+
+	/* Payload length: zero (jumbo / BIG TCP), off by one. */
+	put16(pkt + 4, 0);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_BAD_LEN);
+	put16(pkt + 4, 9);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_BAD_LEN);
+	CHECK_EQ(parse(6, pkt, len + 1, &p), NFO_OK);	/* UDP shorter */
+	put16(pkt + 4, 7);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_TRUNCATED);
+	put16(pkt + 4, 8);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_OK);
+
+	/* Next header. */
+	for (i = 0; i < sizeof(ext); i++) {
+		len = mk6(pkt, 6, 0);
+		pkt[6] = ext[i];
+		CHECK_CTX("nexthdr %u", ext[i]);
+		CHECK_EQ(parse(6, pkt, len, &p), NFO_R_EXTHDR);
+	}
+	check_ctx[0] = 0;
+	pkt[6] = 44;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_FRAGMENT);
+	pkt[6] = 58;			/* ICMPv6 */
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
+	pkt[6] = 59;			/* no next header */
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
+	pkt[6] = NFO_IPPROTO_GRE;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
+	pkt[7] = 1;			/* protocol wins over hop limit */
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
+	pkt[6] = 0;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_EXTHDR);
+
+	/* Hop limit. */
+	len = mk6(pkt, 17, 0);
+	pkt[7] = 1;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_TTL);
+	pkt[7] = 0;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_TTL);
+	pkt[7] = 2;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_OK);
+
+	/* L4 checks are shared with IPv4; once more at offset 40. */
+	len = mk6(pkt, 6, 0);
+	pkt[52] = 4 << 4;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_TCP_DOFF);
+	pkt[52] = 6 << 4;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_TCP_DOFF);
+	pkt[52] = 5 << 4;
+	pkt[53] = NFO_TCP_RST;
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_TCP_FIN_RST);
+	CHECK(!memcmp(p.src, pkt + 8, 16));
+	CHECK_EQ(nfo_be16_to_cpu(p.dport), 22);
+	put16(pkt + 4, 19);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_TRUNCATED);
+	len = mk6(pkt, 17, 4);
+	put16(pkt + 44, 13);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_UDP_LEN);
+	put16(pkt + 44, 12);
+	CHECK_EQ(parse(6, pkt, len, &p), NFO_OK);
+
+	/* Pulls. */
+	len = mk6(pkt, 6, 100);
+	for (h = 0; h < 60; h++) {
+		CHECK_CTX("v6 hlen %u", h);
+		CHECK_EQ(parse_h(6, pkt, len, h, &p), NFO_PULL);
+		CHECK_EQ(p.need, 60);
+	}
+	check_ctx[0] = 0;
+	CHECK_EQ(parse_h(6, pkt, len, 60, &p), NFO_OK);
+	len = mk6(pkt, 17, 100);
+	CHECK_EQ(parse_h(6, pkt, len, 40, &p), NFO_PULL);
+	CHECK_EQ(p.need, 48);
+	CHECK_EQ(parse_h(6, pkt, len, 48, &p), NFO_OK);
+	len = mk6(pkt, 17, 1);
+	CHECK_EQ(parse_h(6, pkt, len, 0, &p), NFO_PULL);
+	CHECK_EQ(p.need, 49);
+	CHECK_EQ(parse_h(6, pkt, len, 49, &p), NFO_OK);
+	CHECK_EQ(parse_h(6, pkt, 39, 39, &p), NFO_R_TRUNCATED);
+}
+
+/*
+ * Over many random and mutated packets: the verdict does not depend on
+ * how much is linear, except for NFO_PULL, and one pull settles it.
+ */
+static void test_pull_invariant(void)
+{
+	struct nfo_pkt p, q;
+	enum nfo_verdict full, v, v2;
+	unsigned int i, len, h, k;
+	int fam;
+
+	for (i = 0; i < 20000; i++) {
+		fam = i & 1 ? 6 : 4;
+		len = fam == 4 ? mk4(pkt, i & 2 ? 6 : 17, check_below(80)) :
+		      mk6(pkt, i & 2 ? 6 : 17, check_below(80));
+		for (k = check_below(4); k > 0; k--)
+			pkt[check_below(len)] = (u8)check_rand32();
+		if (check_below(4) == 0)
+			len = check_below(len + 1);
+		CHECK_CTX("pull inv i=%u len=%u", i, len);
+		full = parse(fam, pkt, len, &q);
+		CHECK(full != NFO_PULL);
+		CHECK(full < NFO_R_MAX);
+		h = check_below(len + 1);
+		v = parse_h(fam, pkt, len, h, &p);
+		if (v != NFO_PULL) {
+			CHECK_EQ(v, full);
+			continue;
+		}
+		CHECK(p.need > h);
+		CHECK(p.need <= len);
+		CHECK(p.need <= NFO_PARSE_MAX_NEED);
+		v2 = parse_h(fam, pkt, len, p.need, &p);
+		CHECK_EQ(v2, full);
+	}
+	check_ctx[0] = 0;
+}
+
+int main(void)
+{
+	check_seed(0x5eed0002);
+	test_names();
+	test_ipv4_ok();
+	test_ipv4_reasons();
+	test_ipv4_csum();
+	test_ipv4_l4();
+	test_ipv4_pull();
+	test_ipv6();
+	test_pull_invariant();
+	return check_finish("test_parse.c");
+}

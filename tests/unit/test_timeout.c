@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tick arithmetic across the 32-bit wrap, refresh slack and the
+ * conntrack timeout restored at teardown.
+ */
+#include "../../src/logic/timeout.c"
+#include "check.h"
+
+#define HZ 250
+
+static void test_after(void)
+{
+	static const u32 bases[] = { 0, 1, 0x7fffffff, 0x80000000,
+				     0xfffffff0, 0xffffffff, 0x12345678 };
+	unsigned int i;
+	u32 b;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		b = bases[i];
+		CHECK_CTX("base %08x", b);
+		CHECK(nfo_time_after(b + 1, b));
+		CHECK(!nfo_time_after(b, b + 1));
+		CHECK(!nfo_time_after(b, b));
+		CHECK(nfo_time_after(b + 0x7fffffff, b));
+		/* More than half the circle away reads as "before". */
+		CHECK(!nfo_time_after(b + 0x80000001u, b));
+		CHECK(nfo_time_after(b, b - 100));
+		CHECK_EQ((u32)nfo_time_left(b, b + 30 * HZ), 30 * HZ);
+		CHECK_EQ(nfo_time_left(b, b - 5), -5);
+	}
+	check_ctx[0] = 0;
+	/* Across the wrap. */
+	CHECK(nfo_time_after(5, 0xfffffffb));
+	CHECK(!nfo_time_after(0xfffffffb, 5));
+	CHECK_EQ(nfo_time_left(0xfffffffb, 5), 10);
+}
+
+static void test_expired(void)
+{
+	u32 now = 0xffffff00;
+	u32 exp = now + 30 * HZ;	/* wraps past zero */
+
+	CHECK(!nfo_flow_expired(now, exp));
+	CHECK(!nfo_flow_expired(exp - 1, exp));
+	CHECK(nfo_flow_expired(exp, exp));	/* reached: expired */
+	CHECK(nfo_flow_expired(exp + 1, exp));
+	CHECK(nfo_flow_expired(exp + 0x7fffffff, exp));
+	CHECK(!nfo_flow_expired(0, 1));
+	CHECK(nfo_flow_expired(0, 0));
+	CHECK(nfo_flow_expired(0, 0xffffffff));
+}
+
+static void test_refresh(void)
+{
+	u32 timeout = 30 * HZ, now, expires;
+
+	/* Just set: nothing to do. */
+	now = 1000;
+	expires = now + timeout;
+	CHECK(!nfo_refresh_due(now, expires, timeout, HZ));
+	/* Up to slack ticks later: still nothing; one more: write. */
+	CHECK(!nfo_refresh_due(now + HZ, expires, timeout, HZ));
+	CHECK(nfo_refresh_due(now + HZ + 1, expires, timeout, HZ));
+	/* Same across the wrap. */
+	now = 0xffffffff - 10;
+	expires = now + timeout;
+	CHECK(!nfo_refresh_due(now + HZ, expires, timeout, HZ));
+	CHECK(nfo_refresh_due(now + HZ + 1, expires, timeout, HZ));
+	/* Timeout lowered: the new expiry is earlier, write at once. */
+	CHECK(nfo_refresh_due(now, expires, timeout - 1, HZ));
+	CHECK(nfo_refresh_due(now, expires, 0, HZ));
+	/* Slack 0: any forward move writes. */
+	CHECK(!nfo_refresh_due(now, expires, timeout, 0));
+	CHECK(nfo_refresh_due(now + 1, expires, timeout, 0));
+	/* Long idle (already expired) flow: due. */
+	CHECK(nfo_refresh_due(expires + 100, expires, timeout, HZ));
+}
+
+static void test_teardown(void)
+{
+	u32 n, now;
+
+	/* TCP ESTABLISHED 5 days, offload timeout 30 s. */
+	CHECK_EQ(nfo_ct_teardown_timeout(432000 * HZ, 30 * HZ),
+		 (432000 - 30) * HZ);
+	/* State timeout below the offload timeout: 0, not negative. */
+	CHECK_EQ(nfo_ct_teardown_timeout(10 * HZ, 30 * HZ), 0);
+	CHECK_EQ(nfo_ct_teardown_timeout(30 * HZ, 30 * HZ), 0);
+	CHECK_EQ(nfo_ct_teardown_timeout(30 * HZ + 1, 30 * HZ), 1);
+	CHECK_EQ(nfo_ct_teardown_timeout(0, 0), 0);
+	CHECK_EQ(nfo_ct_teardown_timeout(0xffffffff, 0), 0x7fffffff);
+	CHECK_EQ(nfo_ct_teardown_timeout(0xffffffff, 1), 0x7fffffff);
+
+	/* Offloaded entries carry a far expiry: cut it down. */
+	now = 0xfffff000;
+	n = 0;
+	CHECK(nfo_ct_fixup_expires(now, now + 86400 * HZ, 120 * HZ, 30 * HZ,
+				   &n));
+	CHECK_EQ(n, now + 90 * HZ);
+	/* Expiry already sooner than the teardown timeout: keep it. */
+	n = 12345;
+	CHECK(!nfo_ct_fixup_expires(now, now + 90 * HZ, 120 * HZ, 30 * HZ,
+				    &n));
+	CHECK_EQ(n, 12345);
+	CHECK(nfo_ct_fixup_expires(now, now + 90 * HZ + 1, 120 * HZ,
+				   30 * HZ, &n));
+	CHECK_EQ(n, now + 90 * HZ);
+	/* Already past: keep (it will be reaped). */
+	CHECK(!nfo_ct_fixup_expires(now, now - 5, 120 * HZ, 30 * HZ, &n));
+	/* Zero timeout: expires now. */
+	CHECK(nfo_ct_fixup_expires(now, now + 1, 10, 30, &n));
+	CHECK_EQ(n, now);
+}
+
+int main(void)
+{
+	test_after();
+	test_expired();
+	test_refresh();
+	test_teardown();
+	return check_finish("test_timeout.c");
+}
