@@ -11,18 +11,124 @@
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/tcp.h>
+#include <net/ip.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_extend.h>
 #include <net/netfilter/nf_tables.h>
+#include <net/xfrm.h>
 
 #include "nfo.h"
+#include "flow.h"
+#include "logic/eligible.h"
 
 struct nfo_expr {
 	struct nft_flowtable	*flowtable;
 };
 
+/* What the offload decision needs to know, from the packet and its ct. */
+static void nfo_ct_facts(const struct nft_pktinfo *pkt, struct nf_conn *ct,
+			 struct nfo_ct_facts *f)
+{
+	f->l4proto = nf_ct_protonum(ct);
+	if (f->l4proto == IPPROTO_TCP) {
+		const struct tcphdr *tcph;
+		struct tcphdr _tcph;
+
+		tcph = skb_header_pointer(pkt->skb, nft_thoff(pkt),
+					  sizeof(_tcph), &_tcph);
+		f->pkt_fin_or_rst = !tcph || tcph->fin || tcph->rst;
+		f->tcp_established =
+			READ_ONCE(ct->proto.tcp.state) == TCP_CONNTRACK_ESTABLISHED;
+	}
+	f->assured = test_bit(IPS_ASSURED_BIT, &ct->status);
+	f->confirmed = nf_ct_is_confirmed(ct);
+	f->has_helper = nf_ct_ext_exist(ct, NF_CT_EXT_HELPER);
+	f->seq_adjust = test_bit(IPS_SEQ_ADJUST_BIT, &ct->status);
+	f->nat_clash = test_bit(IPS_NAT_CLASH_BIT, &ct->status);
+	f->already_offloaded = test_bit(IPS_OFFLOAD_BIT, &ct->status);
+	f->secpath = !!skb_sec_path(pkt->skb);
+	f->ipv4_options = nft_pf(pkt) == NFPROTO_IPV4 &&
+			  IPCB(pkt->skb)->opt.optlen;
+}
+
+/* Conntrack will miss the packets we forward: stop checking TCP windows. */
+static void nfo_ct_tcp_liberal(struct nf_conn *ct)
+{
+	spin_lock_bh(&ct->lock);
+	ct->proto.tcp.seen[0].flags |= IP_CT_TCP_FLAG_BE_LIBERAL;
+	ct->proto.tcp.seen[1].flags |= IP_CT_TCP_FLAG_BE_LIBERAL;
+	spin_unlock_bh(&ct->lock);
+}
+
+static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
+		       struct nfo_net *nn)
+{
+	struct nfo_ct_facts facts = {
+		.offload_enabled = READ_ONCE(nn->enabled),
+	};
+	enum ip_conntrack_info ctinfo;
+	enum ip_conntrack_dir dir;
+	struct nfo_route route;
+	struct nfo_flow *flow;
+	struct nf_conn *ct;
+	int err;
+
+	ct = nf_ct_get(pkt->skb, &ctinfo);
+	if (!ct)
+		return NFO_REFUSE_NO_CT;
+
+	nfo_ct_facts(pkt, ct, &facts);
+	err = nfo_offload_eligible(&facts);
+	if (err != NFO_ELIGIBLE)
+		return err;
+
+	/* One flow per connection: whoever sets the bit builds it. */
+	if (test_and_set_bit(IPS_OFFLOAD_BIT, &ct->status))
+		return NFO_REFUSE_ALREADY_OFFLOADED;
+
+	dir = CTINFO2DIR(ctinfo);
+	err = nfo_route_build(pkt, ct, dir, &route);
+	if (err) {
+		err = err == -EOPNOTSUPP ? NFO_REFUSE_XFRM : NFO_REFUSE_ROUTE;
+		goto err_clear;
+	}
+
+	flow = nfo_flow_alloc(ct, &route);
+	if (!flow) {
+		nfo_route_release(&route);
+		err = NFO_REFUSE_NOMEM;
+		goto err_clear;
+	}
+
+	if (facts.l4proto == IPPROTO_TCP)
+		nfo_ct_tcp_liberal(ct);
+
+	if (nfo_flow_insert(ft, flow)) {
+		nfo_flow_free(flow);
+		err = NFO_REFUSE_INSERT;
+		goto err_clear;
+	}
+	return NFO_ELIGIBLE;
+
+err_clear:
+	clear_bit(IPS_OFFLOAD_BIT, &ct->status);
+	return err;
+}
+
 static void nfo_expr_eval(const struct nft_expr *expr, struct nft_regs *regs,
 			  const struct nft_pktinfo *pkt)
 {
+	struct nfo_expr *priv = nft_expr_priv(expr);
+	struct nfo_net *nn = nfo_pernet(nft_net(pkt));
+	int ret;
+
+	ret = nfo_offload(pkt, &priv->flowtable->data, nn);
+	if (ret == NFO_ELIGIBLE) {
+		nfo_stat_offloaded(nn);
+		return;
+	}
+	nfo_stat_refused(nn, ret);
 	regs->verdict.code = NFT_BREAK;
 }
 

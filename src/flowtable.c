@@ -14,24 +14,20 @@
 #include <net/netfilter/nf_tables.h>
 
 #include "nfo.h"
-
-/*
- * Packets of offloaded flows are forwarded from here.  Until a flow is
- * offloaded, every packet continues on the normal path.
- */
-static unsigned int nfo_hook(void *priv, struct sk_buff *skb,
-			     const struct nf_hook_state *state)
-{
-	return NF_ACCEPT;
-}
+#include "flow.h"
 
 static int nfo_ft_init(struct nf_flowtable *ft)
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+	int err;
 
 	flow_block_init(&ft->flow_block);
 	init_rwsem(&ft->flow_block_lock);
+	err = nfo_flows_init(ft);
+	if (err)
+		return err;
 
+	refcount_inc(&nn->ref);
 	mutex_lock(&nn->lock);
 	list_add(&ft->list, &nn->flowtables);
 	mutex_unlock(&nn->lock);
@@ -45,31 +41,84 @@ static void nfo_ft_free(struct nf_flowtable *ft)
 	mutex_lock(&nn->lock);
 	list_del(&ft->list);
 	mutex_unlock(&nn->lock);
+
+	nfo_flows_destroy(ft);
+	nfo_net_put(nn);
+}
+
+/*
+ * Is @dev still among the flowtable's hooks?  nf_tables moves the hooks of
+ * devices being removed from a live flowtable off its hook list before
+ * unbinding them, and leaves them there when the whole flowtable goes.
+ * Called with the nf_tables commit mutex held, which guards that list.
+ */
+static bool nfo_ft_lists_dev(struct nf_flowtable *ft,
+			     const struct net_device *dev)
+{
+	struct nft_flowtable *nft = container_of(ft, struct nft_flowtable,
+						 data);
+	struct nft_hook *hook;
+
+	list_for_each_entry(hook, &nft->hook_list, list)
+		if (hook->ops.dev == dev)
+			return true;
+	return false;
+}
+
+/*
+ * Called per device when it joins (BIND) or leaves (UNBIND) the flowtable,
+ * including when the flowtable goes away.  A device that leaves takes the
+ * flows through it back to the normal path.
+ */
+static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
+			enum flow_block_command cmd)
+{
+	if (cmd == FLOW_BLOCK_UNBIND) {
+		nfo_flows_teardown_dev(ft, dev, nfo_ft_lists_dev(ft, dev) ?
+					NFO_TD_FLOWTABLE : NFO_TD_DEVICE);
+		nfo_flows_gc_sync(ft);
+	}
+	return nfo_hw_setup(ft, dev, cmd);
+}
+
+void nfo_flowtables_teardown(struct nfo_net *nn, const struct net_device *dev)
+{
+	struct nf_flowtable *ft;
+
+	mutex_lock(&nn->lock);
+	list_for_each_entry(ft, &nn->flowtables, list) {
+		if (dev)
+			nfo_flows_teardown_dev(ft, dev, NFO_TD_DEVICE);
+		else
+			nfo_flows_teardown_all(ft, NFO_TD_ADMIN);
+		nfo_flows_gc_sync(ft);
+	}
+	mutex_unlock(&nn->lock);
 }
 
 static struct nf_flowtable_type nfo_ft_types[] = {
 	{
 		.family	= NFPROTO_INET,
 		.init	= nfo_ft_init,
-		.setup	= nfo_hw_setup,
+		.setup	= nfo_ft_setup,
 		.free	= nfo_ft_free,
-		.hook	= nfo_hook,
+		.hook	= nfo_hook_inet,
 		.owner	= THIS_MODULE,
 	},
 	{
 		.family	= NFPROTO_IPV4,
 		.init	= nfo_ft_init,
-		.setup	= nfo_hw_setup,
+		.setup	= nfo_ft_setup,
 		.free	= nfo_ft_free,
-		.hook	= nfo_hook,
+		.hook	= nfo_hook_ipv4,
 		.owner	= THIS_MODULE,
 	},
 	{
 		.family	= NFPROTO_IPV6,
 		.init	= nfo_ft_init,
-		.setup	= nfo_hw_setup,
+		.setup	= nfo_ft_setup,
 		.free	= nfo_ft_free,
-		.hook	= nfo_hook,
+		.hook	= nfo_hook_ipv6,
 		.owner	= THIS_MODULE,
 	},
 };

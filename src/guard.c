@@ -71,7 +71,8 @@ int nfo_guard_init(void)
 		__symbol_put(NFO_RIVAL_SYMBOL);
 		pr_err("the in-kernel flowtable (nf_flow_table) is present; refusing to load. Unload nft_flow_offload, nf_flow_table_inet and nf_flow_table (or blacklist them) and load nft_offload again\n");
 		unregister_module_notifier(&nfo_guard_nb);
-		return -EEXIST;
+		/* Not -EEXIST: modprobe would take that for "already loaded". */
+		return -EBUSY;
 	}
 	return 0;
 }

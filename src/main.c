@@ -21,17 +21,49 @@ struct nfo_net *nfo_pernet(const struct net *net)
 	return net_generic(net, nfo_net_id);
 }
 
+void nfo_net_put(struct nfo_net *nn)
+{
+	if (refcount_dec_and_test(&nn->ref))
+		nfo_stats_free(nn);
+}
+
 static int __net_init nfo_net_init(struct net *net)
 {
 	struct nfo_net *nn = nfo_pernet(net);
+	int err;
 
+	refcount_set(&nn->ref, 1);
 	mutex_init(&nn->lock);
 	INIT_LIST_HEAD(&nn->flowtables);
-	return 0;
+	atomic_set(&nn->flows, 0);
+	atomic_set(&nn->flows_peak, 0);
+
+	err = nfo_stats_net_init(net);
+	if (err)
+		return err;
+	err = nfo_sysctl_net_init(net);
+	if (err) {
+		nfo_stats_net_exit(net);
+		nfo_stats_free(nn);
+	}
+	return err;
+}
+
+/*
+ * Runs before nf_tables destroys this netns's flowtables (pernet exits run
+ * in reverse registration order): remove the user interfaces now, and let
+ * the last flowtable drop what the flows still need.
+ */
+static void __net_exit nfo_net_exit(struct net *net)
+{
+	nfo_sysctl_net_exit(net);
+	nfo_stats_net_exit(net);
+	nfo_net_put(nfo_pernet(net));
 }
 
 static struct pernet_operations nfo_net_ops = {
 	.init	= nfo_net_init,
+	.exit	= nfo_net_exit,
 	.id	= &nfo_net_id,
 	.size	= sizeof(struct nfo_net),
 };
@@ -48,9 +80,13 @@ static int __init nfo_init(void)
 	if (err)
 		goto err_guard;
 
-	err = nfo_flowtable_types_register();
+	err = nfo_notify_init();
 	if (err)
 		goto err_pernet;
+
+	err = nfo_flowtable_types_register();
+	if (err)
+		goto err_notify;
 
 	err = nfo_expr_register();
 	if (err)
@@ -61,6 +97,8 @@ static int __init nfo_init(void)
 
 err_types:
 	nfo_flowtable_types_unregister();
+err_notify:
+	nfo_notify_exit();
 err_pernet:
 	unregister_pernet_subsys(&nfo_net_ops);
 err_guard:
@@ -72,6 +110,7 @@ static void __exit nfo_exit(void)
 {
 	nfo_expr_unregister();
 	nfo_flowtable_types_unregister();
+	nfo_notify_exit();
 	unregister_pernet_subsys(&nfo_net_ops);
 	nfo_guard_exit();
 	pr_info("unloaded\n");

@@ -7,24 +7,59 @@
  *   flowtable.c  the nf_flowtable types nf_tables instantiates (ip, ip6, inet)
  *   expr.c       the "flow_offload" expression (`flow add @ft`)
  *   hw.c         the driver offload API (flow blocks, TC_SETUP_FT)
+ *   flow.c       offloaded flows: creation, lookup table, GC, teardown
+ *   datapath.c   the ingress hook: forwarding packets of offloaded flows
+ *   route.c      route and transmit setup when a flow is offloaded
+ *   sysctl.c     net.netfilter.nf_flow_offload* knobs
+ *   stats.c      statistics, /proc/net/stat/nft_offload
+ *   notify.c     device events
+ *   logic/       pure logic shared with the userspace tests
  */
 #ifndef NFO_H
 #define NFO_H
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_flow_table.h>
 
+struct nfo_stats;
+
 /* Per network namespace state, reached through net_generic(). */
 struct nfo_net {
+	/* Read on the datapath without locks (READ_ONCE), set by sysctl. */
+	int			enabled;	/* nf_flow_offload */
+	int			tcp_timeout;	/* jiffies */
+	int			udp_timeout;	/* jiffies */
+
+	/*
+	 * Held by the netns and by each flowtable in it: nf_tables destroys
+	 * a dying netns's flowtables after our pernet exit has run, and
+	 * they still count statistics on the way out.
+	 */
+	refcount_t		ref;
+	struct nfo_stats __percpu *stats;
+	atomic_t		flows;		/* offloaded flows now */
+	atomic_t		flows_peak;
+
 	/* Guards flowtables. */
 	struct mutex		lock;
 	/* nf_flowtable.list of every flowtable instance in this netns. */
 	struct list_head	flowtables;
+
+	struct ctl_table_header	*sysctl;
 };
 
 struct nfo_net *nfo_pernet(const struct net *net);
+void nfo_net_put(struct nfo_net *nn);
+
+/* Idle timeout of a flow of protocol @l4proto, in jiffies. */
+static inline u32 nfo_flow_timeout(const struct nfo_net *nn, u8 l4proto)
+{
+	return l4proto == IPPROTO_TCP ? READ_ONCE(nn->tcp_timeout) :
+					READ_ONCE(nn->udp_timeout);
+}
 
 /* guard.c */
 int nfo_guard_init(void);
@@ -37,6 +72,34 @@ void nfo_flowtable_types_unregister(void);
 /* expr.c */
 int nfo_expr_register(void);
 void nfo_expr_unregister(void);
+
+/* datapath.c */
+unsigned int nfo_hook_inet(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state);
+unsigned int nfo_hook_ipv4(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state);
+unsigned int nfo_hook_ipv6(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state);
+
+/* sysctl.c */
+int nfo_sysctl_net_init(struct net *net);
+void nfo_sysctl_net_exit(struct net *net);
+
+/* stats.c */
+int nfo_stats_net_init(struct net *net);
+void nfo_stats_net_exit(struct net *net);
+void nfo_stats_free(struct nfo_net *nn);
+
+/* notify.c */
+int nfo_notify_init(void);
+void nfo_notify_exit(void);
+
+/*
+ * flowtable.c: hand back to the normal path the flows of every flowtable
+ * of @nn that use @dev (all flows when @dev is NULL), and free them before
+ * returning.  Process context.
+ */
+void nfo_flowtables_teardown(struct nfo_net *nn, const struct net_device *dev);
 
 /* hw.c */
 int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,

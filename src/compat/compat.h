@@ -20,4 +20,54 @@
 #define NFO_EXPR_OPS_REDUCE
 #endif
 
+/*
+ * Per-netns sysctl tables: older kernels find the end of a table by an empty
+ * entry, newer ones take a count.  Tables here always carry the empty entry,
+ * and @n counts the real ones.
+ */
+#ifdef NFO_HAVE_REGISTER_NET_SYSCTL_SZ
+#define nfo_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define nfo_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#endif
+
+/* Proc handlers receive a const table from 6.11 on. */
+#ifdef NFO_HAVE_CONST_CTL_TABLE
+#define NFO_CTL_TABLE const struct ctl_table
+#else
+#define NFO_CTL_TABLE struct ctl_table
+#endif
+
+#ifndef NFO_HAVE_DST_RTABLE
+#define dst_rtable(_ptr) container_of_const(_ptr, struct rtable, dst)
+#endif
+
+/*
+ * Keep an offloaded connection's conntrack entry from expiring: push its
+ * timeout a day ahead whenever less than half a day is left (what the
+ * kernel's own helper did before it became private).
+ */
+#ifndef NFO_HAVE_NF_CT_OFFLOAD_TIMEOUT
+#include <net/netfilter/nf_conntrack.h>
+static inline void nf_ct_offload_timeout(struct nf_conn *ct)
+{
+	if (nf_ct_expires(ct) < NF_CT_DAY / 2)
+		WRITE_ONCE(ct->timeout, nfct_time_stamp + NF_CT_DAY);
+}
+#endif
+
+/* The part of the IPv4 TOS byte that the kernel's route lookups use. */
+#ifdef NFO_HAVE_IPTOS_RT_MASK
+#define NFO_ROUTE_TOS_MASK	IPTOS_RT_MASK
+#else
+#define NFO_ROUTE_TOS_MASK	INET_DSCP_MASK
+#endif
+
+/* skb_gso_validate_network_len() and friends. */
+#ifdef NFO_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
+
 #endif /* NFO_COMPAT_H */

@@ -47,4 +47,27 @@ HDR
 # nft_expr_ops lost .reduce in 6.4 (register tracking removed).
 have NFO_HAVE_EXPR_REDUCE net/netfilter/nf_tables.h '\(\*reduce\)'
 
+# 6.6 counts sysctl tables instead of ending them with an empty entry.
+have NFO_HAVE_REGISTER_NET_SYSCTL_SZ net/net_namespace.h 'register_net_sysctl_sz\('
+
+# 6.11 made the ctl_table handed to proc handlers const.
+have NFO_HAVE_CONST_CTL_TABLE linux/sysctl.h 'typedef int proc_handler\(const struct ctl_table'
+
+# 6.10 added dst_rtable() (and dst_rt6_info(), backported to 6.1.y).
+have NFO_HAVE_DST_RTABLE net/route.h 'define dst_rtable\('
+
+# nf_ct_offload_timeout() left the public conntrack header in 6.12.
+have NFO_HAVE_NF_CT_OFFLOAD_TIMEOUT net/netfilter/nf_conntrack.h 'nf_ct_offload_timeout\('
+
+# Route lookups use the TOS bits (IPTOS_RT_MASK) until 6.12 removed the
+# mask in favour of the whole DSCP (INET_DSCP_MASK).
+have NFO_HAVE_IPTOS_RT_MASK net/route.h 'define IPTOS_RT_MASK'
+
+# 6.5 moved the GSO helpers out of skbuff.h into net/gso.h.
+if [ -n "$(header net/gso.h 2>/dev/null)" ]; then
+	echo "#define NFO_HAVE_NET_GSO_H 1"
+else
+	echo "/* NFO_HAVE_NET_GSO_H not available */"
+fi
+
 echo "#endif"

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fast path: the netfilter ingress hook of every flowtable device.
+ *
+ * A packet whose tuple matches an offloaded flow is rewritten (NAT, TTL or
+ * hop limit) and transmitted here, skipping routing and the netfilter
+ * chains.  Everything else, and anything unusual, returns NF_ACCEPT to the
+ * normal path untouched: every check that can send a packet back is made
+ * before the first byte is changed.
+ *
+ * Runs in softirq context under rcu_read_lock(); takes no locks.
+ */
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <net/dst.h>
+#include <net/ip6_route.h>
+#include <net/neighbour.h>
+#include <net/netfilter/nf_conntrack_acct.h>
+#include <net/route.h>
+
+#include "nfo.h"
+#include "flow.h"
+#include "logic/csum.h"
+#include "logic/timeout.h"
+
+/* A busy flow rewrites its expiry at most this often. */
+#define NFO_REFRESH_SLACK	(HZ / 4)
+
+static unsigned int nfo_slow(struct nfo_net *nn, unsigned int reason)
+{
+	nfo_stat_slow(nn, reason);
+	return NF_ACCEPT;
+}
+
+static enum nfo_verdict nfo_parse(struct sk_buff *skb, u8 family,
+				  struct nfo_pkt *p)
+{
+	enum nfo_verdict (*parse)(const u8 *data, unsigned int hlen,
+				  unsigned int pkt_len, struct nfo_pkt *p);
+	enum nfo_verdict v;
+
+	parse = family == NFO_FAMILY_IPV4 ? nfo_parse_ipv4 : nfo_parse_ipv6;
+	v = parse(skb->data, skb_headlen(skb), skb->len, p);
+	if (v != NFO_PULL)
+		return v;
+	if (!pskb_may_pull(skb, p->need))
+		return NFO_R_TRUNCATED;
+	return parse(skb->data, skb_headlen(skb), skb->len, p);
+}
+
+/*
+ * Rewrite addresses and ports to what the other direction's tuple expects,
+ * fixing the IPv4 header checksum and the TCP/UDP checksum incrementally.
+ * @nh is the writable network header, @p the parse result.
+ */
+static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
+		    u8 *nh, const struct nfo_pkt *p)
+{
+	bool partial = skb->ip_summed == CHECKSUM_PARTIAL;
+	bool udp = p->l4proto == IPPROTO_UDP;
+	u8 *th = nh + p->thoff;
+	__sum16 *l4sum = (__sum16 *)(th + nfo_l4_csum_offset(p->l4proto));
+	__be16 *ports = (__be16 *)th;
+
+	if (p->family == NFO_FAMILY_IPV4) {
+		struct iphdr *iph = (struct iphdr *)nh;
+
+		if (fd->nat & NFO_NAT_SADDR) {
+			nfo_csum_replace4(&iph->check, iph->saddr, fd->nat_src[0]);
+			if (udp)
+				nfo_udp_csum_replace4(l4sum, iph->saddr,
+						      fd->nat_src[0], partial, true);
+			else
+				nfo_l4_csum_replace4(l4sum, iph->saddr,
+						     fd->nat_src[0], partial, true);
+			iph->saddr = fd->nat_src[0];
+		}
+		if (fd->nat & NFO_NAT_DADDR) {
+			nfo_csum_replace4(&iph->check, iph->daddr, fd->nat_dst[0]);
+			if (udp)
+				nfo_udp_csum_replace4(l4sum, iph->daddr,
+						      fd->nat_dst[0], partial, true);
+			else
+				nfo_l4_csum_replace4(l4sum, iph->daddr,
+						     fd->nat_dst[0], partial, true);
+			iph->daddr = fd->nat_dst[0];
+		}
+	} else {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)nh;
+		__be32 *saddr = ip6h->saddr.s6_addr32;
+		__be32 *daddr = ip6h->daddr.s6_addr32;
+
+		if (fd->nat & NFO_NAT_SADDR) {
+			if (udp)
+				nfo_udp_csum_replace16(l4sum, saddr, fd->nat_src,
+						       partial, true);
+			else
+				nfo_l4_csum_replace16(l4sum, saddr, fd->nat_src,
+						      partial, true);
+			memcpy(saddr, fd->nat_src, sizeof(fd->nat_src));
+		}
+		if (fd->nat & NFO_NAT_DADDR) {
+			if (udp)
+				nfo_udp_csum_replace16(l4sum, daddr, fd->nat_dst,
+						       partial, true);
+			else
+				nfo_l4_csum_replace16(l4sum, daddr, fd->nat_dst,
+						      partial, true);
+			memcpy(daddr, fd->nat_dst, sizeof(fd->nat_dst));
+		}
+	}
+
+	if (fd->nat & NFO_NAT_SPORT) {
+		if (udp)
+			nfo_udp_csum_replace2(l4sum, ports[0], fd->nat_sport,
+					      partial, false);
+		else
+			nfo_l4_csum_replace2(l4sum, ports[0], fd->nat_sport,
+					     partial, false);
+		ports[0] = fd->nat_sport;
+	}
+	if (fd->nat & NFO_NAT_DPORT) {
+		if (udp)
+			nfo_udp_csum_replace2(l4sum, ports[1], fd->nat_dport,
+					      partial, false);
+		else
+			nfo_l4_csum_replace2(l4sum, ports[1], fd->nat_dport,
+					     partial, false);
+		ports[1] = fd->nat_dport;
+	}
+}
+
+static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
+			   u8 family)
+{
+	struct net_device *outdev = fd->dst->dev;
+
+	skb_dst_drop(skb);
+	skb->dev = outdev;
+	/* The flow holds the dst; RCU keeps it alive while we use it. */
+	skb_dst_set_noref(skb, fd->dst);
+
+	if (family == NFO_FAMILY_IPV4) {
+		__be32 nh = rt_nexthop(dst_rtable(fd->dst), fd->nat_dst[0]);
+
+		neigh_xmit(NEIGH_ARP_TABLE, outdev, &nh, skb);
+	} else {
+		const struct in6_addr *nh;
+
+		nh = rt6_nexthop(dst_rt6_info(fd->dst),
+				 (const struct in6_addr *)fd->nat_dst);
+		neigh_xmit(NEIGH_ND_TABLE, outdev, nh, skb);
+	}
+}
+
+static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd)
+{
+	struct net_device *outdev = fd->neigh->dev;
+	u8 h_dest[ETH_ALEN];
+
+	skb_dst_drop(skb);
+	skb->dev = outdev;
+	neigh_ha_snapshot(h_dest, fd->neigh, outdev);
+	/* Headroom was made before the packet was changed. */
+	if (dev_hard_header(skb, outdev, ntohs(skb->protocol), h_dest,
+			    fd->h_source, skb->len) < 0) {
+		kfree_skb(skb);
+		return;
+	}
+	dev_queue_xmit(skb);
+}
+
+static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
+				 const struct nf_hook_state *state, u8 family)
+{
+	struct nfo_net *nn = nfo_pernet(state->net);
+	struct nfo_flow_dir *fd;
+	struct nfo_tuple tuple;
+	struct nfo_flow *flow;
+	unsigned int l4len;
+	enum nfo_verdict v;
+	struct nfo_pkt p;
+	u32 now, timeout;
+
+	if (unlikely(skb->pkt_type != PACKET_HOST))
+		return nfo_slow(nn, NFO_SLOW_NOT_HOST);
+	if (unlikely(skb_vlan_tag_present(skb)))
+		return nfo_slow(nn, NFO_SLOW_ENCAP);
+
+	v = nfo_parse(skb, family, &p);
+	if (v != NFO_OK && v != NFO_R_TCP_FIN_RST)
+		return nfo_slow(nn, v);
+
+	nfo_tuple_from_pkt(&p, state->in->ifindex, &tuple);
+	fd = rhashtable_lookup(&ft->rhashtable, &tuple, nfo_flow_rht_params);
+	if (!fd)
+		return nfo_slow(nn, NFO_SLOW_NO_FLOW);
+	flow = nfo_flow_of(fd);
+
+	if (unlikely(test_bit(NFO_FLOW_TEARDOWN, &flow->flags)))
+		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
+	if (unlikely(v == NFO_R_TCP_FIN_RST)) {
+		nfo_flow_teardown(flow, NFO_TD_FIN_RST);
+		return nfo_slow(nn, v);
+	}
+	if (unlikely(!READ_ONCE(nn->enabled))) {
+		nfo_flow_teardown(flow, NFO_TD_ADMIN);
+		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
+	}
+
+	/* Too big: the normal path fragments or sends the ICMP error. */
+	if (unlikely(p.l3_len > fd->mtu) &&
+	    (!skb_is_gso(skb) || !skb_gso_validate_network_len(skb, fd->mtu)))
+		return nfo_slow(nn, NFO_SLOW_MTU);
+
+	if (unlikely(!dst_check(fd->dst, fd->dst_cookie))) {
+		nfo_flow_teardown(flow, NFO_TD_ROUTE);
+		return nfo_slow(nn, NFO_SLOW_STALE_ROUTE);
+	}
+
+	if (fd->xmit == NFO_XMIT_DIRECT) {
+		const struct neighbour *n = fd->neigh;
+
+		if (unlikely(READ_ONCE(n->dead) ||
+			     !(READ_ONCE(n->nud_state) & NUD_VALID))) {
+			nfo_flow_teardown(flow, NFO_TD_NEIGH);
+			return nfo_slow(nn, NFO_SLOW_NEIGH);
+		}
+		if (skb_cow_head(skb, LL_RESERVED_SPACE(n->dev)))
+			return nfo_slow(nn, NFO_SLOW_NOMEM);
+	}
+
+	l4len = p.l4proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
+					   sizeof(struct udphdr);
+	if (skb_ensure_writable(skb, p.thoff + l4len))
+		return nfo_slow(nn, NFO_SLOW_NOMEM);
+
+	/* Committed: from here on the packet is ours. */
+	now = (u32)jiffies;
+	timeout = nfo_flow_timeout(nn, p.l4proto);
+	if (nfo_refresh_due(now, READ_ONCE(flow->expires), timeout,
+			    NFO_REFRESH_SLACK))
+		WRITE_ONCE(flow->expires, now + timeout);
+	if (ft->flags & NF_FLOWTABLE_COUNTER)
+		nf_ct_acct_update(flow->ct, fd->dir, skb->len);
+
+	if (fd->nat)
+		nfo_nat(skb, fd, skb->data, &p);
+	if (family == NFO_FAMILY_IPV4) {
+		nfo_ipv4_decrease_ttl(skb->data);
+		/* As ip_forward() does, for the egress qdisc's benefit. */
+		if (READ_ONCE(state->net->ipv4.sysctl_ip_fwd_update_priority))
+			skb->priority = rt_tos2priority(ip_hdr(skb)->tos);
+	} else {
+		ipv6_hdr(skb)->hop_limit--;
+	}
+	skb_forward_csum(skb);
+	skb_clear_tstamp(skb);
+
+	nfo_stat_fast(nn, family == NFO_FAMILY_IPV6, skb->len);
+
+	if (fd->xmit == NFO_XMIT_DIRECT)
+		nfo_xmit_direct(skb, fd);
+	else
+		nfo_xmit_neigh(skb, fd, family);
+	return NF_STOLEN;
+}
+
+unsigned int nfo_hook_ipv4(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	if (skb->protocol != htons(ETH_P_IP))
+		return NF_ACCEPT;
+	return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV4);
+}
+
+unsigned int nfo_hook_ipv6(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	if (skb->protocol != htons(ETH_P_IPV6))
+		return NF_ACCEPT;
+	return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV6);
+}
+
+unsigned int nfo_hook_inet(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	switch (skb->protocol) {
+	case htons(ETH_P_IP):
+		return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV4);
+	case htons(ETH_P_IPV6):
+		return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV6);
+	default:
+		return NF_ACCEPT;
+	}
+}

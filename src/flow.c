@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Offloaded flows: creation from a conntrack entry, the per-flowtable hash
+ * table, teardown and garbage collection.  See flow.h for the lifetime
+ * rules.
+ *
+ * Locking: the rhashtable (struct nf_flowtable.rhashtable) does its own
+ * locking for insert/remove; lookups are RCU.  Only the GC work of a
+ * flowtable (and nfo_flows_destroy(), after cancelling it) removes flows,
+ * so removal never races with itself.  Flows are freed with kfree_rcu().
+ */
+#include <linux/jiffies.h>
+#include <linux/workqueue.h>
+#include <net/ip.h>
+#include <net/ip6_fib.h>
+#include <net/ip6_route.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_l4proto.h>
+
+#include "nfo.h"
+#include "flow.h"
+#include "logic/timeout.h"
+
+#define NFO_GC_INTERVAL		HZ
+
+static u32 nfo_rht_hashfn(const void *data, u32 len, u32 seed)
+{
+	return nfo_tuple_hash(data, seed);
+}
+
+static u32 nfo_rht_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct nfo_flow_dir *d = data;
+
+	return nfo_tuple_hash(&d->tuple, seed);
+}
+
+static int nfo_rht_obj_cmpfn(struct rhashtable_compare_arg *arg,
+			     const void *obj)
+{
+	const struct nfo_flow_dir *d = obj;
+
+	return !nfo_tuple_equal(arg->key, &d->tuple);
+}
+
+const struct rhashtable_params nfo_flow_rht_params = {
+	.head_offset		= offsetof(struct nfo_flow_dir, node),
+	.key_offset		= offsetof(struct nfo_flow_dir, tuple),
+	.key_len		= NFO_TUPLE_KEY_LEN,
+	.hashfn			= nfo_rht_hashfn,
+	.obj_hashfn		= nfo_rht_obj_hashfn,
+	.obj_cmpfn		= nfo_rht_obj_cmpfn,
+	.automatic_shrinking	= true,
+};
+
+static void nfo_addr_copy(__be32 *to, const union nf_inet_addr *from,
+			  u8 family)
+{
+	if (family == NFO_FAMILY_IPV4) {
+		to[0] = from->ip;
+		to[1] = 0;
+		to[2] = 0;
+		to[3] = 0;
+	} else {
+		memcpy(to, from->ip6, sizeof(from->ip6));
+	}
+}
+
+static u32 nfo_dst_mtu(const struct dst_entry *dst, u8 family)
+{
+	if (family == NFO_FAMILY_IPV4)
+		return ip_dst_mtu_maybe_forward(dst, true);
+	return ip6_dst_mtu_maybe_forward(dst, true);
+}
+
+/*
+ * Packets of direction @d arrive with tuple ct->tuplehash[d] and must leave
+ * as the reverse of the other direction's tuple: whatever differs is NAT.
+ */
+static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
+			      struct nfo_route *route, int d)
+{
+	const struct nf_conntrack_tuple *in = &ct->tuplehash[d].tuple;
+	const struct nf_conntrack_tuple *out = &ct->tuplehash[!d].tuple;
+	u8 family = in->src.l3num == NFPROTO_IPV4 ? NFO_FAMILY_IPV4 :
+						    NFO_FAMILY_IPV6;
+	struct nfo_tuple *t = &fd->tuple;
+
+	t->family = family;
+	t->l4proto = in->dst.protonum;
+	nfo_addr_copy(t->src, &in->src.u3, family);
+	nfo_addr_copy(t->dst, &in->dst.u3, family);
+	t->sport = in->src.u.all;
+	t->dport = in->dst.u.all;
+	t->iif = route->dir[d].iif;
+
+	nfo_addr_copy(fd->nat_src, &out->dst.u3, family);
+	nfo_addr_copy(fd->nat_dst, &out->src.u3, family);
+	fd->nat_sport = out->dst.u.all;
+	fd->nat_dport = out->src.u.all;
+	if (memcmp(fd->nat_src, t->src, sizeof(t->src)))
+		fd->nat |= NFO_NAT_SADDR;
+	if (memcmp(fd->nat_dst, t->dst, sizeof(t->dst)))
+		fd->nat |= NFO_NAT_DADDR;
+	if (fd->nat_sport != t->sport)
+		fd->nat |= NFO_NAT_SPORT;
+	if (fd->nat_dport != t->dport)
+		fd->nat |= NFO_NAT_DPORT;
+
+	fd->dir = d;
+	fd->xmit = route->dir[d].xmit;
+	fd->dst = route->dir[d].dst;
+	fd->neigh = route->dir[d].neigh;
+	route->dir[d].dst = NULL;
+	route->dir[d].neigh = NULL;
+	fd->mtu = nfo_dst_mtu(fd->dst, family);
+	if (family == NFO_FAMILY_IPV6)
+		fd->dst_cookie = rt6_get_cookie(dst_rt6_info(fd->dst));
+	memcpy(fd->h_source, route->dir[d].h_source, ETH_ALEN);
+}
+
+/*
+ * Build a flow for @ct from @route, whose references it takes over.  Called
+ * from the `flow add` expression, in softirq context.
+ */
+struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
+{
+	struct nfo_flow *flow;
+
+	flow = kzalloc(sizeof(*flow), GFP_ATOMIC);
+	if (!flow)
+		return NULL;
+
+	nf_conntrack_get(&ct->ct_general);
+	flow->ct = ct;
+	flow->created = (u32)jiffies;
+	nfo_flow_dir_init(&flow->dir[IP_CT_DIR_ORIGINAL], ct, route,
+			  IP_CT_DIR_ORIGINAL);
+	nfo_flow_dir_init(&flow->dir[IP_CT_DIR_REPLY], ct, route,
+			  IP_CT_DIR_REPLY);
+	return flow;
+}
+
+/* Drop a flow that is not (or no longer) hashed. */
+void nfo_flow_free(struct nfo_flow *flow)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		dst_release(flow->dir[d].dst);
+		if (flow->dir[d].neigh)
+			neigh_release(flow->dir[d].neigh);
+	}
+	nf_ct_put(flow->ct);
+	kfree_rcu(flow, rcu);
+}
+
+int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
+{
+	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+	int err, now, peak;
+
+	flow->expires = (u32)jiffies +
+			nfo_flow_timeout(nn, flow->dir[0].tuple.l4proto);
+
+	err = rhashtable_insert_fast(&ft->rhashtable, &flow->dir[0].node,
+				     nfo_flow_rht_params);
+	if (err)
+		return err;
+	err = rhashtable_insert_fast(&ft->rhashtable, &flow->dir[1].node,
+				     nfo_flow_rht_params);
+	if (err) {
+		rhashtable_remove_fast(&ft->rhashtable, &flow->dir[0].node,
+				       nfo_flow_rht_params);
+		return err;
+	}
+
+	/* Conntrack must not time the entry out while we forward for it. */
+	nf_ct_offload_timeout(flow->ct);
+
+	now = atomic_inc_return(&nn->flows);
+	peak = atomic_read(&nn->flows_peak);
+	while (now > peak && !atomic_try_cmpxchg(&nn->flows_peak, &peak, now))
+		;
+	return 0;
+}
+
+/*
+ * Give conntrack back a connection it has not seen for a while: TCP window
+ * tracking restarts from what it sees next, and the entry expires as if
+ * it had just been idle for the flow's timeout.
+ */
+static void nfo_ct_fixup(struct nf_conn *ct, struct nfo_net *nn)
+{
+	struct net *net = nf_ct_net(ct);
+	u8 l4proto = nf_ct_protonum(ct);
+	u32 state_timeout, expires;
+
+	if (l4proto == IPPROTO_TCP) {
+		spin_lock_bh(&ct->lock);
+		ct->proto.tcp.seen[0].td_maxwin = 0;
+		ct->proto.tcp.seen[1].td_maxwin = 0;
+		state_timeout = nf_tcp_pernet(net)->timeouts[ct->proto.tcp.state];
+		spin_unlock_bh(&ct->lock);
+	} else if (l4proto == IPPROTO_UDP) {
+		state_timeout = nf_udp_pernet(net)->timeouts[UDP_CT_REPLIED];
+	} else {
+		return;
+	}
+
+	if (nfo_ct_fixup_expires(nfct_time_stamp, READ_ONCE(ct->timeout),
+				 state_timeout, nfo_flow_timeout(nn, l4proto),
+				 &expires))
+		WRITE_ONCE(ct->timeout, expires);
+}
+
+/* Mark @flow to leave the fast path.  Any context; idempotent. */
+void nfo_flow_teardown(struct nfo_flow *flow, enum nfo_teardown_reason why)
+{
+	struct nfo_net *nn;
+
+	if (test_and_set_bit(NFO_FLOW_TEARDOWN, &flow->flags))
+		return;
+
+	nn = nfo_pernet(nf_ct_net(flow->ct));
+	nfo_stat_teardown(nn, why);
+	nfo_ct_fixup(flow->ct, nn);
+}
+
+static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow)
+{
+	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+
+	rhashtable_remove_fast(&ft->rhashtable, &flow->dir[0].node,
+			       nfo_flow_rht_params);
+	rhashtable_remove_fast(&ft->rhashtable, &flow->dir[1].node,
+			       nfo_flow_rht_params);
+	atomic_dec(&nn->flows);
+	/* Unhashed: conntrack may offload the connection again. */
+	clear_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
+	nfo_flow_free(flow);
+}
+
+/*
+ * Visit every flow of @ft once, from process context.  @fn returns true to
+ * have the flow removed.
+ */
+static void nfo_flows_walk(struct nf_flowtable *ft,
+			   bool (*fn)(struct nfo_flow *flow, void *arg),
+			   void *arg)
+{
+	struct rhashtable_iter iter;
+	struct nfo_flow_dir *d;
+
+	rhashtable_walk_enter(&ft->rhashtable, &iter);
+	rhashtable_walk_start(&iter);
+	while ((d = rhashtable_walk_next(&iter))) {
+		struct nfo_flow *flow;
+
+		if (IS_ERR(d)) {
+			if (PTR_ERR(d) == -EAGAIN)
+				continue;
+			break;
+		}
+		/* Each flow is hashed twice: act on its original side only. */
+		if (d->dir != IP_CT_DIR_ORIGINAL)
+			continue;
+		flow = nfo_flow_of(d);
+		if (fn(flow, arg))
+			nfo_flow_remove(ft, flow);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+static bool nfo_flow_gc_one(struct nfo_flow *flow, void *arg)
+{
+	struct nfo_net *nn = arg;
+
+	if (test_bit(NFO_FLOW_TEARDOWN, &flow->flags))
+		return true;
+	if (nf_ct_is_dying(flow->ct)) {
+		nfo_flow_teardown(flow, NFO_TD_CT_GONE);
+		return true;
+	}
+	if (nfo_flow_expired((u32)jiffies, READ_ONCE(flow->expires))) {
+		nfo_flow_teardown(flow, NFO_TD_IDLE);
+		return true;
+	}
+	if (!READ_ONCE(nn->enabled)) {
+		nfo_flow_teardown(flow, NFO_TD_ADMIN);
+		return true;
+	}
+	nf_ct_offload_timeout(flow->ct);
+	return false;
+}
+
+static void nfo_flows_gc_work(struct work_struct *work)
+{
+	struct nf_flowtable *ft = container_of(to_delayed_work(work),
+					       struct nf_flowtable, gc_work);
+
+	nfo_flows_walk(ft, nfo_flow_gc_one, nfo_pernet(read_pnet(&ft->net)));
+	queue_delayed_work(system_power_efficient_wq, &ft->gc_work,
+			   NFO_GC_INTERVAL);
+}
+
+/* Run the GC now and wait for it: marked flows are gone on return. */
+void nfo_flows_gc_sync(struct nf_flowtable *ft)
+{
+	mod_delayed_work(system_power_efficient_wq, &ft->gc_work, 0);
+	flush_delayed_work(&ft->gc_work);
+}
+
+static bool nfo_flow_uses_dev(const struct nfo_flow *flow, int ifindex)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		const struct nfo_flow_dir *fd = &flow->dir[d];
+
+		if (fd->tuple.iif == ifindex || fd->dst->dev->ifindex == ifindex)
+			return true;
+		if (fd->neigh && fd->neigh->dev->ifindex == ifindex)
+			return true;
+	}
+	return false;
+}
+
+struct nfo_dev_teardown {
+	const struct net_device	*dev;
+	enum nfo_teardown_reason why;
+};
+
+static bool nfo_flow_teardown_dev_one(struct nfo_flow *flow, void *arg)
+{
+	const struct nfo_dev_teardown *td = arg;
+
+	if (nfo_flow_uses_dev(flow, td->dev->ifindex))
+		nfo_flow_teardown(flow, td->why);
+	return false;
+}
+
+/* Tear down the flows that enter or leave through @dev; GC frees them. */
+void nfo_flows_teardown_dev(struct nf_flowtable *ft,
+			    const struct net_device *dev,
+			    enum nfo_teardown_reason why)
+{
+	struct nfo_dev_teardown td = { .dev = dev, .why = why };
+
+	nfo_flows_walk(ft, nfo_flow_teardown_dev_one, &td);
+}
+
+static bool nfo_flow_teardown_one(struct nfo_flow *flow, void *arg)
+{
+	nfo_flow_teardown(flow, (enum nfo_teardown_reason)(long)arg);
+	return false;
+}
+
+void nfo_flows_teardown_all(struct nf_flowtable *ft,
+			    enum nfo_teardown_reason why)
+{
+	nfo_flows_walk(ft, nfo_flow_teardown_one, (void *)(long)why);
+}
+
+int nfo_flows_init(struct nf_flowtable *ft)
+{
+	int err;
+
+	err = rhashtable_init(&ft->rhashtable, &nfo_flow_rht_params);
+	if (err)
+		return err;
+	INIT_DELAYED_WORK(&ft->gc_work, nfo_flows_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &ft->gc_work,
+			   NFO_GC_INTERVAL);
+	return 0;
+}
+
+static bool nfo_flow_destroy_one(struct nfo_flow *flow, void *arg)
+{
+	nfo_flow_teardown(flow, NFO_TD_FLOWTABLE);
+	return true;
+}
+
+/*
+ * The flowtable is going away: its hooks are already unregistered, so no
+ * packet can find a flow any more.  Stop the GC, then release everything.
+ */
+void nfo_flows_destroy(struct nf_flowtable *ft)
+{
+	cancel_delayed_work_sync(&ft->gc_work);
+	nfo_flows_walk(ft, nfo_flow_destroy_one, NULL);
+	rhashtable_destroy(&ft->rhashtable);
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Offloaded flows.
+ *
+ * A flow is one conntrack entry made fast: two directions, each hashed in
+ * the flowtable's rhashtable under the tuple its packets carry when they
+ * arrive (struct nfo_tuple, logic/tuple.h), and each knowing how to rewrite
+ * and transmit those packets.
+ *
+ * Lifetime: a flow is created by `flow add` (expr.c) and inserted in both
+ * directions.  Anything that ends it only marks it NFO_FLOW_TEARDOWN
+ * (safe from any context, idempotent); the flowtable's GC work then
+ * unhashes it, hands the connection back to conntrack and frees it after
+ * an RCU grace period.  The datapath ignores flows marked for teardown, so
+ * from the marking on every packet takes the normal path.
+ */
+#ifndef NFO_FLOW_H
+#define NFO_FLOW_H
+
+#include <linux/if_ether.h>
+#include <linux/rhashtable.h>
+#include <net/dst.h>
+#include <net/neighbour.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_flow_table.h>
+
+#include "logic/tuple.h"
+#include "stats.h"
+
+enum nfo_xmit {
+	NFO_XMIT_NEIGH,		/* via the neighbour layer, dst cached */
+	NFO_XMIT_DIRECT,	/* Ethernet header built from cached MACs */
+};
+
+/* What to rewrite in packets of one direction (NAT). */
+enum {
+	NFO_NAT_SADDR	= BIT(0),
+	NFO_NAT_DADDR	= BIT(1),
+	NFO_NAT_SPORT	= BIT(2),
+	NFO_NAT_DPORT	= BIT(3),
+};
+
+/* Flow flag bits (struct nfo_flow.flags). */
+enum {
+	NFO_FLOW_TEARDOWN,	/* leave the fast path; GC frees it */
+};
+
+struct nfo_flow_dir {
+	/* Hashed: written once before insertion, then read-only. */
+	struct rhash_head	node;
+	struct nfo_tuple	tuple;
+
+	/* Read by the datapath on every hit; read-only once hashed. */
+	u8			dir;	/* IP_CT_DIR_ORIGINAL or _REPLY */
+	u8			xmit;	/* enum nfo_xmit */
+	u8			nat;	/* NFO_NAT_* */
+	u16			mtu;
+	u32			dst_cookie;
+	struct dst_entry	*dst;	/* route of this direction, held */
+	struct neighbour	*neigh;	/* DIRECT: next hop, held */
+	u8			h_source[ETH_ALEN];
+	/* New addresses and ports when nat says so (wire order). */
+	__be32			nat_src[4];
+	__be32			nat_dst[4];
+	__be16			nat_sport;
+	__be16			nat_dport;
+};
+
+struct nfo_flow {
+	struct nfo_flow_dir	dir[2];
+	struct nf_conn		*ct;		/* held */
+	unsigned long		flags;		/* NFO_FLOW_*, atomic bitops */
+	u32			expires;	/* jiffies; READ/WRITE_ONCE */
+	u32			created;	/* jiffies */
+	struct rcu_head		rcu;
+};
+
+static inline struct nfo_flow *nfo_flow_of(struct nfo_flow_dir *d)
+{
+	return container_of(d - d->dir, struct nfo_flow, dir[0]);
+}
+
+/* Route and transmit information for both directions, from expr.c. */
+struct nfo_route {
+	struct {
+		struct dst_entry	*dst;	/* held; consumed by the flow */
+		struct neighbour	*neigh;	/* held if set; consumed */
+		int			iif;
+		u8			xmit;
+		u8			h_source[ETH_ALEN];
+	} dir[2];
+};
+
+struct nft_pktinfo;
+
+/* route.c */
+int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
+		    enum ip_conntrack_dir dir, struct nfo_route *route);
+void nfo_route_release(struct nfo_route *route);
+
+extern const struct rhashtable_params nfo_flow_rht_params;
+
+struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route);
+void nfo_flow_free(struct nfo_flow *flow);
+int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow);
+void nfo_flow_teardown(struct nfo_flow *flow, enum nfo_teardown_reason why);
+
+/* Flowtable life (the rhashtable and GC of struct nf_flowtable). */
+int nfo_flows_init(struct nf_flowtable *ft);
+void nfo_flows_destroy(struct nf_flowtable *ft);
+void nfo_flows_teardown_dev(struct nf_flowtable *ft,
+			    const struct net_device *dev,
+			    enum nfo_teardown_reason why);
+void nfo_flows_teardown_all(struct nf_flowtable *ft,
+			    enum nfo_teardown_reason why);
+void nfo_flows_gc_sync(struct nf_flowtable *ft);
+
+#endif /* NFO_FLOW_H */

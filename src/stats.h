@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-netns statistics.  Counters are per CPU and only ever incremented by
+ * the CPU that owns them (this_cpu ops), so the datapath takes no lock and
+ * shares no cache line.  Readers sum over CPUs; on 32-bit machines a read
+ * racing an increment may see a torn 64-bit value, which is tolerable for
+ * statistics.
+ */
+#ifndef NFO_STATS_H
+#define NFO_STATS_H
+
+#include <linux/percpu.h>
+
+#include "nfo.h"
+#include "logic/eligible.h"
+#include "logic/parse.h"
+
+/*
+ * Why a packet seen at ingress took the normal path.  The first NFO_R_MAX
+ * values are the parser's verdicts (logic/parse.h); the rest are decisions
+ * taken after the flow lookup.
+ */
+enum nfo_slow_reason {
+	NFO_SLOW_NO_FLOW = NFO_R_MAX,	/* no offloaded flow for the tuple */
+	NFO_SLOW_NOT_HOST,		/* not addressed to this host's MAC */
+	NFO_SLOW_ENCAP,			/* VLAN/PPPoE/other encapsulation */
+	NFO_SLOW_TEARDOWN,		/* flow is being torn down */
+	NFO_SLOW_MTU,			/* larger than the egress MTU */
+	NFO_SLOW_STALE_ROUTE,		/* cached route no longer valid */
+	NFO_SLOW_NEIGH,			/* cached neighbour no longer valid */
+	NFO_SLOW_NOMEM,			/* could not make the headers writable */
+	NFO_SLOW_MAX
+};
+
+/* Why a flow left the fast path. */
+enum nfo_teardown_reason {
+	NFO_TD_FIN_RST,		/* TCP FIN or RST seen by the fast path */
+	NFO_TD_IDLE,		/* no fast-path packet for the idle timeout */
+	NFO_TD_CT_GONE,		/* conntrack entry deleted or dying */
+	NFO_TD_DEVICE,		/* a device of the flow went down or left */
+	NFO_TD_ROUTE,		/* cached route went stale */
+	NFO_TD_NEIGH,		/* cached neighbour went stale */
+	NFO_TD_ADMIN,		/* net.netfilter.nf_flow_offload set to 0 */
+	NFO_TD_FLOWTABLE,	/* flowtable deleted (incl. netns exit) */
+	NFO_TD_MAX
+};
+
+/* Why `flow add` did not offload, beyond the pure-logic refusals. */
+enum nfo_refuse_kernel {
+	NFO_REFUSE_NO_CT = NFO_REFUSE_MAX,	/* packet has no conntrack */
+	NFO_REFUSE_ROUTE,	/* no route for the reply direction */
+	NFO_REFUSE_XFRM,	/* the route needs IPsec output */
+	NFO_REFUSE_NOMEM,
+	NFO_REFUSE_INSERT,	/* tuple already in the flowtable */
+	NFO_REFUSE_ALL
+};
+
+struct nfo_stats {
+	u64 fast_pkts[2];	/* [0] IPv4, [1] IPv6 */
+	u64 fast_bytes[2];
+	u64 slow[NFO_SLOW_MAX];
+	u64 offloaded;
+	u64 refused[NFO_REFUSE_ALL];
+	u64 teardown[NFO_TD_MAX];
+};
+
+static inline void nfo_stat_fast(struct nfo_net *nn, bool ipv6,
+				 unsigned int bytes)
+{
+	this_cpu_inc(nn->stats->fast_pkts[ipv6]);
+	this_cpu_add(nn->stats->fast_bytes[ipv6], bytes);
+}
+
+static inline void nfo_stat_slow(struct nfo_net *nn, unsigned int reason)
+{
+	this_cpu_inc(nn->stats->slow[reason]);
+}
+
+static inline void nfo_stat_offloaded(struct nfo_net *nn)
+{
+	this_cpu_inc(nn->stats->offloaded);
+}
+
+static inline void nfo_stat_refused(struct nfo_net *nn, unsigned int reason)
+{
+	this_cpu_inc(nn->stats->refused[reason]);
+}
+
+static inline void nfo_stat_teardown(struct nfo_net *nn,
+				     enum nfo_teardown_reason why)
+{
+	this_cpu_inc(nn->stats->teardown[why]);
+}
+
+const char *nfo_slow_name(unsigned int reason);
+const char *nfo_teardown_name(unsigned int reason);
+const char *nfo_refuse_name(unsigned int reason);
+
+#endif /* NFO_STATS_H */
