@@ -202,6 +202,11 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 
 	if (unlikely(test_bit(NFO_FLOW_TEARDOWN, &flow->flags)))
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
+	/* `conntrack -D` and friends take effect at the next packet. */
+	if (unlikely(nf_ct_is_dying(flow->ct))) {
+		nfo_flow_teardown(flow, NFO_TD_CT_GONE);
+		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
+	}
 	if (unlikely(v == NFO_R_TCP_FIN_RST)) {
 		nfo_flow_teardown(flow, NFO_TD_FIN_RST);
 		return nfo_slow(nn, v);

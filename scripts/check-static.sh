@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks of the module sources, one PASS/FAIL line each:
+#   checkpatch  the kernel's checkpatch.pl --strict over src/ (taken from
+#               Debian's linux-source-6.1 tarball, cached, never vendored)
+#   build-KVER  W=1 build with sparse (C=2) against each kernel line's
+#               newest headers; any compiler or sparse warning fails it
+# Ends with "N passed, N failed"; exits 1 on any failure.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${NFO_CACHE:-$HOME/.cache/nft-offload}
+passed=0
+failed=0
+
+result() {	# NAME STATUS(0=pass) [DETAILS-FILE]
+	if [ "$2" = 0 ]; then
+		echo "PASS: static $1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL: static $1"
+		[ -z "${3:-}" ] || sed 's/^/  | /' "$3"
+		failed=$((failed + 1))
+	fi
+}
+
+# checkpatch.pl and the data files it reads, from the kernel source package.
+checkpatch_dir() {
+	local tarball dir
+
+	tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null) || {
+		echo "check-static.sh: /usr/src/linux-source-6.1.tar.xz missing (scripts/deps.sh installs it)" >&2
+		return 1
+	}
+	dir=$cache/checkpatch/$(stat -c %Y "$tarball")
+	if [ ! -x "$dir/scripts/checkpatch.pl" ]; then
+		mkdir -p "$dir"
+		tar -xJf "$tarball" -C "$dir" --strip-components=1 --wildcards \
+			'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+			'*/scripts/const_structs.checkpatch'
+	fi
+	echo "$dir"
+}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# checkpatch over every source file of the module (generated files aside).
+if cp=$(checkpatch_dir); then
+	mapfile -t files < <(cd "$top" && find src -name '*.[ch]' ! -name '*.mod.c' \
+				 ! -name 'compat-gen.h' | sort)
+	if (cd "$top" && perl "$cp/scripts/checkpatch.pl" --no-tree --strict -q \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "${files[@]}") >"$log" 2>&1; then
+		result checkpatch 0
+	else
+		result checkpatch 1 "$log"
+	fi
+else
+	result checkpatch 1
+fi
+
+# A clean W=1 + sparse build on every kernel line we support.
+for line in 6.1 6.12; do
+	kver=$("$top/scripts/kernels.sh" "$line")
+	out=$top/build/static-$kver
+	rm -rf "$out"
+	mkdir -p "$out"
+	(cd "$top/src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' \) \
+		! -name compat-gen.h -print0 | cpio -0pdm --quiet "$out")
+	if make -C "$out" KDIR="/usr/src/linux-headers-$kver" check >"$log" 2>&1 &&
+	   ! grep -E 'warning:|error:|sparse:' "$log" >/dev/null; then
+		result "build-$kver (W=1, sparse)" 0
+	else
+		grep -E 'warning:|error:|sparse:' "$log" >"$log.w" || tail -n 30 "$log" >"$log.w"
+		result "build-$kver (W=1, sparse)" 1 "$log.w"
+		rm -f "$log.w"
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

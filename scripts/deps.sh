@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install what the host side of the build and the VM tests needs, from
+# Debian's archive. Installs only what is missing; silent when nothing is.
+# Kernel images for the guest are not installed here: tests/vm/fetch-kernel.sh
+# unpacks them into a cache (the 6.12 headers pull in their image; unused).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat
+	  kmod cpio xz-utils procps coreutils diffutils bash sparse gcc make libc6-dev
+	  clang)
+
+# Kernel releases come from apt's lists: refresh them once if they are empty.
+updated=0
+for line in 6.1 6.12; do
+	if ! kver=$("$top/scripts/kernels.sh" "$line" 2>/dev/null); then
+		if [ "$updated" = 0 ]; then
+			echo "deps.sh: apt-get update (no kernel $line in apt's lists)"
+			apt-get update -qq
+			updated=1
+		fi
+		kver=$("$top/scripts/kernels.sh" "$line")
+	fi
+	packages+=("linux-headers-$kver")
+done
+
+# What dpkg does not list as installed.
+missing=()
+for pkg in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+	[ "$status" = installed ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -gt 0 ] || exit 0
+
+# A package apt has never heard of means stale lists.
+for pkg in "${missing[@]}"; do
+	if [ "$updated" = 0 ] && ! apt-cache show "$pkg" >/dev/null 2>&1; then
+		echo "deps.sh: apt-get update ($pkg unknown)"
+		apt-get update -qq
+		updated=1
+	fi
+done
+
+echo "deps.sh: installing ${missing[*]}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

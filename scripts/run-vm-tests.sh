@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# All VM tests: every scenario on Debian's 6.1 and 6.12 kernels, then the
+# coexist-* scenarios (in-kernel flowtable present) on both. Ends with one
+# "N passed, N failed" line over all runs; exits 1 if anything failed.
+#   scripts/run-vm-tests.sh [-v|--verbose] [--keep]   (passed to tests/vm/run.sh)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+opts=()
+for arg in "$@"; do
+	case "$arg" in
+	-v|--verbose|--keep) opts+=("$arg") ;;
+	*) echo "usage: run-vm-tests.sh [-v|--verbose] [--keep]" >&2; exit 2 ;;
+	esac
+done
+
+passed=0
+failed=0
+for run in "--kernel 6.1" "--kernel 6.12" "--kernel 6.1 --coexist" "--kernel 6.12 --coexist"; do
+	echo "=== tests/vm/run.sh $run"
+	# Pass the output through live, except run.sh's closing count line, so
+	# the only "N passed, N failed" line is the total below. run.sh exits 1
+	# on failures; the counts are what matter here.
+	counts=
+	# shellcheck disable=SC2086 # $run is a word list on purpose
+	while IFS= read -r line; do
+		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			counts=$line
+			passed=$((passed + BASH_REMATCH[1]))
+			failed=$((failed + BASH_REMATCH[2]))
+			echo "=== $run: ${BASH_REMATCH[1]} pass, ${BASH_REMATCH[2]} fail"
+		else
+			printf '%s\n' "$line"
+		fi
+	done < <("$top/tests/vm/run.sh" $run ${opts[@]+"${opts[@]}"} 2>&1 || true)
+	if [ -z "$counts" ]; then
+		echo "FAIL: tests/vm/run.sh $run ended without its count line"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] || exit 1

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Load and unload 100 times, with a flowtable created and destroyed in
+# between every other round: nothing may leak or stick.
+. "$NFO_LIB"
+
+netns r
+n r ip link add d0 type dummy
+
+modloaded nft_offload && expect_ok rmmod nft_offload
+for i in $(seq 1 100); do
+	modprobe nft_offload || fail "round $i: modprobe failed"
+	if [ $((i % 2)) -eq 0 ]; then
+		n r nft add table ip t || fail "round $i: add table"
+		n r nft add flowtable ip t ft '{ hook ingress priority 0; devices = { d0 }; }' ||
+			fail "round $i: add flowtable"
+		n r nft delete table ip t || fail "round $i: delete table"
+	fi
+	rmmod nft_offload || fail "round $i: rmmod failed"
+done
+modloaded nft_offload && fail "still loaded after the loop"
+loads=$(dmesg | grep -c 'nft_offload: version .* loaded')
+unloads=$(dmesg | grep -c 'nft_offload: unloaded')
+[ "$loads" -eq "$unloads" ] || fail "kernel log: $loads loads but $unloads unloads"
+[ "$loads" -ge 100 ] || fail "kernel log shows only $loads loads"
+pass "100 load/unload rounds, $loads loads and $unloads unloads logged"

@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Benchmark, not a test: the same iperf3 TCP transfer (client -> masquerading
+# router -> server) through the normal path and through the fast path, in
+# one VM run, side by side.  Wall-clock numbers under emulation are noisy:
+# compare the two columns, not absolute values.
+. "$NFO_LIB"
+. "$(dirname "$0")/offload.bash"
+
+secs=${NFO_BENCH_SECONDS:-8}
+topology_router
+offload_ruleset masq
+n srv iperf3 -s -D -1 >/dev/null 2>&1 || true
+
+run() {	# SYSCTL STREAMS -> Mbit/s
+	n r sysctl -q -w net.netfilter.nf_flow_offload="$1"
+	n srv iperf3 -s -D -1 >/dev/null 2>&1 || true
+	wait_listen srv 5201 tcp 4
+	n cl iperf3 -c 10.0.2.2 -t "$secs" -P "$2" -f m 2>&1 |
+		awk '/SUM.*receiver|[0-9] +sec.*receiver/ { v = $(NF - 2) } END { print v }'
+}
+
+for streams in 1 4; do
+	normal=$(run 0 "$streams")
+	fast=$(run 1 "$streams")
+	echo "BENCH tcp-ipv4-masq streams=$streams normal_path_mbit=$normal fast_path_mbit=$fast"
+done
+echo "BENCH fast-path packets: $(nfo_stat fast_ipv4_packets)"

@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for scenarios that push traffic through offloaded flows.
+# Sourced after lib.sh; builds on topology_router (cl -- r -- srv).
+#
+# Proof of offload, three ways: the forward chain's counter stays far below
+# the bytes transferred, conntrack shows [OFFLOAD], and the module's own
+# statistics (/proc/net/stat/nft_offload in the router's netns) rise.
+
+# Router ruleset.  MODE: route (plain forwarding), masq (masquerade towards
+# the server), dnat (clients connect to the router's own address, port
+# 8080, and reach the server's port 5001).  Extra flowtable flags may follow.
+offload_ruleset() {
+	local mode=$1 ftflags=${2-counter;}
+
+	n r nft -f - <<-NFT
+	table inet filter {
+		counter forwarded { }
+		flowtable ft {
+			hook ingress priority 0
+			devices = { r-cl, r-srv }
+			$ftflags
+		}
+		chain forward {
+			type filter hook forward priority 0; policy accept;
+			meta l4proto { tcp, udp } flow add @ft
+			counter name forwarded
+		}
+	}
+	NFT
+	case "$mode" in
+	route) ;;
+	masq)
+		n r nft -f - <<-'NFT'
+		table inet nat {
+			chain post {
+				type nat hook postrouting priority srcnat;
+				oifname "r-srv" masquerade
+			}
+		}
+		NFT
+		;;
+	dnat)
+		n r nft -f - <<-'NFT'
+		table inet nat {
+			chain pre {
+				type nat hook prerouting priority dstnat;
+				ip daddr 10.0.1.1 meta l4proto { tcp, udp } th dport 8080 dnat ip to 10.0.2.2:5001
+				ip6 daddr fd00:1::1 meta l4proto { tcp, udp } th dport 8080 dnat ip6 to [fd00:2::2]:5001
+			}
+		}
+		NFT
+		;;
+	*) fail "unknown mode $mode" ;;
+	esac
+}
+
+# Where a client connects, per family (4|6) and mode.
+target_addr() {
+	case "$2:$1" in
+	dnat:4) echo 10.0.1.1 ;;
+	dnat:6) echo fd00:1::1 ;;
+	*:4) echo 10.0.2.2 ;;
+	*:6) echo fd00:2::2 ;;
+	esac
+}
+
+target_port() {
+	[ "$1" = dnat ] && echo 8080 || echo 5001
+}
+
+# nfo_stat NAME: a counter of the module's statistics in the router's netns.
+nfo_stat() {
+	n r awk -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) exit 1 }' \
+		/proc/net/stat/nft_offload || fail "no statistic $1"
+}
+
+# Bytes counted by the forward chain's named counter.
+fwd_bytes() {
+	n r nft list counter inet filter forwarded | awk '/bytes/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }'
+}
+
+offloaded_in_conntrack() {
+	n r grep -q OFFLOAD /proc/net/nf_conntrack
+}
+
+not_offloaded_in_conntrack() {
+	! offloaded_in_conntrack
+}
+
+# snmp NS FILE FIELD: a counter of /proc/net/snmp ("Icmp InTimeExcds") or
+# /proc/net/snmp6 ("Icmp6InTimeExcds") in NS.
+snmp() {
+	if [ "$2" = snmp6 ]; then
+		n "$1" awk -v f="$3" '$1 == f { print $2 }' /proc/net/snmp6
+	else
+		n "$1" awk -v p="$2:" -v f="$3" '
+			$1 == p && !hdr { for (i = 2; i <= NF; i++) if ($i == f) col = i; hdr = 1; next }
+			$1 == p && hdr { print $col }' /proc/net/snmp
+	fi
+}
+
+no_flows() {
+	[ "$(nfo_stat flows)" = 0 ]
+}
+
+# stat_at_least NAME N: the statistic NAME is at least N.
+stat_at_least() {
+	[ "$(nfo_stat "$1")" -ge "$2" ]
+}
+
+# wait_listen NS PORT PROTO(tcp|udp) FAMILY(4|6): a socket is bound there.
+wait_listen() {
+	local file hex
+
+	hex=$(printf '%04X' "$2")
+	file=/proc/net/$3
+	[ "$4" = 6 ] && file=${file}6
+	wait_for 5 bash -c "ip netns exec $1 cat $file | grep -q ':$hex '"
+}
+
+# tcp_transfer FAMILY DST PORT BYTES: send BYTES of random data from cl to
+# srv (listening on 5001), watching conntrack in r while it runs.  Sets
+# SAW_OFFLOAD=1 if [OFFLOAD] was seen; fails unless the data arrived intact.
+tcp_transfer() {
+	local fam=$1 dst=$2 port=$3 bytes=$4 listen=TCP4-LISTEN connect=TCP4
+	local pid sum_tx sum_rx
+
+	if [ "$fam" = 6 ]; then
+		listen=TCP6-LISTEN
+		connect=TCP6
+		dst="[$dst]"
+	fi
+	head -c "$bytes" /dev/urandom >/tmp/tx
+	rm -f /tmp/rx
+	n srv socat -u "$listen:5001,reuseaddr" OPEN:/tmp/rx,creat,trunc &
+	pid=$!
+	wait_listen srv 5001 tcp "$fam"
+
+	SAW_OFFLOAD=0
+	n cl socat -u OPEN:/tmp/tx "$connect:$dst:$port" &
+	local cpid=$!
+	while kill -0 "$cpid" 2>/dev/null; do
+		offloaded_in_conntrack && SAW_OFFLOAD=1
+		sleep 0.05
+	done
+	wait "$cpid" || fail "client socat failed"
+	wait "$pid" || fail "server socat failed"
+	sum_tx=$(sha256sum </tmp/tx)
+	sum_rx=$(sha256sum </tmp/rx)
+	[ "$sum_tx" = "$sum_rx" ] || fail "TCP data corrupted: sent $sum_tx, received $sum_rx ($(stat_size /tmp/rx) bytes)"
+}
+
+stat_size() {
+	wc -c <"$1"
+}
+
+# Start the UDP echo server in srv on port 5001 (once per scenario).
+udp_server() {
+	n srv udp-pingpong serve 5001 &
+	wait_listen srv 5001 udp 6
+}
+
+# In srv, count TCP/UDP packets by who appears as their source: the client
+# itself (plain routing, DNAT) or the router (masquerade).
+server_probe() {
+	n srv nft -f - <<-'NFT'
+	table inet probe {
+		counter from_client { }
+		counter from_router { }
+		chain in {
+			type filter hook input priority 0;
+			meta l4proto { tcp, udp } ip saddr 10.0.1.2 counter name from_client
+			meta l4proto { tcp, udp } ip6 saddr fd00:1::2 counter name from_client
+			meta l4proto { tcp, udp } ip saddr 10.0.2.1 counter name from_router
+			meta l4proto { tcp, udp } ip6 saddr fd00:2::1 counter name from_router
+		}
+	}
+	NFT
+}
+
+probe_bytes() {
+	n srv nft list counter inet probe "$1" | awk '/bytes/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }'
+}
+
+# ofail MSG: fail, showing the router's statistics and conntrack table.
+ofail() {
+	echo "# router statistics (non-zero):"
+	n r awk '$2 != 0' /proc/net/stat/nft_offload | sed 's/^/#   /'
+	echo "# router conntrack:"
+	n r conntrack -L 2>/dev/null | sed 's/^/#   /'
+	fail "$@"
+}
+
+# offload_matrix FAMILY(4|6) PROTO(tcp|udp): in each NAT mode, a transfer
+# that must be offloaded (three proofs) and arrive intact, NATed as asked.
+offload_matrix() {
+	local fam=$1 proto=$2 mode dst port bytes fast0 fastb0 off0 fwd seen
+	local want other
+
+	topology_router 9000 1500
+	[ "$proto" = udp ] && udp_server
+	for mode in route masq dnat; do
+		log "IPv$fam $proto, $mode"
+		n r nft flush ruleset
+		n r conntrack -F 2>/dev/null || true
+		n srv nft flush ruleset
+		offload_ruleset "$mode"
+		server_probe
+		dst=$(target_addr "$fam" "$mode")
+		port=$(target_port "$mode")
+		fast0=$(nfo_stat "fast_ipv${fam}_packets")
+		fastb0=$(nfo_stat "fast_ipv${fam}_bytes")
+		off0=$(nfo_stat offloaded)
+
+		if [ "$proto" = tcp ]; then
+			bytes=$((8 * 1024 * 1024))
+			tcp_transfer "$fam" "$dst" "$port" "$bytes"
+			seen=$SAW_OFFLOAD
+		else
+			# 1500 datagrams of 1200 bytes, each echoed: 3.6 MB.
+			n cl udp-pingpong send "$dst" "$port" 1500 1200 ||
+				ofail "UDP exchange incomplete or corrupted"
+			bytes=$((1500 * 1200 * 2))
+			seen=0
+			offloaded_in_conntrack && seen=1
+		fi
+
+		[ "$seen" = 1 ] || ofail "IPv$fam $proto $mode: no [OFFLOAD] in conntrack"
+		fwd=$(fwd_bytes)
+		[ $((fwd * 10)) -lt "$bytes" ] ||
+			ofail "IPv$fam $proto $mode: forward chain saw $fwd of $bytes bytes"
+		[ "$(nfo_stat offloaded)" -gt "$off0" ] ||
+			ofail "IPv$fam $proto $mode: offloaded counter did not rise"
+		[ "$(nfo_stat "fast_ipv${fam}_packets")" -gt "$fast0" ] ||
+			ofail "IPv$fam $proto $mode: no fast-path packets counted"
+		[ $(( $(nfo_stat "fast_ipv${fam}_bytes") - fastb0 )) -gt $((bytes / 2)) ] ||
+			ofail "IPv$fam $proto $mode: fast path carried too few bytes"
+
+		want=from_client
+		other=from_router
+		if [ "$mode" = masq ]; then
+			want=from_router
+			other=from_client
+		fi
+		[ "$(probe_bytes "$want")" -ge $((bytes / 2)) ] ||
+			ofail "IPv$fam $proto $mode: server saw $(probe_bytes "$want") bytes $want"
+		[ "$(probe_bytes "$other")" -eq 0 ] ||
+			ofail "IPv$fam $proto $mode: server saw packets $other"
+		pass "IPv$fam $proto $mode: intact, [OFFLOAD], forward chain saw $fwd of $bytes bytes"
+	done
+}

@@ -1,0 +1,219 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of the VM tests, started by /init. Runs the scenarios named by
+# nfo.scenarios= on the kernel command line, each from a clean state, then
+# checks the kernel log. The console (ttyS0) gets everything; the result port
+# (ttyS1, a file on the host) gets one line per verdict:
+#   NFO-START <uptime>          guest userland is up
+#   NFO-RESULT PASS|FAIL <name> one per scenario, then kernel-log-clean
+#   NFO-DONE                    the last line; missing if anything broke
+# nfo.scenarios=all runs every scenario except coexist-*, demo-* and bench-*;
+# nfo.scenarios=coexist
+# runs only coexist-*; otherwise a comma-separated list of names.
+# nfo.timeout=SECONDS overrides the per-scenario limit (NFO_SCENARIO_TIMEOUT).
+set -euo pipefail
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
+export NFO_LIB=/nfo/lib.sh
+results=/dev/ttyS1
+
+# Value of nfo.$1= on the kernel command line (empty if absent).
+param() {
+	local arg args
+
+	read -r -a args </proc/cmdline
+	for arg in "${args[@]}"; do
+		case "$arg" in
+		"nfo.$1="*) echo "${arg#*=}"; return 0 ;;
+		esac
+	done
+}
+
+# One line to the host. Each write opens and closes the port, and the last
+# close waits until the UART has sent everything.
+report() {
+	echo "$*" >"$results"
+}
+
+modloaded() {
+	grep -q "^$1 " /proc/modules
+}
+
+# SIGKILL every user process but init, us and the pids given: leftovers of a
+# scenario (servers it forgot) must not reach the next one. Kernel threads
+# have no /proc/PID/exe.
+kill_strays() {
+	local dir pid keep
+
+	for dir in /proc/[0-9]*; do
+		pid=${dir#/proc/}
+		if [ "$pid" = 1 ] || [ "$pid" = $$ ]; then
+			continue
+		fi
+		for keep in "$@"; do
+			[ "$pid" != "$keep" ] || continue 2
+		done
+		[ -e "$dir/exe" ] || continue
+		kill -9 "$pid" 2>/dev/null || true
+	done
+}
+
+# Unload module $1 once nothing holds it. Namespaces die asynchronously and
+# may hold it for a moment, so try for up to 2 s; report, never fail.
+unload_idle() {
+	modloaded "$1" || return 0
+	for _ in $(seq 20); do
+		if [ "$(cat "/sys/module/$1/refcnt" 2>/dev/null)" = 0 ] &&
+		   rmmod "$1" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "note: $1 still loaded (refcnt $(cat "/sys/module/$1/refcnt" 2>/dev/null))"
+}
+
+# Back to a clean guest: no stray processes, no namespaces, no rules, our
+# module unloaded; in coexist runs the in-kernel flowtable too (users first).
+clean_state() {
+	local m
+
+	kill_strays "$@"
+	ip -all netns delete 2>/dev/null || true
+	# Only if loaded: nft would autoload nf_tables otherwise.
+	if modloaded nf_tables; then
+		nft flush ruleset 2>/dev/null || true
+	fi
+	unload_idle nft_offload
+	for m in nft_flow_offload nf_flow_table_inet nf_flow_table; do
+		unload_idle "$m"
+	done
+}
+
+dmesg_lines() {
+	dmesg | wc -l
+}
+
+run_scenario() {
+	local name=$1 file=/nfo/scenarios/$1.sh log=/tmp/$1.log
+	local before rc tee_pid start
+
+	echo "=== SCENARIO $name ==="
+	if [ ! -f "$file" ]; then
+		echo "FAIL: no scenario $file"
+		report "NFO-RESULT FAIL $name"
+		return 0
+	fi
+	clean_state
+	before=$(dmesg_lines)
+	start=$(date +%s)
+	# Output to the console and the log. tee runs beside us, not in a
+	# pipeline we wait on, so a background job the scenario left holding
+	# the pipe cannot hold us up: clean_state kills it, then tee ends.
+	exec 3> >(tee "$log")
+	tee_pid=$!
+	if timeout -k 10 "$NFO_SCENARIO_TIMEOUT" bash "$file" </dev/null >&3 2>&1; then
+		rc=0
+	else
+		rc=$?
+	fi
+	exec 3>&-
+	clean_state "$tee_pid"
+	wait "$tee_pid" 2>/dev/null || true
+
+	if [ "$rc" = 0 ]; then
+		echo "--- PASS $name ($(( $(date +%s) - start ))s)"
+		report "NFO-RESULT PASS $name"
+		return 0
+	fi
+	if [ "$(( $(date +%s) - start ))" -ge "$NFO_SCENARIO_TIMEOUT" ]; then
+		echo "--- timed out after ${NFO_SCENARIO_TIMEOUT}s"
+	fi
+	echo "--- kernel log during $name:"
+	dmesg | tail -n +"$((before + 1))"
+	echo "--- FAIL $name (exit $rc, $(( $(date +%s) - start ))s)"
+	report "NFO-RESULT FAIL $name"
+}
+
+# The whole kernel log must be free of splats, and kmemleak (when the kernel
+# has it) must find nothing.
+check_kernel_log() {
+	local bad='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kmemleak|lockdep|possible recursive locking|suspicious RCU usage|unreferenced object'
+	local benign='kmemleak: (Kernel memory leak detector (initialized|disabled)|Automatic memory scanning thread (started|ended))'
+	local ok=1 hits leaks
+
+	echo "=== SCENARIO kernel-log-clean ==="
+	hits=$(dmesg | grep -E "$bad" | grep -vE "$benign" || true)
+	if [ -n "$hits" ]; then
+		echo "FAIL: kernel log:"
+		echo "$hits"
+		ok=0
+	fi
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		echo scan >/sys/kernel/debug/kmemleak
+		sleep 6
+		echo scan >/sys/kernel/debug/kmemleak
+		leaks=$(cat /sys/kernel/debug/kmemleak)
+		if [ -n "$leaks" ]; then
+			echo "FAIL: kmemleak:"
+			echo "$leaks"
+			ok=0
+		fi
+	fi
+	if [ "$ok" = 1 ]; then
+		echo "--- PASS kernel-log-clean"
+		report "NFO-RESULT PASS kernel-log-clean"
+	else
+		echo "--- FAIL kernel-log-clean"
+		report "NFO-RESULT FAIL kernel-log-clean"
+	fi
+}
+
+# Raw output on the result port: no \r added to each \n.
+stty -F "$results" raw -echo clocal 2>/dev/null || true
+report "NFO-START $(cut -d' ' -f1 /proc/uptime)"
+echo "nfo: kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime)s"
+echo "nfo: cmdline $(cat /proc/cmdline)"
+
+timeout_param=$(param timeout)
+export NFO_SCENARIO_TIMEOUT=${timeout_param:-${NFO_SCENARIO_TIMEOUT:-300}}
+# Leaks from boot are not ours: start kmemleak from a clean slate.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo clear >/sys/kernel/debug/kmemleak
+fi
+
+selection=$(param scenarios)
+names=()
+case "${selection:-all}" in
+all)
+	for f in /nfo/scenarios/*.sh; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		# Tests only: coexist-* need their own boot, demo-* and
+		# bench-* are run by name (scripts/demo.sh, scripts/bench.sh).
+		[[ $f == coexist-* || $f == demo-* || $f == bench-* ]] ||
+			names+=("${f%.sh}")
+	done
+	;;
+coexist)
+	for f in /nfo/scenarios/coexist-*.sh; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		names+=("${f%.sh}")
+	done
+	;;
+*)
+	IFS=, read -r -a names <<<"$selection"
+	;;
+esac
+[ ${#names[@]} -gt 0 ] || echo "nfo: warning: no scenarios selected by '$selection'"
+
+for name in "${names[@]}"; do
+	name=${name##*/}
+	run_scenario "${name%.sh}"
+done
+check_kernel_log
+
+report NFO-DONE
+echo "nfo: done, up $(cut -d' ' -f1 /proc/uptime)s"
+sync
+reboot -f

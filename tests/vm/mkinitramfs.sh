@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the guest initramfs for one Debian kernel.
+#   NFO_MODULE=build/KVER/nft_offload.ko \
+#     tests/vm/mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable]
+#
+# The result is two gzip'd cpio archives back to back (the kernel unpacks both):
+#   base   busybox + real tools (bash, nft, ip, kmod, ...) with their libraries;
+#          kernel independent, cached under $NFO_CACHE keyed by the tool files.
+#   fresh  the kernel modules the tests need, our module, depmod's indexes,
+#          /init and /nfo (guest-run.sh, lib.sh, scenarios); rebuilt every time.
+# The guest has Debian's merged /usr: /bin, /sbin, /lib, /lib64 point into /usr,
+# so every tool sits at the same absolute path as on this host.
+set -euo pipefail
+
+usage() {
+	echo "usage: NFO_MODULE=path/nft_offload.ko mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable]" >&2
+	exit 2
+}
+[ $# -ge 2 ] || usage
+kver=$1
+out=$2
+with_ft=0
+case "${3:-}" in
+"") ;;
+--with-inkernel-flowtable) with_ft=1 ;;
+*) usage ;;
+esac
+module=${NFO_MODULE:?NFO_MODULE must name the nft_offload.ko to install}
+[ -f "$module" ] || { echo "mkinitramfs.sh: $module: no such file" >&2; exit 1; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=${NFO_CACHE:-$HOME/.cache/nft-offload}
+# Resolve host tools exactly as the guest's PATH will.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+# Real programs for the guest. The kmod names become symlinks to kmod as on
+# the host; anything busybox offers that is not listed here comes from busybox.
+TOOLS=(bash nft ip ss bridge tc conntrack kmod modprobe insmod rmmod lsmod depmod
+       modinfo socat iperf3 sysctl sha256sum timeout dd date head cmp sleep)
+# Host files copied as they are (when present).
+ETC_FILES=(/etc/protocols /etc/services /etc/iproute2)
+
+# Kernel modules the tests need (and every nft_* below); modules.dep and
+# modules.softdep add what they depend on.
+MODULES=(nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_redir nft_fib_inet
+	 nft_fib_ipv4 nft_fib_ipv6 nft_reject_inet nft_log nf_conntrack
+	 nf_conntrack_netlink nf_nat nfnetlink nfnetlink_log veth bridge 8021q
+	 pppoe pppox ppp_generic ip_gre ip6_gre xfrm_user esp4 esp6 xfrm4_tunnel
+	 pktgen dummy)
+# Helpers loaded on demand: ESP ciphers, netdev-family expressions, ss's diag,
+# the logger behind nft_log.
+MODULES_EXTRA=(authenc echainiv seqiv ctr gcm ghash_generic aesni_intel
+	       sha512_generic chacha20poly1305 nft_limit nft_quota nft_fwd_netdev
+	       nft_dup_netdev nft_meta_bridge inet_diag tcp_diag udp_diag
+	       ip6_tunnel ipip nf_log_syslog)
+# More from the environment, space separated.
+read -r -a MODULES_ENV <<<"${NFO_EXTRA_MODULES:-}"
+# The in-kernel flowtable: never in the guest, unless testing coexistence.
+FLOWTABLE=(nf_flow_table nf_flow_table_inet nft_flow_offload)
+EXCLUDED=(nf_flow_table nf_flow_table_inet nf_flow_table_ipv4 nf_flow_table_ipv6
+	  nft_flow_offload act_ct)
+
+kroot=$("$here/fetch-kernel.sh" "$kver")
+kmods=$kroot/lib/modules/$kver
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nfo-initramfs.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# Make the merged-/usr skeleton every layer shares.
+skeleton() {
+	local d
+	mkdir -p "$1"/usr/{bin,sbin,lib,lib64}
+	for d in bin sbin lib lib64; do
+		ln -sfn "usr/$d" "$1/$d"
+	done
+}
+
+# Copy host file $2 to the same path under root $1, following symlinks.
+copy_host() {
+	mkdir -p "$1$(dirname "$2")"
+	cp -L --preserve=mode "$2" "$1$2"
+}
+
+# Shared libraries and the loader a binary needs, as ldd reports them
+# ("libx.so => /path (addr)" or "/lib64/ld-linux-x86-64.so.2 (addr)").
+libs_of() {
+	ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3; next }
+				   $1 ~ /^\// { print $1 }' || true
+}
+
+# --- base layer -------------------------------------------------------------
+
+# Every host file the base layer takes: the cache key is their paths, sizes and
+# times, so a package upgrade makes a new base.
+declare -A real_of=()
+base_files=()
+busybox=$(command -v busybox)
+for t in "${TOOLS[@]}"; do
+	p=$(command -v "$t") || { echo "mkinitramfs.sh: $t not on this host (run scripts/deps.sh)" >&2; exit 1; }
+	real_of[$t]=$(readlink -f "$p")
+	if ldd "${real_of[$t]}" 2>/dev/null | grep -q 'not found'; then
+		echo "mkinitramfs.sh: ${real_of[$t]} lacks libraries:" >&2
+		ldd "${real_of[$t]}" | grep 'not found' >&2
+		exit 1
+	fi
+done
+mapfile -t base_files < <(
+	{
+		echo "$busybox"
+		for t in "${TOOLS[@]}"; do
+			echo "${real_of[$t]}"
+			libs_of "${real_of[$t]}"
+		done
+	} | sort -u)
+key=$({
+	echo "base-format 1"
+	printf '%s\n' "${TOOLS[@]}" "${ETC_FILES[@]}"
+	for f in "${base_files[@]}" "${ETC_FILES[@]}"; do
+		if [ -e "$f" ]; then
+			find "$f" -printf '%p %s %T@\n'
+		fi
+	done
+} | sha256sum | cut -c1-16)
+base=$cache/initramfs/base-$key.cpio.gz
+
+build_base() {
+	local root=$tmp/base t f d a
+
+	skeleton "$root"
+	mkdir -p "$root"/{dev,proc,sys,tmp,run,root,etc,nfo,var}
+	ln -s ../run "$root/var/run"
+	chmod 1777 "$root/tmp"
+	chmod 700 "$root/root"
+
+	copy_host "$root" "$busybox"
+	for f in "${base_files[@]}"; do
+		copy_host "$root" "$f"
+	done
+	# Each tool name as a symlink wherever the host has it pointing at the
+	# same program (the kmod names, /usr/sbin/ip, ...).
+	for t in "${TOOLS[@]}"; do
+		for d in /usr/sbin /usr/bin; do
+			if [ -e "$d/$t" ] && [ "$(readlink -f "$d/$t")" = "${real_of[$t]}" ] &&
+			   [ "$d/$t" != "${real_of[$t]}" ]; then
+				ln -sfn "${real_of[$t]}" "$root$d/$t"
+			fi
+		done
+	done
+	# Busybox fills in the rest (sh, mount, grep, ...), never over a real tool.
+	for a in $("$busybox" --list); do
+		[ -e "$root/usr/bin/$a" ] || [ -e "$root/usr/sbin/$a" ] || [ -L "$root/usr/bin/$a" ] ||
+			ln -s busybox "$root/usr/bin/$a"
+	done
+
+	for f in "${ETC_FILES[@]}"; do
+		if [ -e "$f" ]; then
+			cp -a "$f" "$root/etc/"
+		fi
+	done
+	echo 'root:x:0:0:root:/root:/bin/bash' >"$root/etc/passwd"
+	echo 'root:x:0:' >"$root/etc/group"
+	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"$root/etc/hosts"
+
+	(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$tmp/base.cpio.gz"
+}
+
+mkdir -p "$cache/initramfs"
+(
+	flock 9
+	if [ ! -f "$base" ]; then
+		build_base
+		mv "$tmp/base.cpio.gz" "$base"
+	fi
+) 9>"$cache/initramfs/base.lock"
+
+# --- fresh layer ------------------------------------------------------------
+
+root=$tmp/fresh
+skeleton "$root"
+dest=$root/lib/modules/$kver
+
+# modules.dep: "kernel/a/b.ko[.xz]: dep1 dep2 ...". Index it by module name
+# (file name without .ko*, '-' read as '_', as kmod does).
+declare -A path_of=() deps_of=()
+while IFS= read -r line; do
+	m=${line%%:*}
+	b=${m##*/}
+	b=${b%%.ko*}
+	path_of[${b//-/_}]=$m
+	deps_of[$m]=${line#*:}
+done <"$kmods/modules.dep"
+
+# modules.softdep: "softdep MOD pre: a b post: c" (names or aliases).
+declare -A softdeps_of=()
+while read -r word m rest; do
+	[ "$word" = softdep ] || continue
+	rest=${rest//pre:/}
+	softdeps_of[${m//-/_}]+=" ${rest//post:/}"
+done <"$kmods/modules.softdep"
+
+declare -A excluded=() wanted=()
+for m in "${EXCLUDED[@]}"; do excluded[$m]=1; done
+want=("${MODULES[@]}" "${MODULES_EXTRA[@]}" "${MODULES_ENV[@]}")
+if [ "$with_ft" = 1 ]; then
+	want+=("${FLOWTABLE[@]}")
+	excluded=()
+fi
+# Every nf_tables expression module too (bar the excluded): rulesets should
+# never miss one, and the split differs by kernel (6.1 ships nft_objref, behind
+# named counters, as a module; 6.12 builds it into nf_tables).
+for m in "${!path_of[@]}"; do
+	if [[ $m == nft_* ]] && [ -z "${excluded[$m]:-}" ]; then
+		want+=("$m")
+	fi
+done
+missing=()
+
+# Module names for NAME: itself if it is a module, else the modules an exact
+# alias (such as "crc32c") names.
+resolve() {
+	local m=${1//-/_}
+
+	if [ -n "${path_of[$m]:-}" ]; then
+		echo "$m"
+	else
+		awk -v a="$1" '$1 == "alias" && $2 == a { gsub("-", "_", $3); print $3 }' \
+			"$kmods/modules.alias"
+	fi
+}
+
+# Take module (or alias) NAME, noting it if the kernel has no such thing.
+add_name() {
+	local name=$1 m found=0
+
+	for m in $(resolve "$name"); do
+		if [ -n "${path_of[$m]:-}" ]; then
+			add_module "${path_of[$m]}"
+		fi
+		found=1
+	done
+	if [ "$found" = 0 ] &&
+	   ! grep -qE "/${name//[-_]/[-_]}\.ko\$" "$kmods/modules.builtin"; then
+		missing+=("$name")
+	fi
+}
+
+# Take a module file with its dependencies and soft dependencies (libcrc32c
+# needs a crc32c implementation, for one).
+add_module() {
+	local path=$1 d b
+
+	[ -z "${wanted[$path]:-}" ] || return 0
+	b=${path##*/}
+	b=${b%%.ko*}
+	b=${b//-/_}
+	if [ -n "${excluded[$b]:-}" ]; then
+		echo "mkinitramfs.sh: $b is excluded but needed by a test module" >&2
+		exit 1
+	fi
+	wanted[$path]=1
+	for d in ${deps_of[$path]}; do
+		add_module "$d"
+	done
+	for d in ${softdeps_of[$b]:-}; do
+		add_name "$d"
+	done
+}
+
+for m in "${want[@]}"; do
+	add_name "$m"
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "mkinitramfs.sh: warning: $kver has no module ${missing[*]}" >&2
+fi
+
+for path in "${!wanted[@]}"; do
+	mkdir -p "$dest/$(dirname "$path")"
+	cp --preserve=mode "$kmods/$path" "$dest/$path"
+done
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ ! -f "$kmods/$f" ] || cp "$kmods/$f" "$dest/"
+done
+install -D -m 644 "$module" "$dest/updates/nft_offload.ko"
+# Indexes for modprobe and the kernel's autoload. With the headers' symbol
+# list, -e names symbols nothing in the guest provides (a module left out).
+symcheck=()
+symvers=/usr/src/linux-headers-$kver/Module.symvers
+[ ! -f "$symvers" ] || symcheck=(-e -E "$symvers")
+depmod -b "$root" "${symcheck[@]}" "$kver" 2>&1 |
+	sed "s|$root||g; s|^|mkinitramfs.sh: |" >&2
+
+install -D -m 755 "$here/init" "$root/init"
+install -D -m 755 "$here/guest-run.sh" "$root/nfo/guest-run.sh"
+install -D -m 644 "$top/tests/scenarios/lib.sh" "$root/nfo/lib.sh"
+# Scenarios are the *.sh files; anything else there (helpers they source)
+# comes along too.
+mkdir -p "$root/nfo/scenarios"
+for s in "$top"/tests/scenarios/*; do
+	if [ -e "$s" ] && [ "$(basename "$s")" != lib.sh ]; then
+		cp -R "$s" "$root/nfo/scenarios/"
+	fi
+done
+
+# Our own test tools (tests/tools/*.c), built for the host's libc, which the
+# base layer already carries.
+for c in "$top"/tests/tools/*.c; do
+	[ -e "$c" ] || continue
+	cc -O2 -Wall -Wextra -Werror -o "$root/usr/bin/$(basename "$c" .c)" "$c"
+done
+
+	(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$tmp/fresh.cpio.gz"
+
+mkdir -p "$(dirname "$out")"
+cat "$base" "$tmp/fresh.cpio.gz" >"$out.tmp"
+mv "$out.tmp" "$out"
