@@ -8,9 +8,11 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+# linux-source-6.1 provides checkpatch.pl (scripts/check-static.sh);
+# libclang-rt-14-dev the libFuzzer and sanitizer runtimes for clang.
 packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat
 	  kmod cpio xz-utils procps coreutils diffutils bash sparse gcc make libc6-dev
-	  clang)
+	  clang libclang-rt-14-dev linux-source-6.1)
 
 # Kernel releases come from apt's lists: refresh them once if they are empty.
 updated=0
