@@ -69,6 +69,7 @@ static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
 	};
 	enum ip_conntrack_info ctinfo;
 	enum ip_conntrack_dir dir;
+	u8 xmit_orig, xmit_reply;
 	struct nfo_route route;
 	struct nfo_flow *flow;
 	struct nf_conn *ct;
@@ -104,11 +105,15 @@ static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
 	if (facts.l4proto == IPPROTO_TCP)
 		nfo_ct_tcp_liberal(ct);
 
+	/* Once inserted the flow is the datapath's: read it before. */
+	xmit_orig = flow->dir[IP_CT_DIR_ORIGINAL].xmit;
+	xmit_reply = flow->dir[IP_CT_DIR_REPLY].xmit;
 	if (nfo_flow_insert(ft, flow)) {
 		nfo_flow_free(flow);
 		err = NFO_REFUSE_INSERT;
 		goto err_clear;
 	}
+	nfo_stat_offloaded(nn, xmit_orig, xmit_reply);
 	return NFO_ELIGIBLE;
 
 err_clear:
@@ -124,10 +129,8 @@ static void nfo_expr_eval(const struct nft_expr *expr, struct nft_regs *regs,
 	int ret;
 
 	ret = nfo_offload(pkt, &priv->flowtable->data, nn);
-	if (ret == NFO_ELIGIBLE) {
-		nfo_stat_offloaded(nn);
+	if (ret == NFO_ELIGIBLE)
 		return;
-	}
 	nfo_stat_refused(nn, ret);
 	regs->verdict.code = NFT_BREAK;
 }

@@ -9,6 +9,7 @@
 #include <net/net_namespace.h>
 
 #include "nfo.h"
+#include "flow.h"
 #include "stats.h"
 
 static const char * const nfo_slow_names[] = {
@@ -95,6 +96,8 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "fast_ipv6_packets %llu\n", s->fast_pkts[1]);
 	seq_printf(seq, "fast_ipv6_bytes %llu\n", s->fast_bytes[1]);
 	seq_printf(seq, "offloaded %llu\n", s->offloaded);
+	seq_printf(seq, "xmit_neigh %llu\n", s->xmit[NFO_XMIT_NEIGH]);
+	seq_printf(seq, "xmit_direct %llu\n", s->xmit[NFO_XMIT_DIRECT]);
 	/* Parser verdicts 0 and 1 are "ok" and "pull": never a reason. */
 	for (i = NFO_R_TRUNCATED; i < NFO_SLOW_MAX; i++)
 		seq_printf(seq, "slow_%s %llu\n", nfo_slow_name(i), s->slow[i]);

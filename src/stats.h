@@ -60,6 +60,7 @@ struct nfo_stats {
 	u64 fast_bytes[2];
 	u64 slow[NFO_SLOW_MAX];
 	u64 offloaded;
+	u64 xmit[2];		/* flow directions set up per enum nfo_xmit */
 	u64 refused[NFO_REFUSE_ALL];
 	u64 teardown[NFO_TD_MAX];
 };
@@ -76,9 +77,12 @@ static inline void nfo_stat_slow(struct nfo_net *nn, unsigned int reason)
 	this_cpu_inc(nn->stats->slow[reason]);
 }
 
-static inline void nfo_stat_offloaded(struct nfo_net *nn)
+static inline void nfo_stat_offloaded(struct nfo_net *nn, u8 xmit_orig,
+				      u8 xmit_reply)
 {
 	this_cpu_inc(nn->stats->offloaded);
+	this_cpu_inc(nn->stats->xmit[xmit_orig]);
+	this_cpu_inc(nn->stats->xmit[xmit_reply]);
 }
 
 static inline void nfo_stat_refused(struct nfo_net *nn, unsigned int reason)

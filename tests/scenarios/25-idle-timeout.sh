@@ -20,15 +20,21 @@ udp_server
 idle0=$(nfo_stat teardown_idle)
 n cl udp-pingpong send 10.0.2.2 5001 50 200 || fail "UDP exchange failed"
 offloaded_in_conntrack || fail "UDP flow not offloaded"
-# Keep it busy for longer than the timeout: it must stay offloaded.
+# Keep it busy for longer than both the flow's idle timeout and
+# conntrack's own UDP timeouts (cut to 2 s here): it must stay offloaded,
+# and conntrack must not expire an entry it no longer sees packets for.
+n r sysctl -q -w net.netfilter.nf_conntrack_udp_timeout=2 \
+	net.netfilter.nf_conntrack_udp_timeout_stream=2
 n cl udp-pingpong send 10.0.2.2 5001 30 200 --sport 4000 >/dev/null
-for i in 1 2 3 4 5 6; do
+for i in 1 2 3 4 5 6 7 8 9 10; do
 	n cl udp-pingpong send 10.0.2.2 5001 1 200 --sport 4000 >/dev/null ||
 		fail "busy flow lost a datagram"
 	sleep 0.5
 done
 n r grep 'dport=5001' /proc/net/nf_conntrack | grep 'sport=4000' | grep -q OFFLOAD ||
-	fail "busy flow was not kept offloaded past the idle timeout"
+	fail "busy flow was not kept offloaded past the idle and conntrack timeouts"
+n r sysctl -q -w net.netfilter.nf_conntrack_udp_timeout=30 \
+	net.netfilter.nf_conntrack_udp_timeout_stream=120
 
 wait_for 6 not_offloaded_in_conntrack ||
 	fail "idle flows still offloaded after 6 s with a 2 s timeout"

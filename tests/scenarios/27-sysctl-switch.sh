@@ -42,3 +42,13 @@ netns other
 	fail "the switch leaked into another netns"
 expect_err 'Invalid argument' n r sysctl -w net.netfilter.nf_flow_offload=2
 pass "switch is per netns and only takes 0 or 1"
+
+# Only the netns's admin may flip it: not an unprivileged user...
+expect_err 'denied|not permitted' n r run-as 65534 sysctl -w net.netfilter.nf_flow_offload=1
+[ "$(n r sysctl -n net.netfilter.nf_flow_offload)" = 0 ] || fail "an unprivileged user changed the switch"
+# ...while the root of a user namespace owns the netns it creates.
+out=$(run-as --userns 65534 sh -c 'sysctl -w net.netfilter.nf_flow_offload=0 &&
+	sysctl -n net.netfilter.nf_flow_offload') || fail "userns root could not set its own netns's switch: $out"
+[ "$(tail -n 1 <<<"$out")" = 0 ] || fail "userns write did not stick: $out"
+[ "$(sysctl -n net.netfilter.nf_flow_offload)" = 1 ] || fail "userns write leaked into the initial netns"
+pass "writable only by the netns's admin (unprivileged user refused, userns-owned netns allowed)"
