@@ -133,6 +133,29 @@ static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	}
 }
 
+/*
+ * Is the TCP/UDP checksum right, as far as conntrack would check it at
+ * prerouting (net.netfilter.nf_conntrack_checksum)?  Free when the device
+ * or the sender vouched for it (CHECKSUM_UNNECESSARY, CHECKSUM_PARTIAL),
+ * cheap with CHECKSUM_COMPLETE; a full sum only for CHECKSUM_NONE, as the
+ * normal path would compute it anyway.
+ */
+static bool nfo_l4_csum_ok(struct sk_buff *skb, const struct net *net,
+			   const struct nfo_pkt *p)
+{
+	const u8 *th = skb->data + p->thoff;
+
+	if (skb_csum_unnecessary(skb) || !READ_ONCE(net->ct.sysctl_checksum))
+		return true;
+	/* No checksum at all: legal for UDP over IPv4 only. */
+	if (p->l4proto == IPPROTO_UDP && p->family == NFO_FAMILY_IPV4 &&
+	    !th[6] && !th[7])
+		return true;
+	return !nf_checksum(skb, NF_INET_PRE_ROUTING, p->thoff, p->l4proto,
+			    p->family == NFO_FAMILY_IPV4 ? NFPROTO_IPV4 :
+							   NFPROTO_IPV6);
+}
+
 static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 			   u8 family)
 {
@@ -215,6 +238,14 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		nfo_flow_teardown(flow, NFO_TD_ADMIN);
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
 	}
+
+	/* Link-layer padding past the IP packet: ip_rcv() trims it too. */
+	if (skb->len > p.l3_len && pskb_trim_rcsum(skb, p.l3_len))
+		return nfo_slow(nn, NFO_SLOW_NOMEM);
+
+	/* A segment conntrack would call invalid is the normal path's call. */
+	if (unlikely(!nfo_l4_csum_ok(skb, state->net, &p)))
+		return nfo_slow(nn, NFO_SLOW_L4_CSUM);
 
 	/* Too big: the normal path fragments or sends the ICMP error. */
 	if (unlikely(p.l3_len > fd->mtu) &&

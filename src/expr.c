@@ -71,6 +71,7 @@ static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
 	enum ip_conntrack_dir dir;
 	u8 xmit_orig, xmit_reply;
 	struct nfo_route route;
+	int max;
 	struct nfo_flow *flow;
 	struct nf_conn *ct;
 	int err;
@@ -83,6 +84,10 @@ static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
 	err = nfo_offload_eligible(&facts);
 	if (err != NFO_ELIGIBLE)
 		return err;
+
+	max = READ_ONCE(nn->max_flows);
+	if (max && atomic_read(&nn->flows) >= max)
+		return NFO_REFUSE_TABLE_FULL;
 
 	/* One flow per connection: whoever sets the bit builds it. */
 	if (test_and_set_bit(IPS_OFFLOAD_BIT, &ct->status))

@@ -7,9 +7,12 @@
  * Locking: the rhashtable (struct nf_flowtable.rhashtable) does its own
  * locking for insert/remove; lookups are RCU.  Only the GC work of a
  * flowtable (and nfo_flows_destroy(), after cancelling it) removes flows,
- * so removal never races with itself.  Flows are freed with kfree_rcu().
+ * so removal never races with itself.  Flows are freed after an RCU grace
+ * period (call_rcu); module exit waits for those with rcu_barrier().
  */
+#include <linux/debugfs.h>
 #include <linux/jiffies.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/ip.h>
 #include <net/ip6_fib.h>
@@ -22,6 +25,16 @@
 #include "logic/timeout.h"
 
 #define NFO_GC_INTERVAL		HZ
+
+static struct kmem_cache *nfo_flow_cache __read_mostly;
+
+/*
+ * Flow objects allocated and not yet freed, in every netns, including those
+ * waiting for their RCU grace period: the leak check of the tests
+ * (/sys/kernel/debug/nft_offload/flow_objects, root only).
+ */
+static atomic_t nfo_flow_objects = ATOMIC_INIT(0);
+static struct dentry *nfo_debugfs;
 
 static u32 nfo_rht_hashfn(const void *data, u32 len, u32 seed)
 {
@@ -127,9 +140,10 @@ struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
 {
 	struct nfo_flow *flow;
 
-	flow = kzalloc(sizeof(*flow), GFP_ATOMIC);
+	flow = kmem_cache_zalloc(nfo_flow_cache, GFP_ATOMIC);
 	if (!flow)
 		return NULL;
+	atomic_inc(&nfo_flow_objects);
 
 	nf_conntrack_get(&ct->ct_general);
 	flow->ct = ct;
@@ -139,6 +153,12 @@ struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
 	nfo_flow_dir_init(&flow->dir[IP_CT_DIR_REPLY], ct, route,
 			  IP_CT_DIR_REPLY);
 	return flow;
+}
+
+static void nfo_flow_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(nfo_flow_cache, container_of(head, struct nfo_flow, rcu));
+	atomic_dec(&nfo_flow_objects);
 }
 
 /* Drop a flow that is not (or no longer) hashed. */
@@ -152,7 +172,8 @@ void nfo_flow_free(struct nfo_flow *flow)
 			neigh_release(flow->dir[d].neigh);
 	}
 	nf_ct_put(flow->ct);
-	kfree_rcu(flow, rcu);
+	/* Lookups may still be looking at it: free after a grace period. */
+	call_rcu(&flow->rcu, nfo_flow_free_rcu);
 }
 
 int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
@@ -391,4 +412,23 @@ void nfo_flows_destroy(struct nf_flowtable *ft)
 	cancel_delayed_work_sync(&ft->gc_work);
 	nfo_flows_walk(ft, nfo_flow_destroy_one, NULL);
 	rhashtable_destroy(&ft->rhashtable);
+}
+
+int nfo_flow_cache_init(void)
+{
+	nfo_flow_cache = KMEM_CACHE(nfo_flow, 0);
+	if (!nfo_flow_cache)
+		return -ENOMEM;
+	nfo_debugfs = debugfs_create_dir("nft_offload", NULL);
+	debugfs_create_atomic_t("flow_objects", 0400, nfo_debugfs,
+				&nfo_flow_objects);
+	return 0;
+}
+
+void nfo_flow_cache_exit(void)
+{
+	debugfs_remove(nfo_debugfs);
+	/* Flows freed by call_rcu() must be back before the cache goes. */
+	rcu_barrier();
+	kmem_cache_destroy(nfo_flow_cache);
 }

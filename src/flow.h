@@ -105,6 +105,10 @@ void nfo_flow_free(struct nfo_flow *flow);
 int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow);
 void nfo_flow_teardown(struct nfo_flow *flow, enum nfo_teardown_reason why);
 
+/* Module life: the flow slab cache. */
+int nfo_flow_cache_init(void);
+void nfo_flow_cache_exit(void);
+
 /* Flowtable life (the rhashtable and GC of struct nf_flowtable). */
 int nfo_flows_init(struct nf_flowtable *ft);
 void nfo_flows_destroy(struct nf_flowtable *ft);

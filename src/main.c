@@ -12,6 +12,7 @@
 #include <net/netns/generic.h>
 
 #include "nfo.h"
+#include "flow.h"
 #include "version.h"
 
 static unsigned int nfo_net_id __read_mostly;
@@ -76,9 +77,13 @@ static int __init nfo_init(void)
 	if (err)
 		return err;
 
-	err = register_pernet_subsys(&nfo_net_ops);
+	err = nfo_flow_cache_init();
 	if (err)
 		goto err_guard;
+
+	err = register_pernet_subsys(&nfo_net_ops);
+	if (err)
+		goto err_cache;
 
 	err = nfo_notify_init();
 	if (err)
@@ -101,6 +106,8 @@ err_notify:
 	nfo_notify_exit();
 err_pernet:
 	unregister_pernet_subsys(&nfo_net_ops);
+err_cache:
+	nfo_flow_cache_exit();
 err_guard:
 	nfo_guard_exit();
 	return err;
@@ -112,6 +119,7 @@ static void __exit nfo_exit(void)
 	nfo_flowtable_types_unregister();
 	nfo_notify_exit();
 	unregister_pernet_subsys(&nfo_net_ops);
+	nfo_flow_cache_exit();
 	nfo_guard_exit();
 	pr_info("unloaded\n");
 }

@@ -32,6 +32,7 @@ struct nfo_net {
 	int			enabled;	/* nf_flow_offload */
 	int			tcp_timeout;	/* jiffies */
 	int			udp_timeout;	/* jiffies */
+	int			max_flows;	/* 0: no limit of our own */
 
 	/*
 	 * Held by the netns and by each flowtable in it: nf_tables destroys

@@ -21,6 +21,7 @@ static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_STALE_ROUTE]	= "stale_route",
 	[NFO_SLOW_NEIGH]	= "stale_neigh",
 	[NFO_SLOW_NOMEM]	= "nomem",
+	[NFO_SLOW_L4_CSUM]	= "l4_csum",
 };
 
 static const char * const nfo_teardown_names[] = {
@@ -40,6 +41,7 @@ static const char * const nfo_refuse_names[] = {
 	[NFO_REFUSE_XFRM]	= "xfrm",
 	[NFO_REFUSE_NOMEM]	= "nomem",
 	[NFO_REFUSE_INSERT]	= "insert",
+	[NFO_REFUSE_TABLE_FULL]	= "table_full",
 };
 
 const char *nfo_slow_name(unsigned int reason)

@@ -29,6 +29,7 @@ enum nfo_slow_reason {
 	NFO_SLOW_STALE_ROUTE,		/* cached route no longer valid */
 	NFO_SLOW_NEIGH,			/* cached neighbour no longer valid */
 	NFO_SLOW_NOMEM,			/* could not make the headers writable */
+	NFO_SLOW_L4_CSUM,		/* TCP/UDP checksum wrong */
 	NFO_SLOW_MAX
 };
 
@@ -52,6 +53,7 @@ enum nfo_refuse_kernel {
 	NFO_REFUSE_XFRM,	/* the route needs IPsec output */
 	NFO_REFUSE_NOMEM,
 	NFO_REFUSE_INSERT,	/* tuple already in the flowtable */
+	NFO_REFUSE_TABLE_FULL,	/* nf_flow_offload_max_flows reached */
 	NFO_REFUSE_ALL
 };
 

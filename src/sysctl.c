@@ -6,6 +6,9 @@
  *                                and existing flows are handed back now
  *   nf_flow_offload_tcp_timeout  idle seconds before a TCP flow is handed
  *   nf_flow_offload_udp_timeout  back to the normal path (default 30 each)
+ *   nf_flow_offload_max_flows    most flows offloaded at once in the netns;
+ *                                beyond, new ones stay on the normal path
+ *                                (default 0: only conntrack's own limit)
  *
  * Our own names: the in-kernel flowtable's nf_flowtable_*_timeout may exist
  * on the same kernel.  Writes need CAP_NET_ADMIN in the netns's user
@@ -74,6 +77,14 @@ static const struct ctl_table nfo_sysctl_template[] = {
 		.mode		= 0644,
 		.proc_handler	= nfo_sysctl_timeout,
 	},
+	{
+		.procname	= "nf_flow_offload_max_flows",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_INT_MAX,
+	},
 	{ }
 };
 
@@ -93,6 +104,7 @@ int nfo_sysctl_net_init(struct net *net)
 	table[0].data = &nn->enabled;
 	table[1].data = &nn->tcp_timeout;
 	table[2].data = &nn->udp_timeout;
+	table[3].data = &nn->max_flows;
 
 	nn->sysctl = nfo_register_net_sysctl(net, "net/netfilter", table,
 					     ARRAY_SIZE(nfo_sysctl_template) - 1);
