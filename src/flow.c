@@ -155,9 +155,17 @@ struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
 	return flow;
 }
 
+/*
+ * After a grace period no datapath CPU can still be using the flow, nor be
+ * in nfo_flow_teardown() touching its conntrack entry: only then may the
+ * entry go (conntrack recycles entries at once, SLAB_TYPESAFE_BY_RCU).
+ */
 static void nfo_flow_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(nfo_flow_cache, container_of(head, struct nfo_flow, rcu));
+	struct nfo_flow *flow = container_of(head, struct nfo_flow, rcu);
+
+	nf_ct_put(flow->ct);
+	kmem_cache_free(nfo_flow_cache, flow);
 	atomic_dec(&nfo_flow_objects);
 }
 
@@ -166,13 +174,15 @@ void nfo_flow_free(struct nfo_flow *flow)
 {
 	int d;
 
+	/*
+	 * Routes and neighbours are freed by RCU themselves; dropping them
+	 * now lets an unregistering device go without waiting for us.
+	 */
 	for (d = 0; d < 2; d++) {
 		dst_release(flow->dir[d].dst);
 		if (flow->dir[d].neigh)
 			neigh_release(flow->dir[d].neigh);
 	}
-	nf_ct_put(flow->ct);
-	/* Lookups may still be looking at it: free after a grace period. */
 	call_rcu(&flow->rcu, nfo_flow_free_rcu);
 }
 
