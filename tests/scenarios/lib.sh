@@ -140,53 +140,56 @@ modloaded() {
 #
 # with default routes via r and forwarding on in r. The MTUs, if given, are
 # set on both ends of the client link and the server link respectively.
+# With NS_SUFFIX set (e.g. 2), the namespaces are cl2, r2 and srv2: a second,
+# identical copy beside the first.
 topology_router() {
 	local mtu_cl=${1:-} mtu_srv=${2:-}
+	local cl=cl${NS_SUFFIX:-} r=r${NS_SUFFIX:-} srv=srv${NS_SUFFIX:-}
 
-	netns cl
-	netns r
-	netns srv
-	ip link add name cl-r netns cl type veth peer name r-cl netns r
-	ip link add name srv-r netns srv type veth peer name r-srv netns r
+	netns "$cl"
+	netns "$r"
+	netns "$srv"
+	ip link add name cl-r netns "$cl" type veth peer name r-cl netns "$r"
+	ip link add name srv-r netns "$srv" type veth peer name r-srv netns "$r"
 	if [ -n "$mtu_cl" ]; then
-		ip -n cl link set cl-r mtu "$mtu_cl"
-		ip -n r link set r-cl mtu "$mtu_cl"
+		ip -n "$cl" link set cl-r mtu "$mtu_cl"
+		ip -n "$r" link set r-cl mtu "$mtu_cl"
 	fi
 	if [ -n "$mtu_srv" ]; then
-		ip -n srv link set srv-r mtu "$mtu_srv"
-		ip -n r link set r-srv mtu "$mtu_srv"
+		ip -n "$srv" link set srv-r mtu "$mtu_srv"
+		ip -n "$r" link set r-srv mtu "$mtu_srv"
 	fi
 
-	ip -n cl addr add 10.0.1.2/24 dev cl-r
-	ip -n cl addr add fd00:1::2/64 dev cl-r nodad
-	ip -n r addr add 10.0.1.1/24 dev r-cl
-	ip -n r addr add fd00:1::1/64 dev r-cl nodad
-	ip -n r addr add 10.0.2.1/24 dev r-srv
-	ip -n r addr add fd00:2::1/64 dev r-srv nodad
-	ip -n srv addr add 10.0.2.2/24 dev srv-r
-	ip -n srv addr add fd00:2::2/64 dev srv-r nodad
+	ip -n "$cl" addr add 10.0.1.2/24 dev cl-r
+	ip -n "$cl" addr add fd00:1::2/64 dev cl-r nodad
+	ip -n "$r" addr add 10.0.1.1/24 dev r-cl
+	ip -n "$r" addr add fd00:1::1/64 dev r-cl nodad
+	ip -n "$r" addr add 10.0.2.1/24 dev r-srv
+	ip -n "$r" addr add fd00:2::1/64 dev r-srv nodad
+	ip -n "$srv" addr add 10.0.2.2/24 dev srv-r
+	ip -n "$srv" addr add fd00:2::2/64 dev srv-r nodad
 
-	ip -n cl link set cl-r up
-	ip -n r link set r-cl up
-	ip -n r link set r-srv up
-	ip -n srv link set srv-r up
+	ip -n "$cl" link set cl-r up
+	ip -n "$r" link set r-cl up
+	ip -n "$r" link set r-srv up
+	ip -n "$srv" link set srv-r up
 
-	ip -n cl route add default via 10.0.1.1
-	ip -n cl -6 route add default via fd00:1::1
-	ip -n srv route add default via 10.0.2.1
-	ip -n srv -6 route add default via fd00:2::1
-	n r sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	ip -n "$cl" route add default via 10.0.1.1
+	ip -n "$cl" -6 route add default via fd00:1::1
+	ip -n "$srv" route add default via 10.0.2.1
+	ip -n "$srv" -6 route add default via fd00:2::1
+	n "$r" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
-	wait_for 5 _link_up cl cl-r
-	wait_for 5 _link_up r r-cl
-	wait_for 5 _link_up r r-srv
-	wait_for 5 _link_up srv srv-r
+	wait_for 5 _link_up "$cl" cl-r
+	wait_for 5 _link_up "$r" r-cl
+	wait_for 5 _link_up "$r" r-srv
+	wait_for 5 _link_up "$srv" srv-r
 	# IPv6 address configuration (link-local DAD) changes routes for a
 	# second or two after link up, which rightly invalidates cached IPv6
 	# routes; let it settle before traffic.
-	wait_for 10 _no_tentative cl
-	wait_for 10 _no_tentative r
-	wait_for 10 _no_tentative srv
+	wait_for 10 _no_tentative "$cl"
+	wait_for 10 _no_tentative "$r"
+	wait_for 10 _no_tentative "$srv"
 }
 
 _no_tentative() {
