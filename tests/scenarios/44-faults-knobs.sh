@@ -21,6 +21,7 @@ offload_ruleset route
 expect_ok n r sysctl -w net.netfilter.nf_flow_offload_max_flows=2
 start_traffic_limited() {
 	udp_server
+	pids+=($!)
 	for p in 4820 4821 4822 4823; do
 		n cl udp-pingpong send 10.0.2.2 5001 100 300 --sport "$p" >/dev/null ||
 			ofail "UDP exchange from port $p failed with the table full"

@@ -38,8 +38,12 @@ flows_at_least() {
 }
 
 stop_traffic() {
-	kill "${pids[@]}" 2>/dev/null || true
-	wait "${pids[@]}" 2>/dev/null || true
+	# (A bare `wait` would wait for every background job: never call it
+	# with an empty list.)
+	if [ ${#pids[@]} -gt 0 ]; then
+		kill "${pids[@]}" 2>/dev/null || true
+		wait "${pids[@]}" 2>/dev/null || true
+	fi
 	pids=()
 }
 
