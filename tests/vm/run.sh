@@ -143,8 +143,12 @@ append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M no_time
 : >"$console"
 : >"$result"
 start=$(now)
+# thread=single: both vCPUs run on one TCG thread.  With one host thread per
+# vCPU, the guest kernel's live code patching (static keys flipped when
+# netfilter hooks come and go) raced QEMU's translation and crashed guests
+# at patch sites ("Oops: int3", soft lockups on a patched NOP).
 timeout "${NFO_VM_TIMEOUT:-900}" qemu-system-x86_64 \
-	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg -smp 2 -m 1024 \
+	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg,thread=single -smp 2 -m 1024 \
 	-kernel "$kroot/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
 	-serial "file:$console" -serial "file:$result" -monitor none \
 	</dev/null >"$logdir/qemu.log" 2>&1 &
