@@ -51,6 +51,50 @@ static enum nfo_verdict nfo_parse(struct sk_buff *skb, u8 family,
 	return parse(skb->data, skb_headlen(skb), skb->len, p);
 }
 
+/* The L4 checksum update for an address (4 or 16 bytes) or port change. */
+static void nfo_l4_replace4(__sum16 *sum, __be32 from, __be32 to, bool udp,
+			    bool partial)
+{
+	if (udp)
+		nfo_udp_csum_replace4(sum, from, to, partial, true);
+	else
+		nfo_l4_csum_replace4(sum, from, to, partial, true);
+}
+
+static void nfo_l4_replace16(__sum16 *sum, const __be32 *from,
+			     const __be32 *to, bool udp, bool partial)
+{
+	if (udp)
+		nfo_udp_csum_replace16(sum, from, to, partial, true);
+	else
+		nfo_l4_csum_replace16(sum, from, to, partial, true);
+}
+
+static void nfo_port_replace(__sum16 *sum, __be16 *port, __be16 to, bool udp,
+			     bool partial)
+{
+	if (udp)
+		nfo_udp_csum_replace2(sum, *port, to, partial, false);
+	else
+		nfo_l4_csum_replace2(sum, *port, to, partial, false);
+	*port = to;
+}
+
+static void nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *addr, __be32 to,
+				  __sum16 *l4sum, bool udp, bool partial)
+{
+	nfo_csum_replace4(&iph->check, *addr, to);
+	nfo_l4_replace4(l4sum, *addr, to, udp, partial);
+	*addr = to;
+}
+
+static void nfo_ipv6_addr_replace(struct in6_addr *addr, const __be32 *to,
+				  __sum16 *l4sum, bool udp, bool partial)
+{
+	nfo_l4_replace16(l4sum, addr->s6_addr32, to, udp, partial);
+	memcpy(addr->s6_addr32, to, sizeof(addr->s6_addr32));
+}
+
 /*
  * Rewrite addresses and ports to what the other direction's tuple expects,
  * fixing the IPv4 header checksum and the TCP/UDP checksum incrementally.
@@ -68,69 +112,27 @@ static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	if (p->family == NFO_FAMILY_IPV4) {
 		struct iphdr *iph = (struct iphdr *)nh;
 
-		if (fd->nat & NFO_NAT_SADDR) {
-			nfo_csum_replace4(&iph->check, iph->saddr, fd->nat_src[0]);
-			if (udp)
-				nfo_udp_csum_replace4(l4sum, iph->saddr,
-						      fd->nat_src[0], partial, true);
-			else
-				nfo_l4_csum_replace4(l4sum, iph->saddr,
-						     fd->nat_src[0], partial, true);
-			iph->saddr = fd->nat_src[0];
-		}
-		if (fd->nat & NFO_NAT_DADDR) {
-			nfo_csum_replace4(&iph->check, iph->daddr, fd->nat_dst[0]);
-			if (udp)
-				nfo_udp_csum_replace4(l4sum, iph->daddr,
-						      fd->nat_dst[0], partial, true);
-			else
-				nfo_l4_csum_replace4(l4sum, iph->daddr,
-						     fd->nat_dst[0], partial, true);
-			iph->daddr = fd->nat_dst[0];
-		}
+		if (fd->nat & NFO_NAT_SADDR)
+			nfo_ipv4_addr_replace(iph, &iph->saddr, fd->nat_src[0],
+					      l4sum, udp, partial);
+		if (fd->nat & NFO_NAT_DADDR)
+			nfo_ipv4_addr_replace(iph, &iph->daddr, fd->nat_dst[0],
+					      l4sum, udp, partial);
 	} else {
 		struct ipv6hdr *ip6h = (struct ipv6hdr *)nh;
-		__be32 *saddr = ip6h->saddr.s6_addr32;
-		__be32 *daddr = ip6h->daddr.s6_addr32;
 
-		if (fd->nat & NFO_NAT_SADDR) {
-			if (udp)
-				nfo_udp_csum_replace16(l4sum, saddr, fd->nat_src,
-						       partial, true);
-			else
-				nfo_l4_csum_replace16(l4sum, saddr, fd->nat_src,
-						      partial, true);
-			memcpy(saddr, fd->nat_src, sizeof(fd->nat_src));
-		}
-		if (fd->nat & NFO_NAT_DADDR) {
-			if (udp)
-				nfo_udp_csum_replace16(l4sum, daddr, fd->nat_dst,
-						       partial, true);
-			else
-				nfo_l4_csum_replace16(l4sum, daddr, fd->nat_dst,
-						      partial, true);
-			memcpy(daddr, fd->nat_dst, sizeof(fd->nat_dst));
-		}
+		if (fd->nat & NFO_NAT_SADDR)
+			nfo_ipv6_addr_replace(&ip6h->saddr, fd->nat_src, l4sum,
+					      udp, partial);
+		if (fd->nat & NFO_NAT_DADDR)
+			nfo_ipv6_addr_replace(&ip6h->daddr, fd->nat_dst, l4sum,
+					      udp, partial);
 	}
 
-	if (fd->nat & NFO_NAT_SPORT) {
-		if (udp)
-			nfo_udp_csum_replace2(l4sum, ports[0], fd->nat_sport,
-					      partial, false);
-		else
-			nfo_l4_csum_replace2(l4sum, ports[0], fd->nat_sport,
-					     partial, false);
-		ports[0] = fd->nat_sport;
-	}
-	if (fd->nat & NFO_NAT_DPORT) {
-		if (udp)
-			nfo_udp_csum_replace2(l4sum, ports[1], fd->nat_dport,
-					      partial, false);
-		else
-			nfo_l4_csum_replace2(l4sum, ports[1], fd->nat_dport,
-					     partial, false);
-		ports[1] = fd->nat_dport;
-	}
+	if (fd->nat & NFO_NAT_SPORT)
+		nfo_port_replace(l4sum, &ports[0], fd->nat_sport, udp, partial);
+	if (fd->nat & NFO_NAT_DPORT)
+		nfo_port_replace(l4sum, &ports[1], fd->nat_dport, udp, partial);
 }
 
 /*
