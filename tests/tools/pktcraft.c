@@ -70,6 +70,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool.h"
+
 #define FRAME_MAX	2048
 #define PAYLOAD_LEN	64	/* L4 payload of a data frame */
 #define TAG_SLOT	32	/* the tag is written at 0 and at TAG_SLOT */
@@ -169,30 +171,6 @@ static uint64_t fnv1a(const uint8_t *p, size_t n)
 		h *= 0x100000001b3ull;
 	}
 	return h;
-}
-
-static int parse_mac(const char *s, uint8_t *mac)
-{
-	unsigned int b[6];
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5]) != 6)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return -1;
-		mac[i] = (uint8_t)b[i];
-	}
-	return 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* A packet socket bound to @ifname; its index and MAC in *@ifindex, @mac. */
