@@ -4,8 +4,10 @@
 #   unit    userspace unit tests of src/logic (ASan/UBSan)
 #   fuzz    a bounded libFuzzer pass over the parser and checksum code
 #   static  checkpatch, and W=1 + sparse builds for Debian 6.1 and 6.12
-#   vm      every scenario in QEMU on Debian 6.1 and 6.12, and the
-#           coexistence scenarios with the in-kernel flowtable present
+#   vm      every scenario in QEMU on Debian 6.1 and 6.12, the
+#           coexistence scenarios with the in-kernel flowtable present, and
+#           every scenario on the debug kernel (6.1 without the in-kernel
+#           flowtable, with KASAN, lockdep, kmemleak; built once, cached)
 # Each stage's results are summed into one closing "N passed, N failed";
 # the time of every stage and the slowest one are reported.  Exits 1 on any
 # failure.  Arguments choose stages: scripts/run-tests.sh unit static

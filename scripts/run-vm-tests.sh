@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # All VM tests: every scenario on Debian's 6.1 and 6.12 kernels, then the
-# coexist-* scenarios (in-kernel flowtable present) on both. Ends with one
+# coexist-* scenarios (in-kernel flowtable present) on both, then every
+# scenario again on the debug kernel (6.1 without CONFIG_NF_FLOW_TABLE, with
+# KASAN, lockdep, kmemleak, debug objects, UBSAN; built on first use, about a
+# quarter of an hour, then cached). Prints each run's time and ends with one
 # "N passed, N failed" line over all runs; exits 1 if anything failed.
 #   scripts/run-vm-tests.sh [-v|--verbose] [--keep]   (passed to tests/vm/run.sh)
 set -euo pipefail
@@ -18,8 +21,10 @@ done
 
 passed=0
 failed=0
-for run in "--kernel 6.1" "--kernel 6.12" "--kernel 6.1 --coexist" "--kernel 6.12 --coexist"; do
+for run in "--kernel 6.1" "--kernel 6.12" "--kernel 6.1 --coexist" "--kernel 6.12 --coexist" \
+	   "--kernel debug"; do
 	echo "=== tests/vm/run.sh $run"
+	t0=$(date +%s)
 	# Pass the output through live, except run.sh's closing count line, so
 	# the only "N passed, N failed" line is the total below. run.sh exits 1
 	# on failures; the counts are what matter here.
@@ -30,7 +35,7 @@ for run in "--kernel 6.1" "--kernel 6.12" "--kernel 6.1 --coexist" "--kernel 6.1
 			counts=$line
 			passed=$((passed + BASH_REMATCH[1]))
 			failed=$((failed + BASH_REMATCH[2]))
-			echo "=== $run: ${BASH_REMATCH[1]} pass, ${BASH_REMATCH[2]} fail"
+			echo "=== $run: ${BASH_REMATCH[1]} pass, ${BASH_REMATCH[2]} fail ($(( $(date +%s) - t0 ))s)"
 		else
 			printf '%s\n' "$line"
 		fi

@@ -3,6 +3,9 @@
 # Build the guest initramfs for one Debian kernel.
 #   NFO_MODULE=build/KVER/nft_offload.ko \
 #     tests/vm/mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable]
+# The kernel's modules come from ROOT/lib/modules/KVER, ROOT being
+# $NFO_KERNEL_ROOT when set (the debug kernel's install root, or a Debian
+# image already unpacked), else what tests/vm/fetch-kernel.sh KVER unpacks.
 #
 # The result is two gzip'd cpio archives back to back (the kernel unpacks both):
 #   base   busybox + real tools (bash, nft, ip, kmod, ...) with their libraries;
@@ -62,8 +65,10 @@ FLOWTABLE=(nf_flow_table nf_flow_table_inet nft_flow_offload)
 EXCLUDED=(nf_flow_table nf_flow_table_inet nf_flow_table_ipv4 nf_flow_table_ipv6
 	  nft_flow_offload act_ct)
 
-kroot=$("$here/fetch-kernel.sh" "$kver")
+kroot=${NFO_KERNEL_ROOT:-}
+[ -n "$kroot" ] || kroot=$("$here/fetch-kernel.sh" "$kver")
 kmods=$kroot/lib/modules/$kver
+[ -f "$kmods/modules.dep" ] || { echo "mkinitramfs.sh: no $kmods/modules.dep" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nfo-initramfs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -285,10 +290,15 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 install -D -m 644 "$module" "$dest/updates/nft_offload.ko"
 # Indexes for modprobe and the kernel's autoload. With the headers' symbol
-# list, -e names symbols nothing in the guest provides (a module left out).
+# list (Debian's headers, or the build tree a kernel was installed from),
+# -e names symbols nothing in the guest provides (a module left out).
 symcheck=()
-symvers=/usr/src/linux-headers-$kver/Module.symvers
-[ ! -f "$symvers" ] || symcheck=(-e -E "$symvers")
+for symvers in "/usr/src/linux-headers-$kver/Module.symvers" "$kmods/build/Module.symvers"; do
+	if [ -f "$symvers" ]; then
+		symcheck=(-e -E "$symvers")
+		break
+	fi
+done
 depmod -b "$root" "${symcheck[@]}" "$kver" 2>&1 |
 	sed "s|$root||g; s|^|mkinitramfs.sh: |" >&2
 

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Run the scenarios in a QEMU guest on a stock Debian kernel.
-#   tests/vm/run.sh [--kernel 6.1|6.12|KVER] [--scenario NAME]... [--coexist]
+# Run the scenarios in a QEMU guest on a stock Debian kernel or the debug one.
+#   tests/vm/run.sh [--kernel 6.1|6.12|KVER|debug] [--scenario NAME]... [--coexist]
 #                   [--keep] [--show] [-v|--verbose]
-# --kernel    a Debian 12 kernel line (newest ABI in apt) or a release (default 6.1)
+# --kernel    a Debian 12 kernel line (newest ABI in apt) or a release (default 6.1);
+#             debug: Debian's 6.1 source built without CONFIG_NF_FLOW_TABLE and
+#             with KASAN, lockdep, kmemleak, debug objects and UBSAN
+#             (tests/vm/build-debug-kernel.sh; built once, then cached)
 # --scenario  run only these (repeatable; default: all but coexist-*)
 # --coexist   guest also carries the in-kernel flowtable; runs coexist-* scenarios
 # --keep      keep the run's initramfs next to its logs
 # -v          show the guest console live (it is always saved)
 # --show      print each scenario's console section, passed or not, without
 #             kernel log lines (for the demo and benchmarks)
-# Environment: NFO_VM_TIMEOUT (QEMU limit, default 900 s), NFO_SCENARIO_TIMEOUT
-# (per scenario, default 300 s), NFO_APPEND (extra kernel parameters),
+# Environment: NFO_VM_TIMEOUT (QEMU limit, default 900 s; debug 3600 s),
+# NFO_SCENARIO_TIMEOUT (per scenario, default 300 s; debug 600 s: scenarios
+# take 2-2.5 times as long on it under TCG), NFO_APPEND (extra kernel parameters),
 # NFO_BUILD_MODULE (builder called as CMD KVER printing the .ko path; default
 # scripts/build-module.sh), NFO_CACHE (kernel and initramfs cache).
 #
@@ -53,6 +57,11 @@ elif [ "$coexist" = 1 ]; then
 	selection=coexist
 else
 	selection=all
+fi
+
+if [ "$kernel" = debug ] && [ "$coexist" = 1 ]; then
+	echo "run.sh: --coexist needs the in-kernel flowtable, which the debug kernel lacks" >&2
+	exit 2
 fi
 
 kver=$kernel
@@ -111,11 +120,35 @@ phase() {
 	timings+=("$name $(since "$t")s")
 }
 
+# Guest memory, QEMU's limit, the per-scenario limit and how much of the
+# console to show when the guest never finished. The debug kernel's KASAN
+# shadow and kmemleak's metadata need the memory; its splats the lines.
+mem=1024
+vm_timeout=${NFO_VM_TIMEOUT:-900}
+scenario_timeout=${NFO_SCENARIO_TIMEOUT:-}
+tail_lines=60
+build_env=()
 phase deps "$top/scripts/deps.sh"
 case "$kernel" in
 6.1|6.12)
 	phase release "$top/scripts/kernels.sh" "$kernel"
 	kver=$phase_out
+	;;
+debug)
+	phase kernel-build "$here/build-debug-kernel.sh"
+	kver=$(sed -n 's/^release=//p' <<<"$phase_out")
+	kroot=$(sed -n 's/^root=//p' <<<"$phase_out")
+	build_env=(env KDIR="$(sed -n 's/^kdir=//p' <<<"$phase_out")")
+	if [ -z "$kver" ] || [ ! -f "$kroot/boot/vmlinuz-$kver" ]; then
+		echo "run.sh: build-debug-kernel.sh gave no kernel:"
+		echo "$phase_out"
+		fail kernel-build
+		finish
+	fi
+	mem=2048
+	vm_timeout=${NFO_VM_TIMEOUT:-3600}
+	scenario_timeout=${NFO_SCENARIO_TIMEOUT:-600}
+	tail_lines=200
 	;;
 esac
 
@@ -126,18 +159,23 @@ console=$logdir/console.log
 result=$logdir/result.txt
 initrd=$logdir/initrd.cpio.gz
 
-phase kernel-fetch "$here/fetch-kernel.sh" "$kver"
-kroot=$phase_out
-phase module-build "${NFO_BUILD_MODULE:-$top/scripts/build-module.sh}" "$kver"
+if [ "$kernel" != debug ]; then
+	phase kernel-fetch "$here/fetch-kernel.sh" "$kver"
+	kroot=$phase_out
+fi
+# The debug kernel's modules build against its build tree (KDIR).
+phase module-build ${build_env[@]+"${build_env[@]}"} \
+	"${NFO_BUILD_MODULE:-$top/scripts/build-module.sh}" "$kver"
 module=$(tail -n 1 <<<"$phase_out")
 flowtable=()
 [ "$coexist" = 0 ] || flowtable=(--with-inkernel-flowtable)
-phase initramfs env NFO_MODULE="$module" "$here/mkinitramfs.sh" "$kver" "$initrd" "${flowtable[@]}"
+phase initramfs env NFO_MODULE="$module" NFO_KERNEL_ROOT="$kroot" \
+	"$here/mkinitramfs.sh" "$kver" "$initrd" "${flowtable[@]}"
 
 # no_timer_check: under TCG on a loaded host the boot-time IO-APIC timer
 # check can fail and panic the guest before it starts.
 append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M no_timer_check nfo.scenarios=$selection"
-[ -z "${NFO_SCENARIO_TIMEOUT:-}" ] || append+=" nfo.timeout=$NFO_SCENARIO_TIMEOUT"
+[ -z "$scenario_timeout" ] || append+=" nfo.timeout=$scenario_timeout"
 [ -z "${NFO_APPEND:-}" ] || append+=" $NFO_APPEND"
 
 : >"$console"
@@ -147,8 +185,8 @@ start=$(now)
 # vCPU, the guest kernel's live code patching (static keys flipped when
 # netfilter hooks come and go) raced QEMU's translation and crashed guests
 # at patch sites ("Oops: int3", soft lockups on a patched NOP).
-timeout "${NFO_VM_TIMEOUT:-900}" qemu-system-x86_64 \
-	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg,thread=single -smp 2 -m 1024 \
+timeout "$vm_timeout" qemu-system-x86_64 \
+	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg,thread=single -smp 2 -m "$mem" \
 	-kernel "$kroot/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
 	-serial "file:$console" -serial "file:$result" -monitor none \
 	</dev/null >"$logdir/qemu.log" 2>&1 &
@@ -217,15 +255,25 @@ done
 if [ "$done" = 0 ]; then
 	fail "vm-$kver-incomplete"
 	if [ "$qemu_rc" = 124 ]; then
-		echo "QEMU stopped after ${NFO_VM_TIMEOUT:-900}s"
+		echo "QEMU stopped after ${vm_timeout}s"
 	elif [ -s "$logdir/qemu.log" ]; then
 		echo "----- qemu (exit $qemu_rc) -----"
 		cat "$logdir/qemu.log"
 	fi
 	last=$(tr -d '\r' <"$console" | sed -n 's/^=== SCENARIO \(.*\) ===$/\1/p' | tail -n 1)
 	[ -z "$last" ] || echo "last scenario started: $last"
-	echo "----- console tail ($console) -----"
-	tr -d '\r' <"$console" | tail -n 60
+	# A guest that died of a splat (panic_on_warn): its first report whole,
+	# which the panic's own trace would push out of a tail.
+	splat=$(tr -d '\r' <"$console" |
+		grep -nE '\] (BUG|WARNING|INFO):|\] (Oops|general protection|Kernel panic|UBSAN:)' |
+		head -n 1 | cut -d: -f1)
+	if [ -n "$splat" ]; then
+		echo "----- console from the first report ($console) -----"
+		tr -d '\r' <"$console" | tail -n +"$(( splat > 3 ? splat - 3 : 1 ))" | head -n 250
+	else
+		echo "----- console tail ($console) -----"
+		tr -d '\r' <"$console" | tail -n "$tail_lines"
+	fi
 	echo "----- end of console -----"
 fi
 [ "$keep" = 1 ] || rm -f "$initrd"
