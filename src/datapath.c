@@ -10,11 +10,14 @@
  *
  * Runs in softirq context under rcu_read_lock(); takes no locks.
  */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
+#include <linux/ppp_defs.h>
 #include <net/dst.h>
 #include <net/ip6_route.h>
 #include <net/neighbour.h>
@@ -29,26 +32,135 @@
 /* A busy flow rewrites its expiry at most this often. */
 #define NFO_REFRESH_SLACK	(HZ / 4)
 
+/* A direction without layers: no device counters to keep. */
+static const struct nfo_path nfo_no_path;
+
 static unsigned int nfo_slow(struct nfo_net *nn, unsigned int reason)
 {
 	nfo_stat_slow(nn, reason);
 	return NF_ACCEPT;
 }
 
-static enum nfo_verdict nfo_parse(struct sk_buff *skb, u8 family,
+/* Parse the IP packet at skb->data, at most @max bytes long (PPPoE). */
+static enum nfo_verdict nfo_parse(struct sk_buff *skb, u8 family, u32 max,
 				  struct nfo_pkt *p)
 {
 	enum nfo_verdict (*parse)(const u8 *data, unsigned int hlen,
 				  unsigned int pkt_len, struct nfo_pkt *p);
+	unsigned int len = min_t(u32, skb->len, max);
 	enum nfo_verdict v;
 
 	parse = family == NFO_FAMILY_IPV4 ? nfo_parse_ipv4 : nfo_parse_ipv6;
-	v = parse(skb->data, skb_headlen(skb), skb->len, p);
+	v = parse(skb->data, skb_headlen(skb), len, p);
 	if (v != NFO_PULL)
 		return v;
 	if (!pskb_may_pull(skb, p->need))
 		return NFO_R_TRUNCATED;
-	return parse(skb->data, skb_headlen(skb), skb->len, p);
+	return parse(skb->data, skb_headlen(skb), len, p);
+}
+
+/*
+ * The layers a frame arrived in: a tag the device took off, then VLAN or
+ * PPPoE headers in the data.  NFO_R_PROTO when there is no IP inside.
+ */
+static enum nfo_verdict nfo_rx_encap(struct sk_buff *skb, struct nfo_encap *e)
+{
+	u16 ethertype = ntohs(skb->protocol);
+	enum nfo_verdict v;
+
+	nfo_encap_init(e);
+	if (skb_vlan_tag_present(skb))
+		nfo_encap_add(e, skb_vlan_tag_get_id(skb), skb->vlan_proto);
+	v = nfo_parse_encap(skb->data, skb_headlen(skb), skb->len, ethertype,
+			    e);
+	if (v != NFO_PULL)
+		return v;
+	if (!pskb_may_pull(skb, e->need))
+		return NFO_R_TRUNCATED;
+	return nfo_parse_encap(skb->data, skb_headlen(skb), skb->len,
+			       ethertype, e);
+}
+
+/*
+ * Push the layers of @path (VLAN tags, PPPoE session) in front of the IP
+ * packet at skb->data; headroom was made before.  The outermost VLAN tag
+ * goes to the device as an out-of-band tag, as the stack hands them over.
+ */
+static void nfo_tx_encap(struct sk_buff *skb, const struct nfo_path *path,
+			 u8 family)
+{
+	int i;
+
+	for (i = path->encap_num - 1; i >= 0; i--) {
+		const struct nfo_tuple_encap *enc = &path->encap[i];
+
+		if (enc->proto == htons(ETH_P_PPP_SES)) {
+			/* Version 1, type 1, session data; PPP protocol. */
+			u16 len = skb->len + 2;
+			u16 ppp = family == NFO_FAMILY_IPV4 ? PPP_IP : PPP_IPV6;
+			u8 *h = skb_push(skb, NFO_PPPOE_HLEN);
+
+			h[0] = 0x11;
+			h[1] = 0;
+			nfo_put_be16(h + 2, enc->id);
+			nfo_put_be16(h + 4, len);
+			nfo_put_be16(h + 6, ppp);
+			skb->protocol = htons(ETH_P_PPP_SES);
+		} else if (i == 0) {
+			__vlan_hwaccel_put_tag(skb, enc->proto, enc->id);
+		} else {
+			struct vlan_hdr *vh = skb_push(skb, VLAN_HLEN);
+
+			vh->h_vlan_TCI = htons(enc->id);
+			vh->h_vlan_encapsulated_proto = skb->protocol;
+			skb->protocol = enc->proto;
+		}
+	}
+}
+
+/*
+ * Keep the counters of the devices the normal path would have passed
+ * through: received on those above the input port, sent on those above
+ * the output port.  @len is the IP packet's length; VLAN and bridge
+ * devices count a sent frame with its Ethernet header, as they see it.
+ */
+static void nfo_upper_stats(const struct nfo_path *rx,
+			    const struct nfo_path *tx, unsigned int len)
+{
+	int i;
+
+	for (i = 0; i < rx->upper_num; i++) {
+		struct net_device *dev = rx->upper[i];
+
+		if (rx->upper_vlan & BIT(i)) {
+			struct vlan_pcpu_stats *s;
+
+			s = this_cpu_ptr(vlan_dev_priv(dev)->vlan_pcpu_stats);
+			u64_stats_update_begin(&s->syncp);
+			u64_stats_inc(&s->rx_packets);
+			u64_stats_add(&s->rx_bytes, len);
+			u64_stats_update_end(&s->syncp);
+		} else {
+			dev_sw_netstats_rx_add(dev, len);
+		}
+	}
+	for (i = 0; i < tx->upper_num; i++) {
+		struct net_device *dev = tx->upper[i];
+
+		if (tx->upper_vlan & BIT(i)) {
+			struct vlan_pcpu_stats *s;
+
+			s = this_cpu_ptr(vlan_dev_priv(dev)->vlan_pcpu_stats);
+			u64_stats_update_begin(&s->syncp);
+			u64_stats_inc(&s->tx_packets);
+			u64_stats_add(&s->tx_bytes, len + ETH_HLEN);
+			u64_stats_update_end(&s->syncp);
+		} else if (dev->type == ARPHRD_PPP) {
+			dev_sw_netstats_tx_add(dev, 1, len);
+		} else {
+			dev_sw_netstats_tx_add(dev, 1, len + ETH_HLEN);
+		}
+	}
 }
 
 /* The L4 checksum update for an address (4 or 16 bytes) or port change. */
@@ -181,50 +293,77 @@ static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	}
 }
 
-static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd)
+static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
+			    u8 family)
 {
-	struct net_device *outdev = fd->neigh->dev;
+	const struct nfo_path *path = &fd->path;
+	struct net_device *outdev = path->dev;
 	u8 h_dest[ETH_ALEN];
 
 	skb_dst_drop(skb);
 	skb->dev = outdev;
-	neigh_ha_snapshot(h_dest, fd->neigh, outdev);
+	if (path->neigh)
+		neigh_ha_snapshot(h_dest, path->neigh, path->neigh->dev);
+	else
+		ether_addr_copy(h_dest, path->h_dest);
 	/* Headroom was made before the packet was changed. */
+	nfo_tx_encap(skb, path, family);
 	if (dev_hard_header(skb, outdev, ntohs(skb->protocol), h_dest,
-			    fd->h_source, skb->len) < 0) {
+			    path->h_source, skb->len) < 0) {
 		kfree_skb(skb);
 		return;
 	}
 	dev_queue_xmit(skb);
 }
 
+/*
+ * May a frame the device did not address to us (PACKET_OTHERHOST) take
+ * the fast path?  Only when it is addressed to the MAC the normal path
+ * would have accepted it for: a bridge port receives frames for the
+ * bridge's address as "other host", and the bridge takes them in.  Ours
+ * is the address our own direct transmit in the other direction sends
+ * from.
+ */
+static bool nfo_rx_mac_ok(const struct sk_buff *skb,
+			  const struct nfo_flow_dir *other)
+{
+	if (skb->pkt_type == PACKET_HOST)
+		return true;
+	return other->xmit == NFO_XMIT_DIRECT && skb_mac_header_was_set(skb) &&
+	       ether_addr_equal(eth_hdr(skb)->h_dest, other->path.h_source);
+}
+
 static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
-				 const struct nf_hook_state *state, u8 family)
+				 const struct nf_hook_state *state,
+				 const struct nfo_encap *e)
 {
 	struct nfo_net *nn = nfo_pernet(state->net);
+	const struct nfo_flow_dir *other;
 	struct nfo_flow_dir *fd;
 	struct nfo_tuple tuple;
 	struct nfo_flow *flow;
-	unsigned int l4len;
+	unsigned int l4len, headroom;
+	u8 family = e->family;
 	enum nfo_verdict v;
 	struct nfo_pkt p;
 	u32 now, timeout;
+	int i;
 
-	if (unlikely(skb->pkt_type != PACKET_HOST))
-		return nfo_slow(nn, NFO_SLOW_NOT_HOST);
-	if (unlikely(skb_vlan_tag_present(skb)))
-		return nfo_slow(nn, NFO_SLOW_ENCAP);
-
-	v = nfo_parse(skb, family, &p);
+	v = nfo_parse(skb, family, e->l3_max, &p);
 	if (v != NFO_OK && v != NFO_R_TCP_FIN_RST)
 		return nfo_slow(nn, v);
 
 	nfo_tuple_from_pkt(&p, state->in->ifindex, &tuple);
+	for (i = 0; i < e->num; i++)
+		nfo_tuple_push_encap(&tuple, e->id[i], e->proto[i]);
 	fd = rhashtable_lookup(&ft->rhashtable, &tuple, nfo_flow_rht_params);
 	if (!fd)
 		return nfo_slow(nn, NFO_SLOW_NO_FLOW);
 	flow = nfo_flow_of(fd);
+	other = &flow->dir[!fd->dir];
 
+	if (unlikely(!nfo_rx_mac_ok(skb, other)))
+		return nfo_slow(nn, NFO_SLOW_NOT_HOST);
 	if (unlikely(test_bit(NFO_FLOW_TEARDOWN, &flow->flags)))
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
 	/* `conntrack -D` and friends take effect at the next packet. */
@@ -260,14 +399,20 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	}
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
-		const struct neighbour *n = fd->neigh;
+		const struct nfo_path *path = &fd->path;
+		const struct neighbour *n = path->neigh;
 
-		if (unlikely(READ_ONCE(n->dead) ||
-			     !(READ_ONCE(n->nud_state) & NUD_VALID))) {
+		if (unlikely(n && (READ_ONCE(n->dead) ||
+				   !(READ_ONCE(n->nud_state) & NUD_VALID)))) {
 			nfo_flow_teardown(flow, NFO_TD_NEIGH);
 			return nfo_slow(nn, NFO_SLOW_NEIGH);
 		}
-		if (skb_cow_head(skb, LL_RESERVED_SPACE(n->dev)))
+		/* The stack cannot segment inside a PPPoE session. */
+		if (unlikely(skb_is_gso(skb) && !n))
+			return nfo_slow(nn, NFO_SLOW_GSO);
+		headroom = LL_RESERVED_SPACE(path->dev) +
+			   path->encap_num * NFO_PPPOE_HLEN;
+		if (skb_cow_head(skb, headroom))
 			return nfo_slow(nn, NFO_SLOW_NOMEM);
 	}
 
@@ -284,6 +429,8 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		WRITE_ONCE(flow->expires, now + timeout);
 	if (ft->flags & NF_FLOWTABLE_COUNTER)
 		nf_ct_acct_update(flow->ct, fd->dir, skb->len);
+	if (skb_vlan_tag_present(skb))
+		__vlan_hwaccel_clear_tag(skb);
 
 	if (fd->nat)
 		nfo_nat(skb, fd, skb->data, &p);
@@ -300,38 +447,95 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 
 	nfo_stat_fast(nn, family == NFO_FAMILY_IPV6, skb->len);
 
-	if (fd->xmit == NFO_XMIT_DIRECT)
-		nfo_xmit_direct(skb, fd);
-	else
+	if (fd->xmit == NFO_XMIT_DIRECT) {
+		nfo_upper_stats(other->xmit == NFO_XMIT_DIRECT ?
+				&other->path : &nfo_no_path, &fd->path,
+				skb->len);
+		nfo_xmit_direct(skb, fd, family);
+	} else {
+		if (other->xmit == NFO_XMIT_DIRECT)
+			nfo_upper_stats(&other->path, &nfo_no_path, skb->len);
 		nfo_xmit_neigh(skb, fd, family);
+	}
 	return NF_STOLEN;
+}
+
+/*
+ * Find the IP packet in the frame, take the fast path if it can, and give
+ * the frame back exactly as it came when it cannot: VLAN and PPPoE headers
+ * in the data are pulled first (the IP code wants skb->data and the
+ * network header at the IP header) and pushed back for the normal path.
+ */
+static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
+			     const struct nf_hook_state *state, bool ipv4,
+			     bool ipv6)
+{
+	__be16 protocol = skb->protocol;
+	unsigned int verdict;
+	struct nfo_encap e;
+	enum nfo_verdict v;
+
+	switch (protocol) {
+	case htons(ETH_P_IP):
+	case htons(ETH_P_IPV6):
+		if (likely(!skb_vlan_tag_present(skb))) {
+			e.num = 0;
+			e.off = 0;
+			e.l3_max = U32_MAX;
+			e.family = protocol == htons(ETH_P_IP) ?
+				   NFO_FAMILY_IPV4 : NFO_FAMILY_IPV6;
+			break;
+		}
+		fallthrough;
+	case htons(ETH_P_8021Q):
+	case htons(ETH_P_8021AD):
+	case htons(ETH_P_PPP_SES):
+		v = nfo_rx_encap(skb, &e);
+		if (v == NFO_R_PROTO)	/* ARP, PPP control, ...: not ours */
+			return NF_ACCEPT;
+		if (v != NFO_OK)
+			return nfo_slow(nfo_pernet(state->net), v);
+		break;
+	default:
+		return NF_ACCEPT;
+	}
+
+	if (e.family == NFO_FAMILY_IPV4 ? !ipv4 : !ipv6)
+		return NF_ACCEPT;
+	if (unlikely(skb->pkt_type != PACKET_HOST &&
+		     skb->pkt_type != PACKET_OTHERHOST))
+		return nfo_slow(nfo_pernet(state->net), NFO_SLOW_NOT_HOST);
+
+	if (!e.off)
+		return nfo_fastpath(ft, skb, state, &e);
+
+	skb_pull_rcsum(skb, e.off);
+	skb_reset_network_header(skb);
+	skb->protocol = e.family == NFO_FAMILY_IPV4 ? htons(ETH_P_IP) :
+						      htons(ETH_P_IPV6);
+	verdict = nfo_fastpath(ft, skb, state, &e);
+	if (verdict == NF_ACCEPT) {
+		skb_push_rcsum(skb, e.off);
+		skb_reset_network_header(skb);
+		skb->protocol = protocol;
+	}
+	return verdict;
 }
 
 unsigned int nfo_hook_ipv4(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	if (skb->protocol != htons(ETH_P_IP))
-		return NF_ACCEPT;
-	return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV4);
+	return nfo_hook(priv, skb, state, true, false);
 }
 
 unsigned int nfo_hook_ipv6(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	if (skb->protocol != htons(ETH_P_IPV6))
-		return NF_ACCEPT;
-	return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV6);
+	return nfo_hook(priv, skb, state, false, true);
 }
 
 unsigned int nfo_hook_inet(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	switch (skb->protocol) {
-	case htons(ETH_P_IP):
-		return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV4);
-	case htons(ETH_P_IPV6):
-		return nfo_fastpath(priv, skb, state, NFO_FAMILY_IPV6);
-	default:
-		return NF_ACCEPT;
-	}
+	return nfo_hook(priv, skb, state, true, true);
 }

@@ -61,8 +61,8 @@ static void nfo_ct_tcp_liberal(struct nf_conn *ct)
 	spin_unlock_bh(&ct->lock);
 }
 
-static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
-		       struct nfo_net *nn)
+static int nfo_offload(const struct nft_pktinfo *pkt,
+		       struct nft_flowtable *nft, struct nfo_net *nn)
 {
 	struct nfo_ct_facts facts = {
 		.offload_enabled = READ_ONCE(nn->enabled),
@@ -94,7 +94,7 @@ static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
 		return NFO_REFUSE_ALREADY_OFFLOADED;
 
 	dir = CTINFO2DIR(ctinfo);
-	err = nfo_route_build(pkt, ct, dir, &route);
+	err = nfo_route_build(pkt, ct, dir, nft, &route);
 	if (err) {
 		err = err == -EOPNOTSUPP ? NFO_REFUSE_XFRM : NFO_REFUSE_ROUTE;
 		goto err_clear;
@@ -113,7 +113,7 @@ static int nfo_offload(const struct nft_pktinfo *pkt, struct nf_flowtable *ft,
 	/* Once inserted the flow is the datapath's: read it before. */
 	xmit_orig = flow->dir[IP_CT_DIR_ORIGINAL].xmit;
 	xmit_reply = flow->dir[IP_CT_DIR_REPLY].xmit;
-	if (nfo_flow_insert(ft, flow)) {
+	if (nfo_flow_insert(&nft->data, flow)) {
 		nfo_flow_free(flow);
 		err = NFO_REFUSE_INSERT;
 		goto err_clear;
@@ -133,7 +133,7 @@ static void nfo_expr_eval(const struct nft_expr *expr, struct nft_regs *regs,
 	struct nfo_net *nn = nfo_pernet(nft_net(pkt));
 	int ret;
 
-	ret = nfo_offload(pkt, &priv->flowtable->data, nn);
+	ret = nfo_offload(pkt, priv->flowtable, nn);
 	if (ret == NFO_ELIGIBLE)
 		return;
 	nfo_stat_refused(nn, ret);

@@ -106,6 +106,8 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 	t->sport = in->src.u.all;
 	t->dport = in->dst.u.all;
 	t->iif = route->dir[d].iif;
+	t->encap_num = route->dir[d].encap_num;
+	memcpy(t->encap, route->dir[d].encap, sizeof(t->encap));
 
 	nfo_addr_copy(fd->nat_src, &out->dst.u3, family);
 	nfo_addr_copy(fd->nat_dst, &out->src.u3, family);
@@ -123,13 +125,12 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 	fd->dir = d;
 	fd->xmit = route->dir[d].xmit;
 	fd->dst = route->dir[d].dst;
-	fd->neigh = route->dir[d].neigh;
+	fd->path = route->dir[d].path;
 	route->dir[d].dst = NULL;
-	route->dir[d].neigh = NULL;
+	memset(&route->dir[d].path, 0, sizeof(route->dir[d].path));
 	fd->mtu = nfo_dst_mtu(fd->dst, family);
 	if (family == NFO_FAMILY_IPV6)
 		fd->dst_cookie = rt6_get_cookie(dst_rt6_info(fd->dst));
-	memcpy(fd->h_source, route->dir[d].h_source, ETH_ALEN);
 }
 
 /*
@@ -175,13 +176,13 @@ void nfo_flow_free(struct nfo_flow *flow)
 	int d;
 
 	/*
-	 * Routes and neighbours are freed by RCU themselves; dropping them
-	 * now lets an unregistering device go without waiting for us.
+	 * Routes, neighbours and devices are freed by RCU themselves;
+	 * dropping them now lets an unregistering device go without
+	 * waiting for us.
 	 */
 	for (d = 0; d < 2; d++) {
 		dst_release(flow->dir[d].dst);
-		if (flow->dir[d].neigh)
-			neigh_release(flow->dir[d].neigh);
+		nfo_path_release(&flow->dir[d].path);
 	}
 	call_rcu(&flow->rcu, nfo_flow_free_rcu);
 }
@@ -352,7 +353,7 @@ static bool nfo_flow_uses_dev(const struct nfo_flow *flow, int ifindex)
 
 		if (fd->tuple.iif == ifindex || fd->dst->dev->ifindex == ifindex)
 			return true;
-		if (fd->neigh && fd->neigh->dev->ifindex == ifindex)
+		if (nfo_path_uses_dev(&fd->path, ifindex))
 			return true;
 	}
 	return false;

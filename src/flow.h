@@ -45,6 +45,30 @@ enum {
 	NFO_FLOW_TEARDOWN,	/* leave the fast path; GC frees it */
 };
 
+/* Devices above the transmitting one whose counters the fast path keeps. */
+#define NFO_UPPER_MAX	4
+
+/*
+ * How a DIRECT direction reaches the wire: the lowest device (an Ethernet
+ * port: what `devices = { }` lists), the layers it pushes (VLAN tags, a
+ * PPPoE session) and the Ethernet addresses.  Found with
+ * dev_fill_forward_path() from the route's device down through VLAN,
+ * bridge and PPP devices (route.c).
+ */
+struct nfo_path {
+	struct net_device	*dev;		/* transmits; held */
+	struct neighbour	*neigh;		/* gives h_dest; held, or NULL */
+	u8			h_source[ETH_ALEN];
+	u8			h_dest[ETH_ALEN];	/* when !neigh */
+	u8			encap_num;
+	u8			upper_num;
+	u8			upper_vlan;	/* bit i: upper[i] is VLAN */
+	/* Layers to push, outermost first (logic/tuple.h's order). */
+	struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
+	/* The devices the normal path would have sent through; held. */
+	struct net_device	*upper[NFO_UPPER_MAX];
+};
+
 struct nfo_flow_dir {
 	/* Hashed: written once before insertion, then read-only. */
 	struct rhash_head	node;
@@ -57,8 +81,7 @@ struct nfo_flow_dir {
 	u16			mtu;
 	u32			dst_cookie;
 	struct dst_entry	*dst;	/* route of this direction, held */
-	struct neighbour	*neigh;	/* DIRECT: next hop, held */
-	u8			h_source[ETH_ALEN];
+	struct nfo_path		path;	/* DIRECT only */
 	/* New addresses and ports when nat says so (wire order). */
 	__be32			nat_src[4];
 	__be32			nat_dst[4];
@@ -84,19 +107,25 @@ static inline struct nfo_flow *nfo_flow_of(struct nfo_flow_dir *d)
 struct nfo_route {
 	struct {
 		struct dst_entry	*dst;	/* held; consumed by the flow */
-		struct neighbour	*neigh;	/* held if set; consumed */
+		struct nfo_path		path;	/* DIRECT; consumed */
+		/* Where this direction's packets arrive, and how. */
 		int			iif;
+		u8			encap_num;
+		struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
 		u8			xmit;
-		u8			h_source[ETH_ALEN];
 	} dir[2];
 };
 
 struct nft_pktinfo;
+struct nft_flowtable;
 
 /* route.c */
 int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
-		    enum ip_conntrack_dir dir, struct nfo_route *route);
+		    enum ip_conntrack_dir dir, const struct nft_flowtable *nft,
+		    struct nfo_route *route);
 void nfo_route_release(struct nfo_route *route);
+void nfo_path_release(struct nfo_path *path);
+bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex);
 
 extern const struct rhashtable_params nfo_flow_rht_params;
 

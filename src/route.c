@@ -8,13 +8,16 @@
  * this packet leaves, with the packet's mark (policy routing).
  *
  * Each direction then transmits either through the neighbour layer with
- * the cached route, or directly: where the output device is plain Ethernet
- * and its next hop is already resolved, the Ethernet header is built from
- * the held neighbour entry and the device address, skipping the neighbour
- * lookup per packet.
+ * the cached route, or directly: the route's device is followed down
+ * through VLAN, bridge and PPPoE devices to an Ethernet port (the port the
+ * flowtable hooks, when there are layers), and the fast path pushes the
+ * tags or the PPPoE header and the Ethernet header itself, the destination
+ * address coming from the held neighbour entry (or the PPPoE peer).
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <net/ip.h>
 #include <net/inet_dscp.h>
@@ -26,27 +29,35 @@
 #include "nfo.h"
 #include "flow.h"
 
-/* An Ethernet device with nothing between it and the wire we must emulate. */
-static bool nfo_plain_ether(const struct net_device *dev)
+/* A device that speaks Ethernet with an address of its own. */
+static bool nfo_ether_dev(const struct net_device *dev)
 {
 	return dev->type == ARPHRD_ETHER && dev->addr_len == ETH_ALEN &&
-	       !is_vlan_dev(dev) && !netif_is_bridge_master(dev) &&
-	       !netif_is_macsec(dev) && !dev->netdev_ops->ndo_fill_forward_path &&
-	       !(dev->flags & IFF_NOARP);
+	       !(dev->flags & (IFF_LOOPBACK | IFF_NOARP)) &&
+	       is_valid_ether_addr(dev->dev_addr);
+}
+
+/* Is @dev one of the flowtable's devices, where its hook catches packets? */
+static bool nfo_ft_hooks_dev(const struct nft_flowtable *nft,
+			     const struct net_device *dev)
+{
+	struct nft_hook *hook;
+
+	list_for_each_entry_rcu(hook, &nft->hook_list, list)
+		if (hook->ops.dev == dev)
+			return true;
+	return false;
 }
 
 /*
  * Next hop of @dst towards @daddr, as a held, resolved neighbour, or NULL
- * when the path is not plain Ethernet or the neighbour is not valid yet.
+ * when it is not resolved yet.
  */
-static struct neighbour *nfo_direct_neigh(struct dst_entry *dst, u8 family,
-					  const union nf_inet_addr *daddr)
+static struct neighbour *nfo_dst_neigh(struct dst_entry *dst, u8 family,
+				       const union nf_inet_addr *daddr)
 {
 	struct net_device *dev = dst->dev;
 	struct neighbour *n;
-
-	if (!nfo_plain_ether(dev) || dst->lwtstate)
-		return NULL;
 
 	rcu_read_lock();
 	if (family == NFPROTO_IPV4) {
@@ -66,21 +77,199 @@ static struct neighbour *nfo_direct_neigh(struct dst_entry *dst, u8 family,
 	return n;
 }
 
-static void nfo_route_xmit(struct nfo_route *route, int d, u8 family,
-			   const struct nf_conn *ct)
+/* A held reference to the device a path step names (RCU held). */
+static struct net_device *nfo_path_hold(const struct net_device *dev)
 {
-	struct dst_entry *dst = route->dir[d].dst;
-	struct neighbour *n;
+	struct net_device *held;
 
-	/* Packets of direction d end up at the other direction's source. */
-	n = nfo_direct_neigh(dst, family, &ct->tuplehash[!d].tuple.src.u3);
-	if (!n) {
-		route->dir[d].xmit = NFO_XMIT_NEIGH;
-		return;
+	held = dev_get_by_index_rcu(dev_net(dev), dev->ifindex);
+	if (held != dev)
+		return NULL;
+	dev_hold(held);
+	return held;
+}
+
+void nfo_path_release(struct nfo_path *path)
+{
+	int i;
+
+	for (i = 0; i < path->upper_num; i++)
+		dev_put(path->upper[i]);
+	path->upper_num = 0;
+	if (path->neigh)
+		neigh_release(path->neigh);
+	path->neigh = NULL;
+	dev_put(path->dev);
+	path->dev = NULL;
+}
+
+bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex)
+{
+	int i;
+
+	if (path->dev && path->dev->ifindex == ifindex)
+		return true;
+	if (path->neigh && path->neigh->dev->ifindex == ifindex)
+		return true;
+	for (i = 0; i < path->upper_num; i++)
+		if (path->upper[i]->ifindex == ifindex)
+			return true;
+	return false;
+}
+
+/*
+ * The layers and devices of a dev_fill_forward_path() result, walked from
+ * the route's device down to the port.  The layers come out innermost
+ * first (@encap); a VLAN-filtering bridge adds the tag of its PVID or
+ * removes the tag of an untagged port.  False for what the fast path does
+ * not emulate (switch hardware paths, too many layers or devices).
+ */
+static bool nfo_path_walk(const struct net_device_path_stack *stack,
+			  struct nfo_path *path, struct nfo_tuple_encap *encap,
+			  u8 *num)
+{
+	int i, last = stack->num_paths - 1;
+
+	if (last < 0 || stack->path[last].type != DEV_PATH_ETHERNET)
+		return false;
+
+	for (i = 0; i < last; i++) {
+		const struct net_device_path *step = &stack->path[i];
+		struct net_device *upper;
+
+		switch (step->type) {
+		case DEV_PATH_VLAN:
+		case DEV_PATH_PPPOE:
+			if (*num >= NFO_TUPLE_MAX_ENCAP)
+				return false;
+			encap[*num].id = step->encap.id;
+			encap[*num].proto = step->encap.proto;
+			(*num)++;
+			if (step->type == DEV_PATH_PPPOE)
+				ether_addr_copy(path->h_dest,
+						step->encap.h_dest);
+			break;
+		case DEV_PATH_BRIDGE:
+			switch (step->bridge.vlan_mode) {
+			case DEV_PATH_BR_VLAN_KEEP:
+				break;
+			case DEV_PATH_BR_VLAN_TAG:
+				if (*num >= NFO_TUPLE_MAX_ENCAP)
+					return false;
+				encap[*num].id = step->bridge.vlan_id;
+				encap[*num].proto = step->bridge.vlan_proto;
+				(*num)++;
+				break;
+			case DEV_PATH_BR_VLAN_UNTAG:
+				if (!*num)
+					return false;
+				(*num)--;
+				break;
+			default:	/* untagged by switch hardware */
+				return false;
+			}
+			break;
+		default:		/* DSA and other hardware paths */
+			return false;
+		}
+
+		if (path->upper_num >= NFO_UPPER_MAX)
+			return false;
+		upper = nfo_path_hold(step->dev);
+		if (!upper)
+			return false;
+		if (is_vlan_dev(upper))
+			path->upper_vlan |= BIT(path->upper_num);
+		path->upper[path->upper_num++] = upper;
+		if (is_zero_ether_addr(path->h_source) && nfo_ether_dev(upper))
+			ether_addr_copy(path->h_source, upper->dev_addr);
 	}
-	route->dir[d].xmit = NFO_XMIT_DIRECT;
-	route->dir[d].neigh = n;
-	ether_addr_copy(route->dir[d].h_source, dst->dev->dev_addr);
+	return true;
+}
+
+/*
+ * Set up DIRECT transmit for direction @d, whose packets leave by @dst
+ * towards @daddr: find the port under the route's device, the layers to
+ * push and the addresses.  The other direction's packets then arrive on
+ * that port with those layers: @iif and @encap (outermost first) say so.
+ * Returns false, with nothing held, when the path cannot be emulated or
+ * leads to a port the flowtable does not hook; the direction then uses
+ * the neighbour layer and the route's device.
+ */
+static bool nfo_path_build(struct dst_entry *dst, u8 family,
+			   const union nf_inet_addr *daddr,
+			   const struct nft_flowtable *nft,
+			   struct nfo_path *path, int *iif,
+			   struct nfo_tuple_encap *encap, u8 *encap_num)
+{
+	struct nfo_tuple_encap walked[NFO_TUPLE_MAX_ENCAP];
+	struct net_device_path_stack stack;
+	struct net_device *dev = dst->dev;
+	const struct net_device *port;
+	u8 ha[ETH_ALEN] = {};
+	u8 num = 0;
+	int i;
+
+	memset(path, 0, sizeof(*path));
+	if (dst->lwtstate)
+		return false;
+	if (nfo_ether_dev(dev)) {
+		path->neigh = nfo_dst_neigh(dst, family, daddr);
+		if (!path->neigh)
+			return false;
+		neigh_ha_snapshot(ha, path->neigh, dev);
+	} else if (!dev->netdev_ops->ndo_fill_forward_path) {
+		return false;
+	}
+
+	rcu_read_lock();
+	if (dev_fill_forward_path(dev, ha, &stack) < 0 ||
+	    !nfo_path_walk(&stack, path, walked, &num))
+		goto fail;
+
+	port = stack.path[stack.num_paths - 1].dev;
+	if (!nfo_ether_dev(port))
+		goto fail;
+	/* Layered paths need the port hooked, or replies are never caught. */
+	if (stack.num_paths > 1 && !nfo_ft_hooks_dev(nft, port))
+		goto fail;
+	/* No neighbour (PPPoE): the session gave the peer's address. */
+	if (!path->neigh && !is_valid_ether_addr(path->h_dest))
+		goto fail;
+	path->dev = nfo_path_hold(port);
+	if (!path->dev)
+		goto fail;
+	rcu_read_unlock();
+
+	if (is_zero_ether_addr(path->h_source))
+		ether_addr_copy(path->h_source, port->dev_addr);
+	path->encap_num = num;
+	for (i = 0; i < num; i++)
+		path->encap[i] = walked[num - 1 - i];
+
+	*iif = port->ifindex;
+	*encap_num = num;
+	memcpy(encap, path->encap, sizeof(path->encap));
+	return true;
+
+fail:
+	rcu_read_unlock();
+	nfo_path_release(path);
+	return false;
+}
+
+static void nfo_route_xmit(struct nfo_route *route, int d, u8 family,
+			   const struct nf_conn *ct,
+			   const struct nft_flowtable *nft)
+{
+	/* Packets of direction d end up at the other direction's source. */
+	if (nfo_path_build(route->dir[d].dst, family,
+			   &ct->tuplehash[!d].tuple.src.u3, nft,
+			   &route->dir[d].path, &route->dir[!d].iif,
+			   route->dir[!d].encap, &route->dir[!d].encap_num))
+		route->dir[d].xmit = NFO_XMIT_DIRECT;
+	else
+		route->dir[d].xmit = NFO_XMIT_NEIGH;
 }
 
 void nfo_route_release(struct nfo_route *route)
@@ -90,15 +279,14 @@ void nfo_route_release(struct nfo_route *route)
 	for (d = 0; d < 2; d++) {
 		dst_release(route->dir[d].dst);
 		route->dir[d].dst = NULL;
-		if (route->dir[d].neigh)
-			neigh_release(route->dir[d].neigh);
-		route->dir[d].neigh = NULL;
+		nfo_path_release(&route->dir[d].path);
 	}
 }
 
 /* Fill @route for offloading @ct from packet @pkt of direction @dir. */
 int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
-		    enum ip_conntrack_dir dir, struct nfo_route *route)
+		    enum ip_conntrack_dir dir, const struct nft_flowtable *nft,
+		    struct nfo_route *route)
 {
 	struct dst_entry *this_dst = skb_dst(pkt->skb);
 	struct dst_entry *other_dst = NULL;
@@ -150,7 +338,7 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 	route->dir[!dir].dst = other_dst;
 	route->dir[!dir].iif = this_dst->dev->ifindex;
 
-	nfo_route_xmit(route, dir, family, ct);
-	nfo_route_xmit(route, !dir, family, ct);
+	nfo_route_xmit(route, dir, family, ct, nft);
+	nfo_route_xmit(route, !dir, family, ct, nft);
 	return 0;
 }

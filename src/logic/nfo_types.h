@@ -108,6 +108,12 @@ static inline u32 nfo_get_be32(const u8 *p)
 	       ((u32)p[2] << 8) | (u32)p[3];
 }
 
+static inline void nfo_put_be16(u8 *p, u16 v)
+{
+	p[0] = (u8)(v >> 8);
+	p[1] = (u8)v;
+}
+
 static inline __be16 nfo_raw_be16(const u8 *p)
 {
 	__be16 v;

@@ -27,6 +27,7 @@ static const char * const nfo_verdict_names[NFO_R_MAX] = {
 	[NFO_R_TCP_FIN_RST]	= "tcp_fin_rst",
 	[NFO_R_UDP_LEN]		= "udp_len",
 	[NFO_R_BAD_CSUM]	= "bad_csum",
+	[NFO_R_ENCAP]		= "encap",
 };
 
 const char *nfo_verdict_name(enum nfo_verdict v)
@@ -217,4 +218,99 @@ enum nfo_verdict nfo_parse_ipv6(const u8 *data, unsigned int hlen,
 	memcpy(p->dst, data + 24, sizeof(p->dst));
 
 	return nfo_parse_l4(data, hlen, pkt_len, p);
+}
+
+/* Ask for every header the walk can read, so one pull is always enough. */
+static enum nfo_verdict nfo_encap_pull(struct nfo_encap *e,
+				       unsigned int pkt_len)
+{
+	e->need = (u16)(pkt_len < NFO_ENCAP_MAX_NEED ? pkt_len :
+						       NFO_ENCAP_MAX_NEED);
+	return NFO_PULL;
+}
+
+void nfo_encap_init(struct nfo_encap *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->l3_max = ~0u;
+}
+
+bool nfo_encap_add(struct nfo_encap *e, u16 id, __be16 proto)
+{
+	if (e->num >= NFO_ENCAP_MAX)
+		return false;
+	e->id[e->num] = id;
+	e->proto[e->num] = proto;
+	e->num++;
+	return true;
+}
+
+enum nfo_verdict nfo_parse_encap(const u8 *data, unsigned int hlen,
+				 unsigned int pkt_len, u16 ethertype,
+				 struct nfo_encap *e)
+{
+	unsigned int off = 0, len;
+	const u8 *h;
+
+	if (hlen > pkt_len)
+		hlen = pkt_len;
+	for (;;) {
+		switch (ethertype) {
+		case NFO_ETH_P_IP:
+			e->family = NFO_FAMILY_IPV4;
+			e->off = (u16)off;
+			return NFO_OK;
+		case NFO_ETH_P_IPV6:
+			e->family = NFO_FAMILY_IPV6;
+			e->off = (u16)off;
+			return NFO_OK;
+		case NFO_ETH_P_8021Q:
+		case NFO_ETH_P_8021AD:
+			if (off + NFO_VLAN_HLEN > pkt_len)
+				return NFO_R_TRUNCATED;
+			if (off + NFO_VLAN_HLEN > hlen)
+				return nfo_encap_pull(e, pkt_len);
+			h = data + off;
+			if (!nfo_encap_add(e, nfo_get_be16(h) & 0x0fff,
+					   nfo_cpu_to_be16(ethertype)))
+				return NFO_R_ENCAP;
+			ethertype = nfo_get_be16(h + 2);
+			off += NFO_VLAN_HLEN;
+			break;
+		case NFO_ETH_P_PPP_SES:
+			if (off + NFO_PPPOE_HLEN > pkt_len)
+				return NFO_R_TRUNCATED;
+			if (off + NFO_PPPOE_HLEN > hlen)
+				return nfo_encap_pull(e, pkt_len);
+			h = data + off;
+			/* Version 1, type 1, code 0 (session data). */
+			if (h[0] != 0x11 || h[1] != 0)
+				return NFO_R_ENCAP;
+			/* The length covers the PPP protocol field and up. */
+			len = nfo_get_be16(h + 4);
+			if (len < 2 || off + 6 + len > pkt_len)
+				return NFO_R_BAD_LEN;
+			if (!nfo_encap_add(e, nfo_get_be16(h + 2),
+					   nfo_cpu_to_be16(ethertype)))
+				return NFO_R_ENCAP;
+			switch (nfo_get_be16(h + 6)) {
+			case NFO_PPP_IP:
+				ethertype = NFO_ETH_P_IP;
+				break;
+			case NFO_PPP_IPV6:
+				ethertype = NFO_ETH_P_IPV6;
+				break;
+			default:
+				return NFO_R_PROTO;
+			}
+			off += NFO_PPPOE_HLEN;
+			e->l3_max = len - 2;
+			e->family = ethertype == NFO_ETH_P_IP ?
+				    NFO_FAMILY_IPV4 : NFO_FAMILY_IPV6;
+			e->off = (u16)off;
+			return NFO_OK;
+		default:
+			return NFO_R_PROTO;
+		}
+	}
 }

@@ -92,13 +92,15 @@ enum nfo_verdict {
 	NFO_R_TCP_FIN_RST,	/* TCP FIN or RST: tuple valid, tear down */
 	NFO_R_UDP_LEN,		/* UDP length < 8 or past the IP payload */
 	NFO_R_BAD_CSUM,		/* IPv4 header checksum wrong */
+	NFO_R_ENCAP,		/* encapsulation not handled (see below) */
 	NFO_R_MAX
 };
 
 /*
  * Stable short snake_case name of a verdict ("ok", "pull", "truncated",
  * "bad_version", "bad_ihl", "bad_len", "options", "fragment", "exthdr",
- * "proto", "ttl", "tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum"), or
+ * "proto", "ttl", "tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum",
+ * "encap"), or
  * "unknown".
  * These are statistics keys: do not rename.
  */
@@ -126,6 +128,64 @@ enum nfo_verdict nfo_parse_ipv4(const u8 *data, unsigned int hlen,
 				unsigned int pkt_len, struct nfo_pkt *p);
 enum nfo_verdict nfo_parse_ipv6(const u8 *data, unsigned int hlen,
 				unsigned int pkt_len, struct nfo_pkt *p);
+
+/* Ethertypes (host order) and PPP protocol numbers the parser knows. */
+#define NFO_ETH_P_IP		0x0800
+#define NFO_ETH_P_IPV6		0x86dd
+#define NFO_ETH_P_8021Q		0x8100
+#define NFO_ETH_P_8021AD	0x88a8
+#define NFO_ETH_P_PPP_SES	0x8864
+#define NFO_PPP_IP		0x0021
+#define NFO_PPP_IPV6		0x0057
+
+#define NFO_VLAN_HLEN		4	/* TCI and encapsulated ethertype */
+#define NFO_PPPOE_HLEN		8	/* PPPoE session header + PPP protocol */
+#define NFO_ENCAP_MAX		2	/* layers of encapsulation handled */
+/* Largest e->need: enough for every header nfo_parse_encap() reads. */
+#define NFO_ENCAP_MAX_NEED	(2 * NFO_PPPOE_HLEN)
+
+/*
+ * Encapsulation between the Ethernet header and the IP header: 802.1Q and
+ * 802.1ad tags and a PPPoE session, up to NFO_ENCAP_MAX layers in all,
+ * counting a tag the device already took off (hardware VLAN acceleration).
+ *
+ * @id and @proto list the layers outermost first, as struct nfo_tuple
+ * records them: the VLAN ID (no priority bits) or PPPoE session id in
+ * host order, and the ethertype that announced the layer, in network
+ * order.  @off is how many bytes of those headers sit in the data before
+ * the IP header.  @l3_max bounds the IP packet's length: the PPPoE payload
+ * length minus the PPP protocol field, or UINT_MAX with no PPPoE.
+ */
+struct nfo_encap {
+	u16 id[NFO_ENCAP_MAX];
+	__be16 proto[NFO_ENCAP_MAX];
+	u8 num;		/* used entries of id[] and proto[] */
+	u8 family;	/* NFO_FAMILY_IPV4 or NFO_FAMILY_IPV6 inside */
+	u16 off;
+	u16 need;	/* NFO_PULL: bytes needed at data */
+	u32 l3_max;
+};
+
+/* Start @e empty. */
+void nfo_encap_init(struct nfo_encap *e);
+
+/* Record a layer already removed by the device; false if no room. */
+bool nfo_encap_add(struct nfo_encap *e, u16 id, __be16 proto);
+
+/*
+ * Walk the in-data headers at @data, the frame's payload after the
+ * Ethernet header and any tag the device removed, whose ethertype is
+ * @ethertype (host order).  @hlen and @pkt_len are as for the IP parsers;
+ * NFO_PULL asks for e->need bytes, after which a second call never asks
+ * again.  NFO_OK: e->family, e->off and e->l3_max describe the IP
+ * packet inside.  NFO_R_PROTO: the payload is not IP.  NFO_R_ENCAP: more
+ * layers than handled, a PPPoE header that is not version 1 type 1 code 0
+ * session data.  NFO_R_BAD_LEN: the PPPoE length exceeds the frame.
+ * NFO_R_TRUNCATED: a header is cut short.
+ */
+enum nfo_verdict nfo_parse_encap(const u8 *data, unsigned int hlen,
+				 unsigned int pkt_len, u16 ethertype,
+				 struct nfo_encap *e);
 
 /*
  * Offset of the checksum field within the L4 header: 16 for TCP, 6 for

@@ -132,6 +132,62 @@ static unsigned int ipv4_hdr_sum(const u8 *h)
 	return s;
 }
 
+/*
+ * Mode bit 2: the encapsulation walk (VLAN, QinQ, PPPoE) over the input,
+ * from the ethertype data[1] picks, with a hardware tag when bit 3 is set:
+ * stays in bounds, agrees with itself after the pull it asks for.
+ */
+static void fuzz_encap(const uint8_t *data, size_t size)
+{
+	static const u16 types[] = {
+		NFO_ETH_P_IP, NFO_ETH_P_IPV6, NFO_ETH_P_8021Q,
+		NFO_ETH_P_8021AD, NFO_ETH_P_PPP_SES, 0x0806,
+	};
+	unsigned int len = (unsigned int)size - 2, hlen;
+	u16 et = types[data[1] % 6];
+	struct nfo_encap e, f;
+	enum nfo_verdict full, v;
+	u8 *copy;
+
+	hlen = (data[1] >> 3) > len ? len : (data[1] >> 3);
+	copy = malloc(len ? len : 1);
+	memcpy(copy, data + 2, len);
+	nfo_encap_init(&f);
+	if (data[0] & 8)
+		nfo_encap_add(&f, 1, nfo_cpu_to_be16(NFO_ETH_P_8021Q));
+	full = nfo_parse_encap(copy, len, len, et, &f);
+	FUZZ_ASSERT(full != NFO_PULL);
+	if (full == NFO_OK) {
+		FUZZ_ASSERT(f.off <= len && f.num <= NFO_ENCAP_MAX);
+		FUZZ_ASSERT(f.l3_max == ~0u || f.off + f.l3_max <= len);
+	}
+	free(copy);
+
+	copy = malloc(hlen ? hlen : 1);
+	memcpy(copy, data + 2, hlen);
+	nfo_encap_init(&e);
+	if (data[0] & 8)
+		nfo_encap_add(&e, 1, nfo_cpu_to_be16(NFO_ETH_P_8021Q));
+	v = nfo_parse_encap(copy, hlen, len, et, &e);
+	free(copy);
+	if (v == NFO_PULL) {
+		FUZZ_ASSERT(e.need > hlen && e.need <= len &&
+			    e.need <= NFO_ENCAP_MAX_NEED);
+		copy = malloc(e.need);
+		memcpy(copy, data + 2, e.need);
+		hlen = e.need;
+		nfo_encap_init(&e);
+		if (data[0] & 8)
+			nfo_encap_add(&e, 1,
+				      nfo_cpu_to_be16(NFO_ETH_P_8021Q));
+		v = nfo_parse_encap(copy, hlen, len, et, &e);
+		free(copy);
+	}
+	FUZZ_ASSERT(v == full);
+	if (v == NFO_OK)
+		FUZZ_ASSERT(!memcmp(&e, &f, sizeof(e)));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static u8 buf[65535];
@@ -143,6 +199,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2 || size > 65535 + 2)
 		return 0;
+	if (data[0] & 4) {
+		fuzz_encap(data, size);
+		return 0;
+	}
 	fam = data[0] & 1 ? 6 : 4;
 	pkt = data + 2;
 	pkt_len = (unsigned int)size - 2;

@@ -113,7 +113,7 @@ static void test_names(void)
 	static const char * const want[] = {
 		"ok", "pull", "truncated", "bad_version", "bad_ihl",
 		"bad_len", "options", "fragment", "exthdr", "proto", "ttl",
-		"tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum",
+		"tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum", "encap",
 	};
 	unsigned int i, j;
 
@@ -593,6 +593,191 @@ static void test_pull_invariant(void)
 	check_ctx[0] = 0;
 }
 
+/* nfo_parse_encap() over a private copy of exactly @hlen bytes. */
+static enum nfo_verdict encap_h(const u8 *b, unsigned int len,
+				unsigned int hlen, u16 ethertype,
+				struct nfo_encap *e, int hw_tag)
+{
+	u8 *copy = malloc(hlen ? hlen : 1);
+	enum nfo_verdict v;
+
+	memcpy(copy, b, hlen);
+	nfo_encap_init(e);
+	if (hw_tag)
+		nfo_encap_add(e, 42, nfo_cpu_to_be16(NFO_ETH_P_8021Q));
+	v = nfo_parse_encap(copy, hlen, len, ethertype, e);
+	free(copy);
+	return v;
+}
+
+static unsigned int put_vlan(u8 *b, u16 tci, u16 inner)
+{
+	put16(b, tci);
+	put16(b + 2, inner);
+	return 4;
+}
+
+static unsigned int put_pppoe(u8 *b, u16 sid, u16 len, u16 ppp_proto)
+{
+	b[0] = 0x11;
+	b[1] = 0;
+	put16(b + 2, sid);
+	put16(b + 4, len);
+	put16(b + 6, ppp_proto);
+	return 8;
+}
+
+static void test_encap(void)
+{
+	struct nfo_encap e;
+	unsigned int off;
+
+	/* Plain IP: nothing to walk. */
+	CHECK_EQ(encap_h(pkt, 0, 0, NFO_ETH_P_IP, &e, 0), NFO_OK);
+	CHECK_EQ(e.num, 0);
+	CHECK_EQ(e.off, 0);
+	CHECK_EQ(e.family, NFO_FAMILY_IPV4);
+	CHECK_EQ(e.l3_max, 0xffffffffu);
+	CHECK_EQ(encap_h(pkt, 0, 0, NFO_ETH_P_IPV6, &e, 1), NFO_OK);
+	CHECK_EQ(e.num, 1);
+	CHECK_EQ(e.id[0], 42);
+	CHECK_EQ(e.family, NFO_FAMILY_IPV6);
+	CHECK_EQ(encap_h(pkt, 0, 0, 0x0806, &e, 0), NFO_R_PROTO);
+
+	/* One 802.1Q tag: VID only, priority bits dropped. */
+	off = put_vlan(pkt, 0xe000 | 100, NFO_ETH_P_IP);
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_8021Q, &e, 0), NFO_OK);
+	CHECK_EQ(e.num, 1);
+	CHECK_EQ(e.id[0], 100);
+	CHECK_EQ(e.proto[0], nfo_cpu_to_be16(NFO_ETH_P_8021Q));
+	CHECK_EQ(e.off, off);
+	CHECK_EQ(e.family, NFO_FAMILY_IPV4);
+
+	/* QinQ: 802.1ad outside, 802.1Q inside, outermost first. */
+	off = put_vlan(pkt, 7, NFO_ETH_P_8021Q);
+	off += put_vlan(pkt + off, 8, NFO_ETH_P_IPV6);
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_8021AD, &e, 0), NFO_OK);
+	CHECK_EQ(e.num, 2);
+	CHECK_EQ(e.id[0], 7);
+	CHECK_EQ(e.proto[0], nfo_cpu_to_be16(NFO_ETH_P_8021AD));
+	CHECK_EQ(e.id[1], 8);
+	CHECK_EQ(e.proto[1], nfo_cpu_to_be16(NFO_ETH_P_8021Q));
+	CHECK_EQ(e.off, 8);
+	CHECK_EQ(e.family, NFO_FAMILY_IPV6);
+	/* A third layer (hardware tag + two in the data) is too many. */
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_8021AD, &e, 1), NFO_R_ENCAP);
+	/* Cut short. */
+	CHECK_EQ(encap_h(pkt, 6, 6, NFO_ETH_P_8021AD, &e, 0), NFO_R_TRUNCATED);
+	CHECK_EQ(encap_h(pkt, 3, 3, NFO_ETH_P_8021Q, &e, 0), NFO_R_TRUNCATED);
+	/* Not linear: one pull of e.need is enough. */
+	CHECK_EQ(encap_h(pkt, 60, 5, NFO_ETH_P_8021AD, &e, 0), NFO_PULL);
+	CHECK_EQ(e.need, NFO_ENCAP_MAX_NEED);
+	CHECK_EQ(encap_h(pkt, 60, e.need, NFO_ETH_P_8021AD, &e, 0), NFO_OK);
+	CHECK_EQ(encap_h(pkt, 10, 2, NFO_ETH_P_8021AD, &e, 0), NFO_PULL);
+	CHECK_EQ(e.need, 10);
+
+	/* PPPoE session with IPv4, 40 bytes of IP. */
+	off = put_pppoe(pkt, 0x1234, 42, NFO_PPP_IP);
+	CHECK_EQ(encap_h(pkt, off + 46, off + 46, NFO_ETH_P_PPP_SES, &e, 0),
+		 NFO_OK);
+	CHECK_EQ(e.num, 1);
+	CHECK_EQ(e.id[0], 0x1234);
+	CHECK_EQ(e.proto[0], nfo_cpu_to_be16(NFO_ETH_P_PPP_SES));
+	CHECK_EQ(e.off, 8);
+	CHECK_EQ(e.l3_max, 40);
+	CHECK_EQ(e.family, NFO_FAMILY_IPV4);
+	/* ... over a hardware VLAN tag: the common WAN. */
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_PPP_SES, &e, 1), NFO_OK);
+	CHECK_EQ(e.num, 2);
+	CHECK_EQ(e.id[0], 42);
+	CHECK_EQ(e.id[1], 0x1234);
+	/* IPv6 inside. */
+	put_pppoe(pkt, 1, 42, NFO_PPP_IPV6);
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_PPP_SES, &e, 0), NFO_OK);
+	CHECK_EQ(e.family, NFO_FAMILY_IPV6);
+	/* PPP control traffic (LCP) is not ours. */
+	put_pppoe(pkt, 1, 42, 0xc021);
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_PPP_SES, &e, 0), NFO_R_PROTO);
+	/* Length lies: longer than the frame, shorter than the PPP field. */
+	put_pppoe(pkt, 1, 200, NFO_PPP_IP);
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_PPP_SES, &e, 0),
+		 NFO_R_BAD_LEN);
+	put_pppoe(pkt, 1, 1, NFO_PPP_IP);
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_PPP_SES, &e, 0),
+		 NFO_R_BAD_LEN);
+	/* Not version 1 type 1, or not session data. */
+	put_pppoe(pkt, 1, 42, NFO_PPP_IP);
+	pkt[0] = 0x21;
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_PPP_SES, &e, 0), NFO_R_ENCAP);
+	pkt[0] = 0x11;
+	pkt[1] = 0x09;
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_PPP_SES, &e, 0), NFO_R_ENCAP);
+	CHECK_EQ(encap_h(pkt, 7, 7, NFO_ETH_P_PPP_SES, &e, 0),
+		 NFO_R_TRUNCATED);
+	/* PPPoE inside a VLAN tag in the data. */
+	off = put_vlan(pkt, 10, NFO_ETH_P_PPP_SES);
+	put_pppoe(pkt + off, 9, 42, NFO_PPP_IP);
+	CHECK_EQ(encap_h(pkt, 60, 60, NFO_ETH_P_8021Q, &e, 0), NFO_OK);
+	CHECK_EQ(e.num, 2);
+	CHECK_EQ(e.off, 12);
+	CHECK_EQ(e.id[0], 10);
+	CHECK_EQ(e.id[1], 9);
+	CHECK_EQ(encap_h(pkt, 60, 9, NFO_ETH_P_8021Q, &e, 0), NFO_PULL);
+	CHECK_EQ(encap_h(pkt, 60, e.need, NFO_ETH_P_8021Q, &e, 0), NFO_OK);
+}
+
+/* Random bytes: never past the buffer, one pull always enough. */
+static void test_encap_random(void)
+{
+	static const u16 types[] = {
+		NFO_ETH_P_IP, NFO_ETH_P_IPV6, NFO_ETH_P_8021Q,
+		NFO_ETH_P_8021AD, NFO_ETH_P_PPP_SES, 0x0806,
+	};
+	struct nfo_encap e, f;
+	enum nfo_verdict full, v;
+	unsigned int i, len, h, k;
+	int tag;
+	u16 et;
+
+	for (i = 0; i < 50000; i++) {
+		len = check_below(40);
+		for (k = 0; k < len; k++)
+			pkt[k] = (u8)check_rand32();
+		/* Steer towards valid layers now and then. */
+		if (len >= 12 && check_below(2)) {
+			put16(pkt + 2, types[check_below(6)]);
+			pkt[4] = 0x11;
+			pkt[5] = 0;
+			put16(pkt + 10, check_below(2) ? NFO_PPP_IP : 0x0057);
+		}
+		et = types[check_below(6)];
+		tag = (int)check_below(2);
+		CHECK_CTX("encap random i=%u len=%u", i, len);
+		full = encap_h(pkt, len, len, et, &f, tag);
+		CHECK(full != NFO_PULL);
+		if (full == NFO_OK) {
+			CHECK(f.off <= len);
+			CHECK(f.num <= NFO_ENCAP_MAX);
+			CHECK(f.family == NFO_FAMILY_IPV4 ||
+			      f.family == NFO_FAMILY_IPV6);
+			CHECK(f.l3_max == 0xffffffffu ||
+			      f.off + f.l3_max <= len);
+		}
+		h = check_below(len + 1);
+		v = encap_h(pkt, len, h, et, &e, tag);
+		if (v == NFO_PULL) {
+			CHECK(e.need > h);
+			CHECK(e.need <= len);
+			CHECK(e.need <= NFO_ENCAP_MAX_NEED);
+			v = encap_h(pkt, len, e.need, et, &e, tag);
+		}
+		CHECK_EQ(v, full);
+		if (v == NFO_OK)
+			CHECK(!memcmp(&e, &f, sizeof(e)));
+	}
+	check_ctx[0] = 0;
+}
+
 int main(void)
 {
 	check_seed(0x5eed0002);
@@ -604,5 +789,7 @@ int main(void)
 	test_ipv4_pull();
 	test_ipv6();
 	test_pull_invariant();
+	test_encap();
+	test_encap_random();
 	return check_finish("test_parse.c");
 }
