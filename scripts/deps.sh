@@ -11,10 +11,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # linux-source-6.1 provides checkpatch.pl (scripts/check-static.sh) and the
 # debug lane's kernel (tests/vm/build-debug-kernel.sh), which also needs bc,
 # bison, flex and libelf-dev (no module signing, no BTF: no libssl-dev, no
-# dwarves); libclang-rt-14-dev the libFuzzer and sanitizer runtimes for clang.
+# dwarves); libclang-rt-14-dev the libFuzzer and sanitizer runtimes for clang;
+# ppp and pppoe a real PPPoE client and server for the guest.
 packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat
 	  kmod cpio xz-utils procps coreutils diffutils bash sparse gcc make libc6-dev
-	  clang libclang-rt-14-dev linux-source-6.1 bc bison flex libelf-dev)
+	  clang libclang-rt-14-dev linux-source-6.1 bc bison flex libelf-dev
+	  ppp pppoe)
 
 # Kernel releases come from apt's lists: refresh them once if they are empty.
 updated=0

@@ -125,8 +125,10 @@ static void nfo_tx_encap(struct sk_buff *skb, const struct nfo_path *path,
  * devices count a sent frame with its Ethernet header, as they see it.
  */
 static void nfo_upper_stats(const struct nfo_path *rx,
-			    const struct nfo_path *tx, unsigned int len)
+			    const struct nfo_path *tx, const struct sk_buff *skb)
 {
+	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	unsigned int len = skb->len;
 	int i;
 
 	for (i = 0; i < rx->upper_num; i++) {
@@ -156,7 +158,8 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 			u64_stats_add(&s->tx_bytes, len + ETH_HLEN);
 			u64_stats_update_end(&s->syncp);
 		} else if (dev->type == ARPHRD_PPP) {
-			dev_sw_netstats_tx_add(dev, 1, len);
+			/* It sees GSO packets segmented. */
+			dev_sw_netstats_tx_add(dev, segs, len);
 		} else {
 			dev_sw_netstats_tx_add(dev, 1, len + ETH_HLEN);
 		}
@@ -293,14 +296,12 @@ static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	}
 }
 
-static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
-			    u8 family)
+static void nfo_xmit_direct_one(struct sk_buff *skb,
+				const struct nfo_path *path, u8 family)
 {
-	const struct nfo_path *path = &fd->path;
 	struct net_device *outdev = path->dev;
 	u8 h_dest[ETH_ALEN];
 
-	skb_dst_drop(skb);
 	skb->dev = outdev;
 	if (path->neigh)
 		neigh_ha_snapshot(h_dest, path->neigh, path->neigh->dev);
@@ -314,6 +315,45 @@ static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 		return;
 	}
 	dev_queue_xmit(skb);
+}
+
+/*
+ * Transmit on the port.  Into a PPPoE session, do what the PPP device does
+ * on the normal path, since nothing below it looks inside the session:
+ * segment GSO packets and finish checksums in software.  Segments keep
+ * the headroom made for the layers.
+ */
+static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
+			    u8 family)
+{
+	const struct nfo_path *path = &fd->path;
+	struct sk_buff *segs, *next;
+
+	skb_dst_drop(skb);
+	if (!path->pppoe) {
+		nfo_xmit_direct_one(skb, path, family);
+		return;
+	}
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			kfree_skb(skb);
+			return;
+		}
+		consume_skb(skb);
+	} else {
+		segs = skb;
+	}
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		    skb_checksum_help(skb)) {
+			kfree_skb(skb);
+			continue;
+		}
+		nfo_xmit_direct_one(skb, path, family);
+	}
 }
 
 /*
@@ -407,9 +447,6 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 			nfo_flow_teardown(flow, NFO_TD_NEIGH);
 			return nfo_slow(nn, NFO_SLOW_NEIGH);
 		}
-		/* The stack cannot segment inside a PPPoE session. */
-		if (unlikely(skb_is_gso(skb) && !n))
-			return nfo_slow(nn, NFO_SLOW_GSO);
 		headroom = LL_RESERVED_SPACE(path->dev) +
 			   path->encap_num * NFO_PPPOE_HLEN;
 		if (skb_cow_head(skb, headroom))
@@ -449,12 +486,11 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
 		nfo_upper_stats(other->xmit == NFO_XMIT_DIRECT ?
-				&other->path : &nfo_no_path, &fd->path,
-				skb->len);
+				&other->path : &nfo_no_path, &fd->path, skb);
 		nfo_xmit_direct(skb, fd, family);
 	} else {
 		if (other->xmit == NFO_XMIT_DIRECT)
-			nfo_upper_stats(&other->path, &nfo_no_path, skb->len);
+			nfo_upper_stats(&other->path, &nfo_no_path, skb);
 		nfo_xmit_neigh(skb, fd, family);
 	}
 	return NF_STOLEN;

@@ -63,6 +63,7 @@ struct nfo_path {
 	u8			encap_num;
 	u8			upper_num;
 	u8			upper_vlan;	/* bit i: upper[i] is VLAN */
+	u8			pppoe;		/* a PPPoE session is pushed */
 	/* Layers to push, outermost first (logic/tuple.h's order). */
 	struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
 	/* The devices the normal path would have sent through; held. */

@@ -145,9 +145,11 @@ static bool nfo_path_walk(const struct net_device_path_stack *stack,
 			encap[*num].id = step->encap.id;
 			encap[*num].proto = step->encap.proto;
 			(*num)++;
-			if (step->type == DEV_PATH_PPPOE)
+			if (step->type == DEV_PATH_PPPOE) {
 				ether_addr_copy(path->h_dest,
 						step->encap.h_dest);
+				path->pppoe = 1;
+			}
 			break;
 		case DEV_PATH_BRIDGE:
 			switch (step->bridge.vlan_mode) {

@@ -15,7 +15,6 @@
 static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_NO_FLOW]	= "no_flow",
 	[NFO_SLOW_NOT_HOST]	= "not_host",
-	[NFO_SLOW_GSO]		= "gso",
 	[NFO_SLOW_TEARDOWN]	= "teardown",
 	[NFO_SLOW_MTU]		= "mtu",
 	[NFO_SLOW_STALE_ROUTE]	= "stale_route",

@@ -23,7 +23,6 @@
 enum nfo_slow_reason {
 	NFO_SLOW_NO_FLOW = NFO_R_MAX,	/* no offloaded flow for the tuple */
 	NFO_SLOW_NOT_HOST,		/* not addressed to this host's MAC */
-	NFO_SLOW_GSO,			/* GSO packet into a PPPoE session */
 	NFO_SLOW_TEARDOWN,		/* flow is being torn down */
 	NFO_SLOW_MTU,			/* larger than the egress MTU */
 	NFO_SLOW_STALE_ROUTE,		/* cached route no longer valid */

@@ -146,13 +146,14 @@ dev_stat() {
 	n "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
-# layered_transfer FAMILY: 8 MB over TCP, client to server, masqueraded.
+# layered_transfer FAMILY [BYTES]: BYTES (8 MB) over TCP, client to server,
+# masqueraded.
 # Offload proven (forward counter, [OFFLOAD], direct transmit and fast-path
 # statistics), data intact, and the router's L3 devices (above the ports)
 # count about as many packets as their ports: the fast path kept their
 # counters.
 layered_transfer() {
-	local fam=$1 dst bytes=$((8 * 1024 * 1024)) fwd what
+	local fam=$1 dst bytes=${2-$((8 * 1024 * 1024))} fwd what
 	local fast0 direct0 lan_rx0 port_rx0 wan_tx0 port_tx0
 	local lan_rx port_rx wan_tx port_tx
 
@@ -191,4 +192,66 @@ layered_transfer() {
 			ofail "$what: $WAN_L3 counted $wan_tx sent packets, its port $port_tx"
 	fi
 	pass "$what: intact, [OFFLOAD], direct, forward chain saw $fwd of $bytes bytes; $LAN_L3 rx $lan_rx/$port_rx, $WAN_L3 tx $wan_tx/$port_tx"
+}
+
+_ppp_up() {
+	ip -n "$1" -4 addr show dev "$2" 2>/dev/null | grep -q "inet $3"
+}
+
+# topology_pppoe: the LAN a plain port, the WAN a PPPoE session.  srv is
+# the access concentrator (pppoe-server on srv-r) and the server behind
+# it; r dials with pppd's kernel PPPoE plugin on r-srv, as routers do.  The
+# session's interface in r is ppp-wan, with 10.0.2.1 (IPCP) and
+# fd00:2::1 (added once up); srv's end has 10.0.2.2 and fd00:2::2.
+topology_pppoe() {
+	local srv_ppp
+
+	# /dev/ppp comes with ppp_generic; pppd does not load it.  The
+	# concentrator runs PPPoE in user space (Debian's pppoe-server has no
+	# kernel mode) over a pty: ppp_async.
+	modprobe ppp_generic
+	modprobe pppoe
+	modprobe ppp_async
+	netns cl
+	netns r
+	netns srv
+	ip link add name cl-r netns cl type veth peer name r-cl netns r
+	ip link add name srv-r netns srv type veth peer name r-srv netns r
+	layer_side r r-cl cl cl-r plain
+	LAN_L3=r-cl
+	CL_L3=cl-r
+	ip -n r link set r-srv up
+	ip -n srv link set srv-r up
+
+	ip -n cl addr add 10.0.1.2/24 dev cl-r
+	ip -n cl addr add fd00:1::2/64 dev cl-r nodad
+	ip -n r addr add 10.0.1.1/24 dev r-cl
+	ip -n r addr add fd00:1::1/64 dev r-cl nodad
+	ip -n cl route add default via 10.0.1.1
+	ip -n cl -6 route add default via fd00:1::1
+	n r sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+	printf '%s\n' noauth lcp-echo-interval 0 +ipv6 mtu 1492 mru 1492 \
+		'logfile /tmp/pppd-srv.log' >/tmp/pppoe-server-options
+	n srv pppoe-server -I srv-r -L 10.0.2.2 -R 10.0.2.1 -N 1 \
+		-O /tmp/pppoe-server-options || fail "pppoe-server did not start"
+	n r pppd plugin pppoe.so nic-r-srv ifname ppp-wan noauth nodetach \
+		noipdefault nodefaultroute lcp-echo-interval 0 +ipv6 \
+		mtu 1492 mru 1492 logfd 2 >/tmp/pppd.log 2>&1 &
+	wait_for 20 _ppp_up r ppp-wan 10.0.2.1 ||
+		{ cat /tmp/pppd.log /tmp/pppd-srv.log; fail "the PPPoE session did not come up"; }
+	srv_ppp=$(ip -n srv -o link show type ppp | awk -F': ' '{ print $2; exit }')
+	[ -n "$srv_ppp" ] || fail "no PPP interface on the concentrator"
+	wait_for 10 _ppp_up srv "$srv_ppp" 10.0.2.2
+	ip -n r addr add fd00:2::1/64 dev ppp-wan nodad
+	ip -n srv addr add fd00:2::2/64 dev "$srv_ppp" nodad
+	ip -n srv route add 10.0.2.1 dev "$srv_ppp" 2>/dev/null || true
+	WAN_L3=ppp-wan
+	SRV_L3=$srv_ppp
+	wait_for 5 _link_up cl cl-r
+	wait_for 10 _no_tentative cl
+	wait_for 10 _no_tentative r
+	wait_for 10 _no_tentative srv
+	n srv ping -c 1 -W 2 10.0.2.1 >/dev/null || fail "no IPv4 over the session"
+	n srv ping -c 1 -W 2 fd00:2::1 >/dev/null || fail "no IPv6 over the session"
 }

@@ -41,7 +41,11 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 # Real programs for the guest. The kmod names become symlinks to kmod as on
 # the host; anything busybox offers that is not listed here comes from busybox.
 TOOLS=(bash nft ip ss bridge tc conntrack kmod modprobe insmod rmmod lsmod depmod
-       modinfo socat iperf3 sysctl sha256sum timeout dd date head cmp sleep)
+       modinfo socat iperf3 sysctl sha256sum timeout dd date head cmp sleep
+       pppd pppoe-server pppoe)
+# Host files the tools load at run time (pppd's PPPoE plugin), with their
+# libraries.
+RUNTIME_FILES=(/usr/lib/pppd/2.4.9/pppoe.so)
 # Host files copied as they are (when present).
 ETC_FILES=(/etc/protocols /etc/services /etc/iproute2)
 
@@ -50,7 +54,7 @@ ETC_FILES=(/etc/protocols /etc/services /etc/iproute2)
 MODULES=(nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_redir nft_fib_inet
 	 nft_fib_ipv4 nft_fib_ipv6 nft_reject_inet nft_log nf_conntrack
 	 nf_conntrack_netlink nf_nat nfnetlink nfnetlink_log veth bridge 8021q
-	 pppoe pppox ppp_generic ip_gre ip6_gre xfrm_user esp4 esp6 xfrm4_tunnel
+	 pppoe pppox ppp_generic ppp_async ip_gre ip6_gre xfrm_user esp4 esp6 xfrm4_tunnel
 	 pktgen dummy)
 # Helpers loaded on demand: ESP ciphers, netdev-family expressions, ss's diag,
 # the logger behind nft_log.
@@ -118,9 +122,14 @@ mapfile -t base_files < <(
 			echo "${real_of[$t]}"
 			libs_of "${real_of[$t]}"
 		done
+		for f in "${RUNTIME_FILES[@]}"; do
+			[ -f "$f" ] || continue
+			echo "$f"
+			libs_of "$f"
+		done
 	} | sort -u)
 key=$({
-	echo "base-format 1"
+	echo "base-format 2"
 	printf '%s\n' "${TOOLS[@]}" "${ETC_FILES[@]}"
 	for f in "${base_files[@]}" "${ETC_FILES[@]}"; do
 		if [ -e "$f" ]; then
@@ -167,6 +176,12 @@ build_base() {
 	echo 'root:x:0:0:root:/root:/bin/bash' >"$root/etc/passwd"
 	echo 'root:x:0:' >"$root/etc/group"
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"$root/etc/hosts"
+	# pppd finds its PPPoE plugin by either name; pppoe-server asks for
+	# /etc/ppp/plugins/rp-pppoe.so.
+	mkdir -p "$root/etc/ppp/plugins"
+	: >"$root/etc/ppp/options"
+	ln -s pppoe.so "$root/usr/lib/pppd/2.4.9/rp-pppoe.so"
+	ln -s /usr/lib/pppd/2.4.9/pppoe.so "$root/etc/ppp/plugins/rp-pppoe.so"
 
 	(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$tmp/base.cpio.gz"
