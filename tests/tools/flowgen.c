@@ -2,15 +2,17 @@
 /*
  * flowgen: many short UDP flows, fast, for churning a flow table.
  *
- *   flowgen IFACE DSTMAC SRC_BASE NSRC PORT_LO PORT_HI DST DPORT [PASSES]
+ *   flowgen IFACE DSTMAC SRC_BASE NSRC PORT_LO PORT_HI DST DPORT [PASSES [CHUNK]]
  *
  * Writes IPv4/UDP frames with AF_PACKET on IFACE (source MAC: IFACE's own)
  * to DSTMAC, from NSRC source addresses counting up from SRC_BASE and
- * every source port PORT_LO..PORT_HI, to DST:DPORT.  One pass sends one
- * datagram per tuple; PASSES passes (default 2) are sent one after the
- * other, so a router sees each tuple's first datagram (conntrack creates
- * and confirms the entry) long before its second (which an nftables
- * `flow add` then offloads).  Frames go out in batches with sendmmsg().
+ * every source port PORT_LO..PORT_HI, to DST:DPORT.  The tuples are taken
+ * CHUNK at a time (default: all at once); each chunk gets PASSES passes
+ * (default 2), one datagram per tuple each, so a router sees each tuple's
+ * first datagram (conntrack creates and confirms the entry) before its
+ * second (which an nftables `flow add` then offloads), and on a slow
+ * kernel no sooner than CHUNK tuples later, and not so much later that
+ * the entry expired.  Frames go out in batches with sendmmsg().
  *
  * Prints "sent N frames, T tuples x P passes, S s, R frames/s" and exits
  * 0 when every frame was accepted by the socket.
@@ -94,39 +96,65 @@ static void build(uint8_t *f, const uint8_t *dmac, const uint8_t *smac,
 	put16(u + 6, s ? (uint16_t)s : 0xffff);
 }
 
+/* Send frames 0..n-1 of the batch, waiting out a full transmit queue. */
+static int send_all(int fd, struct mmsghdr *msg, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n;) {
+		int r = sendmmsg(fd, msg + i, n - i, 0);
+
+		if (r < 0 && errno == ENOBUFS) {
+			usleep(1000);
+			continue;
+		}
+		if (r <= 0) {
+			perror("sendmmsg");
+			return 1;
+		}
+		i += (unsigned int)r;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t frames[BATCH][FRAME_LEN];
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_halen = 6 };
 	struct mmsghdr msg[BATCH];
 	struct iovec iov[BATCH];
-	unsigned long nsrc, lo, hi, passes = 2, sent = 0, tuples;
+	unsigned long nsrc, lo, hi, passes = 2, sent = 0, tuples, chunk;
+	unsigned long start, end, t, nports;
 	uint8_t dmac[6], smac[6];
 	struct in_addr base, dst;
 	struct ifreq ifr = { 0 };
 	unsigned int n = 0, i;
-	unsigned long pass, s, port;
+	unsigned long pass;
 	uint16_t id = 0, dport;
 	double t0, dt;
 	int fd;
 
-	if (argc < 9 || argc > 10 || parse_mac(argv[2], dmac) ||
+	if (argc < 9 || argc > 11 || parse_mac(argv[2], dmac) ||
 	    inet_pton(AF_INET, argv[3], &base) != 1 ||
 	    inet_pton(AF_INET, argv[7], &dst) != 1) {
-		fprintf(stderr, "usage: flowgen IFACE DSTMAC SRC_BASE NSRC PORT_LO PORT_HI DST DPORT [PASSES]\n");
+		fprintf(stderr, "usage: flowgen IFACE DSTMAC SRC_BASE NSRC PORT_LO PORT_HI DST DPORT [PASSES [CHUNK]]\n");
 		return 2;
 	}
 	nsrc = strtoul(argv[4], NULL, 0);
 	lo = strtoul(argv[5], NULL, 0);
 	hi = strtoul(argv[6], NULL, 0);
 	dport = (uint16_t)strtoul(argv[8], NULL, 0);
-	if (argc == 10)
+	if (argc >= 10)
 		passes = strtoul(argv[9], NULL, 0);
 	if (!nsrc || lo > hi || hi > 65535) {
 		fprintf(stderr, "flowgen: bad NSRC or port range\n");
 		return 2;
 	}
-	tuples = nsrc * (hi - lo + 1);
+	nports = hi - lo + 1;
+	tuples = nsrc * nports;
+	chunk = argc == 11 ? strtoul(argv[10], NULL, 0) : tuples;
+	if (!chunk)
+		chunk = tuples;
 
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0 || strlen(argv[1]) >= sizeof(ifr.ifr_name)) {
@@ -157,29 +185,22 @@ int main(int argc, char **argv)
 	}
 
 	t0 = now_s();
-	for (pass = 0; pass < passes; pass++) {
-		for (s = 0; s < nsrc; s++) {
-			uint32_t src = htonl(ntohl(base.s_addr) + (uint32_t)s);
+	for (start = 0; start < tuples; start += chunk) {
+		end = start + chunk < tuples ? start + chunk : tuples;
+		for (pass = 0; pass < passes; pass++) {
+			for (t = start; t < end; t++) {
+				uint32_t src = htonl(ntohl(base.s_addr) +
+						     (uint32_t)(t / nports));
+				uint16_t port = (uint16_t)(lo + t % nports);
 
-			for (port = lo; port <= hi; port++) {
-				build(frames[n++], dmac, smac, src, (uint16_t)port,
+				build(frames[n++], dmac, smac, src, port,
 				      dst.s_addr, dport, id++);
-				if (n < BATCH && !(pass == passes - 1 &&
-						   s == nsrc - 1 && port == hi))
+				if (n < BATCH && !(end == tuples &&
+						   pass == passes - 1 &&
+						   t == end - 1))
 					continue;
-				for (i = 0; i < n;) {
-					int r = sendmmsg(fd, msg + i, n - i, 0);
-
-					if (r < 0 && errno == ENOBUFS) {
-						usleep(1000);
-						continue;
-					}
-					if (r <= 0) {
-						perror("sendmmsg");
-						return 1;
-					}
-					i += (unsigned int)r;
-				}
+				if (send_all(fd, msg, n))
+					return 1;
 				sent += n;
 				n = 0;
 			}
