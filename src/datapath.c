@@ -297,16 +297,12 @@ static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 }
 
 static void nfo_xmit_direct_one(struct sk_buff *skb,
-				const struct nfo_path *path, u8 family)
+				const struct nfo_path *path, u8 family,
+				const u8 *h_dest)
 {
 	struct net_device *outdev = path->dev;
-	u8 h_dest[ETH_ALEN];
 
 	skb->dev = outdev;
-	if (path->neigh)
-		neigh_ha_snapshot(h_dest, path->neigh, path->neigh->dev);
-	else
-		ether_addr_copy(h_dest, path->h_dest);
 	/* Headroom was made before the packet was changed. */
 	nfo_tx_encap(skb, path, family);
 	if (dev_hard_header(skb, outdev, ntohs(skb->protocol), h_dest,
@@ -324,14 +320,14 @@ static void nfo_xmit_direct_one(struct sk_buff *skb,
  * the headroom made for the layers.
  */
 static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
-			    u8 family)
+			    u8 family, const u8 *h_dest)
 {
 	const struct nfo_path *path = &fd->path;
 	struct sk_buff *segs, *next;
 
 	skb_dst_drop(skb);
 	if (!path->pppoe) {
-		nfo_xmit_direct_one(skb, path, family);
+		nfo_xmit_direct_one(skb, path, family, h_dest);
 		return;
 	}
 
@@ -352,8 +348,22 @@ static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 			kfree_skb(skb);
 			continue;
 		}
-		nfo_xmit_direct_one(skb, path, family);
+		nfo_xmit_direct_one(skb, path, family, h_dest);
 	}
+}
+
+/*
+ * Is the port a bridge chose for this direction still its choice?  Only
+ * looked at again when the forwarding databases changed (@gen).
+ */
+static bool nfo_bridge_path_ok(struct nfo_flow_dir *fd, u32 gen)
+{
+	if (likely(READ_ONCE(fd->path.fdb_gen) == gen))
+		return true;
+	if (!nfo_path_current(&fd->path, fd->dst->dev))
+		return false;
+	WRITE_ONCE(fd->path.fdb_gen, gen);
+	return true;
 }
 
 /*
@@ -386,6 +396,7 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	u8 family = e->family;
 	enum nfo_verdict v;
 	struct nfo_pkt p;
+	u8 h_dest[ETH_ALEN];
 	u32 now, timeout;
 	int i;
 
@@ -442,10 +453,22 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		const struct nfo_path *path = &fd->path;
 		const struct neighbour *n = path->neigh;
 
-		if (unlikely(n && (READ_ONCE(n->dead) ||
-				   !(READ_ONCE(n->nud_state) & NUD_VALID)))) {
-			nfo_flow_teardown(flow, NFO_TD_NEIGH);
-			return nfo_slow(nn, NFO_SLOW_NEIGH);
+		if (n) {
+			if (unlikely(READ_ONCE(n->dead) ||
+				     !(READ_ONCE(n->nud_state) & NUD_VALID)))
+				goto stale_neigh;
+			neigh_ha_snapshot(h_dest, n, n->dev);
+			/* A bridge chose the port for the old address. */
+			if (unlikely(path->bridge &&
+				     !ether_addr_equal(h_dest, path->h_dest)))
+				goto stale_neigh;
+		} else {
+			ether_addr_copy(h_dest, path->h_dest);
+		}
+		if (unlikely(path->bridge &&
+			     !nfo_bridge_path_ok(fd, nfo_fdb_gen_read()))) {
+			nfo_flow_teardown(flow, NFO_TD_PATH);
+			return nfo_slow(nn, NFO_SLOW_STALE_PATH);
 		}
 		headroom = LL_RESERVED_SPACE(path->dev) +
 			   path->encap_num * NFO_PPPOE_HLEN;
@@ -487,13 +510,17 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	if (fd->xmit == NFO_XMIT_DIRECT) {
 		nfo_upper_stats(other->xmit == NFO_XMIT_DIRECT ?
 				&other->path : &nfo_no_path, &fd->path, skb);
-		nfo_xmit_direct(skb, fd, family);
+		nfo_xmit_direct(skb, fd, family, h_dest);
 	} else {
 		if (other->xmit == NFO_XMIT_DIRECT)
 			nfo_upper_stats(&other->path, &nfo_no_path, skb);
 		nfo_xmit_neigh(skb, fd, family);
 	}
 	return NF_STOLEN;
+
+stale_neigh:
+	nfo_flow_teardown(flow, NFO_TD_NEIGH);
+	return nfo_slow(nn, NFO_SLOW_NEIGH);
 }
 
 /*

@@ -332,6 +332,7 @@ static void nfo_flows_gc_work(struct work_struct *work)
 	struct nf_flowtable *ft = container_of(to_delayed_work(work),
 					       struct nf_flowtable, gc_work);
 
+	nfo_fdb_gen_tick();
 	nfo_flows_walk(ft, nfo_flow_gc_one, nfo_pernet(read_pnet(&ft->net)));
 	queue_delayed_work(system_power_efficient_wq, &ft->gc_work,
 			   NFO_GC_INTERVAL);

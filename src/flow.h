@@ -57,13 +57,17 @@ enum {
  */
 struct nfo_path {
 	struct net_device	*dev;		/* transmits; held */
-	struct neighbour	*neigh;		/* gives h_dest; held, or NULL */
+	struct neighbour	*neigh;		/* next hop, held, or NULL */
 	u8			h_source[ETH_ALEN];
-	u8			h_dest[ETH_ALEN];	/* when !neigh */
+	/* The peer's address the path was found for; sent to when !neigh. */
+	u8			h_dest[ETH_ALEN];
 	u8			encap_num;
 	u8			upper_num;
 	u8			upper_vlan;	/* bit i: upper[i] is VLAN */
 	u8			pppoe;		/* a PPPoE session is pushed */
+	u8			bridge;		/* a bridge chose the port */
+	/* nfo_fdb_gen when the bridge's choice was last checked. */
+	u32			fdb_gen;	/* READ/WRITE_ONCE */
 	/* Layers to push, outermost first (logic/tuple.h's order). */
 	struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
 	/* The devices the normal path would have sent through; held. */
@@ -127,6 +131,22 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 void nfo_route_release(struct nfo_route *route);
 void nfo_path_release(struct nfo_path *path);
 bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex);
+bool nfo_path_current(const struct nfo_path *path, struct net_device *dev);
+
+/*
+ * notify.c: a generation count of the bridges' forwarding databases, bumped
+ * whenever an entry is added, moved or removed (switchdev notifications;
+ * without switchdev in the kernel, by the GC once per pass).  Bridge paths
+ * found under an older generation are checked again before use.
+ */
+extern atomic_t nfo_fdb_gen;
+
+static inline u32 nfo_fdb_gen_read(void)
+{
+	return (u32)atomic_read(&nfo_fdb_gen);
+}
+
+void nfo_fdb_gen_tick(void);
 
 extern const struct rhashtable_params nfo_flow_rht_params;
 

@@ -126,7 +126,7 @@ bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex)
  */
 static bool nfo_path_walk(const struct net_device_path_stack *stack,
 			  struct nfo_path *path, struct nfo_tuple_encap *encap,
-			  u8 *num)
+			  u8 *num, bool hold)
 {
 	int i, last = stack->num_paths - 1;
 
@@ -152,6 +152,7 @@ static bool nfo_path_walk(const struct net_device_path_stack *stack,
 			}
 			break;
 		case DEV_PATH_BRIDGE:
+			path->bridge = 1;
 			switch (step->bridge.vlan_mode) {
 			case DEV_PATH_BR_VLAN_KEEP:
 				break;
@@ -175,6 +176,8 @@ static bool nfo_path_walk(const struct net_device_path_stack *stack,
 			return false;
 		}
 
+		if (!hold)
+			continue;
 		if (path->upper_num >= NFO_UPPER_MAX)
 			return false;
 		upper = nfo_path_hold(step->dev);
@@ -219,14 +222,16 @@ static bool nfo_path_build(struct dst_entry *dst, u8 family,
 		path->neigh = nfo_dst_neigh(dst, family, daddr);
 		if (!path->neigh)
 			return false;
-		neigh_ha_snapshot(ha, path->neigh, dev);
+		neigh_ha_snapshot(ha, path->neigh, path->neigh->dev);
+		ether_addr_copy(path->h_dest, ha);
 	} else if (!dev->netdev_ops->ndo_fill_forward_path) {
 		return false;
 	}
 
+	path->fdb_gen = nfo_fdb_gen_read();
 	rcu_read_lock();
 	if (dev_fill_forward_path(dev, ha, &stack) < 0 ||
-	    !nfo_path_walk(&stack, path, walked, &num))
+	    !nfo_path_walk(&stack, path, walked, &num, true))
 		goto fail;
 
 	port = stack.path[stack.num_paths - 1].dev;
@@ -258,6 +263,35 @@ fail:
 	rcu_read_unlock();
 	nfo_path_release(path);
 	return false;
+}
+
+/*
+ * Does a bridge path still lead where it did?  Called by the datapath (RCU
+ * held, softirq) when the bridges' forwarding databases changed since the
+ * path was found: a client that moved to another port (Wi-Fi roaming), an
+ * entry that aged out, a port's VLANs that changed.  @dev is the route's
+ * device.  The destination is the address the path was found for: when
+ * the neighbour's address changes, the datapath tears the flow down.
+ */
+bool nfo_path_current(const struct nfo_path *path, struct net_device *dev)
+{
+	struct nfo_tuple_encap walked[NFO_TUPLE_MAX_ENCAP];
+	struct net_device_path_stack stack;
+	struct nfo_path now = {};
+	u8 num = 0;
+	int i;
+
+	if (dev_fill_forward_path(dev, path->h_dest, &stack) < 0 ||
+	    !nfo_path_walk(&stack, &now, walked, &num, false))
+		return false;
+	if (stack.path[stack.num_paths - 1].dev != path->dev ||
+	    num != path->encap_num)
+		return false;
+	for (i = 0; i < num; i++)
+		if (walked[num - 1 - i].id != path->encap[i].id ||
+		    walked[num - 1 - i].proto != path->encap[i].proto)
+			return false;
+	return true;
 }
 
 static void nfo_route_xmit(struct nfo_route *route, int d, u8 family,

@@ -19,6 +19,7 @@ static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_MTU]		= "mtu",
 	[NFO_SLOW_STALE_ROUTE]	= "stale_route",
 	[NFO_SLOW_NEIGH]	= "stale_neigh",
+	[NFO_SLOW_STALE_PATH]	= "stale_path",
 	[NFO_SLOW_NOMEM]	= "nomem",
 	[NFO_SLOW_L4_CSUM]	= "l4_csum",
 };
@@ -30,6 +31,7 @@ static const char * const nfo_teardown_names[] = {
 	[NFO_TD_DEVICE]		= "device",
 	[NFO_TD_ROUTE]		= "route",
 	[NFO_TD_NEIGH]		= "neigh",
+	[NFO_TD_PATH]		= "path",
 	[NFO_TD_ADMIN]		= "admin",
 	[NFO_TD_FLOWTABLE]	= "flowtable",
 };

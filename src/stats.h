@@ -27,6 +27,7 @@ enum nfo_slow_reason {
 	NFO_SLOW_MTU,			/* larger than the egress MTU */
 	NFO_SLOW_STALE_ROUTE,		/* cached route no longer valid */
 	NFO_SLOW_NEIGH,			/* cached neighbour no longer valid */
+	NFO_SLOW_STALE_PATH,		/* a bridge now sends elsewhere */
 	NFO_SLOW_NOMEM,			/* could not make the headers writable */
 	NFO_SLOW_L4_CSUM,		/* TCP/UDP checksum wrong */
 	NFO_SLOW_MAX
@@ -40,6 +41,7 @@ enum nfo_teardown_reason {
 	NFO_TD_DEVICE,		/* a device of the flow went down or left */
 	NFO_TD_ROUTE,		/* cached route went stale */
 	NFO_TD_NEIGH,		/* cached neighbour went stale */
+	NFO_TD_PATH,		/* a bridge moved the destination */
 	NFO_TD_ADMIN,		/* net.netfilter.nf_flow_offload set to 0 */
 	NFO_TD_FLOWTABLE,	/* flowtable deleted (incl. netns exit) */
 	NFO_TD_MAX

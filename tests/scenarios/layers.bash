@@ -116,14 +116,15 @@ topology_layers() {
 	n srv ping -c 1 -W 2 10.0.2.1 >/dev/null || fail "server cannot reach the router"
 }
 
-# The router's ruleset: the ports in the flowtable, masquerade out of WAN.
+# The router's ruleset: the ports in the flowtable (FT_DEVICES, default
+# r-cl and r-srv), masquerade out of WAN.
 layers_ruleset() {
 	n r nft -f - <<-NFT
 	table inet filter {
 		counter forwarded { }
 		flowtable ft {
 			hook ingress priority 0
-			devices = { r-cl, r-srv }
+			devices = { ${FT_DEVICES:-r-cl, r-srv} }
 			counter
 		}
 		chain forward {
