@@ -164,7 +164,10 @@ struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
 static void nfo_flow_free_rcu(struct rcu_head *head)
 {
 	struct nfo_flow *flow = container_of(head, struct nfo_flow, rcu);
+	int d;
 
+	for (d = 0; d < 2; d++)
+		nfo_path_put(&flow->dir[d].path);
 	nf_ct_put(flow->ct);
 	kmem_cache_free(nfo_flow_cache, flow);
 	atomic_dec(&nfo_flow_objects);
@@ -176,14 +179,14 @@ void nfo_flow_free(struct nfo_flow *flow)
 	int d;
 
 	/*
-	 * Routes, neighbours and devices are freed by RCU themselves;
-	 * dropping them now lets an unregistering device go without
-	 * waiting for us.
+	 * Routes are freed by RCU themselves: dropping them now lets an
+	 * unregistering device go sooner.  The path's devices and neighbour
+	 * are read by the datapath with no reference of its own (a device's
+	 * memory may go as soon as its last reference does), so they are
+	 * dropped after the grace period, in nfo_flow_free_rcu().
 	 */
-	for (d = 0; d < 2; d++) {
+	for (d = 0; d < 2; d++)
 		dst_release(flow->dir[d].dst);
-		nfo_path_release(&flow->dir[d].path);
-	}
 	call_rcu(&flow->rcu, nfo_flow_free_rcu);
 }
 

@@ -129,6 +129,7 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 		    enum ip_conntrack_dir dir, const struct nft_flowtable *nft,
 		    struct nfo_route *route);
 void nfo_route_release(struct nfo_route *route);
+void nfo_path_put(const struct nfo_path *path);
 void nfo_path_release(struct nfo_path *path);
 bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex);
 bool nfo_path_current(const struct nfo_path *path, struct net_device *dev);

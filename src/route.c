@@ -89,18 +89,23 @@ static struct net_device *nfo_path_hold(const struct net_device *dev)
 	return held;
 }
 
-void nfo_path_release(struct nfo_path *path)
+/* Drop the references @path holds; it is left as it was. */
+void nfo_path_put(const struct nfo_path *path)
 {
 	int i;
 
 	for (i = 0; i < path->upper_num; i++)
 		dev_put(path->upper[i]);
-	path->upper_num = 0;
 	if (path->neigh)
 		neigh_release(path->neigh);
-	path->neigh = NULL;
 	dev_put(path->dev);
-	path->dev = NULL;
+}
+
+/* Drop the references of a path being built, and empty it. */
+void nfo_path_release(struct nfo_path *path)
+{
+	nfo_path_put(path);
+	memset(path, 0, sizeof(*path));
 }
 
 bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex)
