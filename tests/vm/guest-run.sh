@@ -190,6 +190,8 @@ check_kernel_log() {
 				echo "FAIL: kmemleak: $n unreferenced objects:"
 				head -n 400 <<<"$leaks"
 				ok=0
+			else
+				echo "nfo: kmemleak: two scans after the scenarios, no unreferenced object"
 			fi
 		else
 			echo "FAIL: kmemleak cannot scan (disabled: see the kernel log)"
