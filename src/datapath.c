@@ -118,6 +118,24 @@ static void nfo_tx_encap(struct sk_buff *skb, const struct nfo_path *path,
 	}
 }
 
+/* One packet of @len bytes on a VLAN device's counters. */
+static void nfo_vlan_stats_add(struct net_device *dev, bool rx,
+			       unsigned int len)
+{
+	struct vlan_pcpu_stats *s;
+
+	s = this_cpu_ptr(vlan_dev_priv(dev)->vlan_pcpu_stats);
+	u64_stats_update_begin(&s->syncp);
+	if (rx) {
+		u64_stats_inc(&s->rx_packets);
+		u64_stats_add(&s->rx_bytes, len);
+	} else {
+		u64_stats_inc(&s->tx_packets);
+		u64_stats_add(&s->tx_bytes, len);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
 /*
  * Keep the counters of the devices the normal path would have passed
  * through: received on those above the input port, sent on those above
@@ -134,29 +152,16 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 	for (i = 0; i < rx->upper_num; i++) {
 		struct net_device *dev = rx->upper[i];
 
-		if (rx->upper_vlan & BIT(i)) {
-			struct vlan_pcpu_stats *s;
-
-			s = this_cpu_ptr(vlan_dev_priv(dev)->vlan_pcpu_stats);
-			u64_stats_update_begin(&s->syncp);
-			u64_stats_inc(&s->rx_packets);
-			u64_stats_add(&s->rx_bytes, len);
-			u64_stats_update_end(&s->syncp);
-		} else {
+		if (rx->upper_vlan & BIT(i))
+			nfo_vlan_stats_add(dev, true, len);
+		else
 			dev_sw_netstats_rx_add(dev, len);
-		}
 	}
 	for (i = 0; i < tx->upper_num; i++) {
 		struct net_device *dev = tx->upper[i];
 
 		if (tx->upper_vlan & BIT(i)) {
-			struct vlan_pcpu_stats *s;
-
-			s = this_cpu_ptr(vlan_dev_priv(dev)->vlan_pcpu_stats);
-			u64_stats_update_begin(&s->syncp);
-			u64_stats_inc(&s->tx_packets);
-			u64_stats_add(&s->tx_bytes, len + ETH_HLEN);
-			u64_stats_update_end(&s->syncp);
+			nfo_vlan_stats_add(dev, false, len + ETH_HLEN);
 		} else if (dev->type == ARPHRD_PPP) {
 			/* It sees GSO packets segmented. */
 			dev_sw_netstats_tx_add(dev, segs, len);
