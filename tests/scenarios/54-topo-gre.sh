@@ -13,7 +13,7 @@
 
 topology_router
 
-# The ruleset firewall4 writes, with gre in the set of protocols.
+# A firewall4-shaped ruleset, with gre in the set of protocols.
 n r nft -f - <<'NFT'
 table inet filter {
 	counter forwarded { }
