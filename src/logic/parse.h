@@ -129,7 +129,7 @@ struct nfo_pkt {
 	u8 family;	/* NFO_FAMILY_IPV4 or NFO_FAMILY_IPV6 */
 	u8 l4proto;	/* NFO_IPPROTO_TCP, _UDP or _GRE */
 	u8 ttl;		/* TTL or hop limit as received */
-	u8 tcp_flags;	/* byte 13 of the TCP header, 0 for UDP */
+	u8 tcp_flags;	/* byte 13 of the TCP header, 0 for UDP and GRE */
 };
 
 enum nfo_verdict nfo_parse_ipv4(const u8 *data, unsigned int hlen,
