@@ -3,8 +3,8 @@
 # GRE through the router: cl and srv are the two ends of a GRE tunnel whose
 # outer packets cross r, and r offloads the GRE connection itself (version
 # 0, conntrack tuple without keys).  A TCP transfer inside the tunnel, over
-# an IPv4 outer (gre) and an IPv6 outer (ip6gre) in route mode, and over an
-# IPv4 outer masqueraded by r (address NAT: only the IPv4 header checksum
+# an IPv4 outer (gre, gretap) and an IPv6 outer (ip6gre) in route mode, and
+# over an IPv4 outer masqueraded by r (address NAT: only the IPv4 header checksum
 # changes, GRE carries none over the addresses).  Proofs: conntrack shows
 # the gre entry [OFFLOAD], the fast path carried most of the bytes, the
 # forward chain saw few of them, and the data arrived intact.
@@ -39,7 +39,7 @@ tunnel() {
 
 	# Without this, ip6gre puts a destination options header (tunnel
 	# encapsulation limit) before GRE: an extension header, normal path.
-	[ "$type" = ip6gre ] && extra=(encaplimit none)
+	case "$type" in ip6*) extra=(encaplimit none) ;; esac
 	expect_ok n "$ns" ip link add "$dev" type "$type" local "$local" \
 		remote "$remote" "${extra[@]}"
 	n "$ns" sysctl -q -w "net.ipv6.conf.$dev.disable_ipv6=1"
@@ -55,16 +55,14 @@ gre_offloaded() {
 	gre_entries | grep -q 'OFFLOAD'
 }
 
-# gre_case NAME FAMILY(4|6 outer) CL_LOCAL CL_REMOTE SRV_LOCAL SRV_REMOTE
-#	[PATTERN]: the gre conntrack entry must also match PATTERN (grep -E).
+# gre_case NAME TYPE CL_LOCAL CL_REMOTE SRV_LOCAL SRV_REMOTE [PATTERN]:
+#	TYPE gre, gretap, ip6gre or ip6gretap; the gre conntrack entry must
+#	also match PATTERN (grep -E).
 gre_case() {
-	local name=$1 fam=$2 want=${7:-} type=gre stat=fast_ipv4_bytes
+	local name=$1 type=$2 want=${7:-} stat=fast_ipv4_bytes
 	local bytes=$((8 * 1024 * 1024)) fast0 fwd0 off0 fast fwd
 
-	if [ "$fam" = 6 ]; then
-		type=ip6gre
-		stat=fast_ipv6_bytes
-	fi
+	case "$type" in ip6*) stat=fast_ipv6_bytes ;; esac
 	log "case $name: $type from ${3} to ${4}, server end ${5} to ${6}"
 	tunnel cl gt "$type" "$3" "$4" 10.9.0.1/30
 	tunnel srv gt "$type" "$5" "$6" 10.9.0.2/30
@@ -97,8 +95,11 @@ gre_case() {
 	pass "$name: GRE connection offloaded, TCP inside intact"
 }
 
-gre_case "IPv4 outer, routed" 4 10.0.1.2 10.0.2.2 10.0.2.2 10.0.1.2
-gre_case "IPv6 outer, routed" 6 fd00:1::2 fd00:2::2 fd00:2::2 fd00:1::2
+gre_case "IPv4 outer, routed" gre 10.0.1.2 10.0.2.2 10.0.2.2 10.0.1.2
+gre_case "IPv6 outer, routed" ip6gre fd00:1::2 fd00:2::2 fd00:2::2 fd00:1::2
+# Ethernet inside (protocol 0x6558): the same GRE version 0 to the router.
+gre_case "IPv4 outer, gretap, routed" gretap 10.0.1.2 10.0.2.2 10.0.2.2 \
+	10.0.1.2
 
 # Masquerade: the server's end sees the router as its peer.
 n r nft -f - <<'NFT'
@@ -109,5 +110,5 @@ table inet nat {
 	}
 }
 NFT
-gre_case "IPv4 outer, masqueraded" 4 10.0.1.2 10.0.2.2 10.0.2.2 10.0.2.1 \
+gre_case "IPv4 outer, masqueraded" gre 10.0.1.2 10.0.2.2 10.0.2.2 10.0.2.1 \
 	'src=10.0.1.2 dst=10.0.2.2 .*src=10.0.2.2 dst=10.0.2.1 .*OFFLOAD'
