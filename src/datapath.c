@@ -200,25 +200,30 @@ static void nfo_port_replace(__sum16 *sum, __be16 *port, __be16 to, bool udp,
 	*port = to;
 }
 
+/* @l4sum is NULL for GRE: no checksum covers the addresses. */
 static void nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *addr, __be32 to,
 				  __sum16 *l4sum, bool udp, bool partial)
 {
 	nfo_csum_replace4(&iph->check, *addr, to);
-	nfo_l4_replace4(l4sum, *addr, to, udp, partial);
+	if (l4sum)
+		nfo_l4_replace4(l4sum, *addr, to, udp, partial);
 	*addr = to;
 }
 
 static void nfo_ipv6_addr_replace(struct in6_addr *addr, const __be32 *to,
 				  __sum16 *l4sum, bool udp, bool partial)
 {
-	nfo_l4_replace16(l4sum, addr->s6_addr32, to, udp, partial);
+	if (l4sum)
+		nfo_l4_replace16(l4sum, addr->s6_addr32, to, udp, partial);
 	memcpy(addr->s6_addr32, to, sizeof(addr->s6_addr32));
 }
 
 /*
  * Rewrite addresses and ports to what the other direction's tuple expects,
  * fixing the IPv4 header checksum and the TCP/UDP checksum incrementally.
- * @nh is the writable network header, @p the parse result.
+ * @nh is the writable network header, @p the parse result.  GRE (version
+ * 0: no ports) only has its addresses rewritten; its header and payload
+ * are not touched.
  */
 static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 		    u8 *nh, const struct nfo_pkt *p)
@@ -228,6 +233,9 @@ static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	u8 *th = nh + p->thoff;
 	__sum16 *l4sum = (__sum16 *)(th + nfo_l4_csum_offset(p->l4proto));
 	__be16 *ports = (__be16 *)th;
+
+	if (p->l4proto == IPPROTO_GRE)
+		l4sum = NULL;
 
 	if (p->family == NFO_FAMILY_IPV4) {
 		struct iphdr *iph = (struct iphdr *)nh;
@@ -249,6 +257,8 @@ static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 					      udp, partial);
 	}
 
+	if (!l4sum)
+		return;
 	if (fd->nat & NFO_NAT_SPORT)
 		nfo_port_replace(l4sum, &ports[0], fd->nat_sport, udp, partial);
 	if (fd->nat & NFO_NAT_DPORT)
@@ -267,7 +277,9 @@ static bool nfo_l4_csum_ok(struct sk_buff *skb, const struct net *net,
 {
 	const u8 *th = skb->data + p->thoff;
 
-	if (skb_csum_unnecessary(skb) || !READ_ONCE(net->ct.sysctl_checksum))
+	/* Conntrack does not check GRE; the tunnel's end may. */
+	if (p->l4proto == IPPROTO_GRE ||
+	    skb_csum_unnecessary(skb) || !READ_ONCE(net->ct.sysctl_checksum))
 		return true;
 	/* No checksum at all: legal for UDP over IPv4 only. */
 	if (p->l4proto == IPPROTO_UDP && p->family == NFO_FAMILY_IPV4 &&
@@ -481,8 +493,13 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 			return nfo_slow(nn, NFO_SLOW_NOMEM);
 	}
 
-	l4len = p.l4proto == IPPROTO_TCP ? sizeof(struct tcphdr) :
-					   sizeof(struct udphdr);
+	/* GRE: only the IP header is rewritten. */
+	if (p.l4proto == IPPROTO_TCP)
+		l4len = sizeof(struct tcphdr);
+	else if (p.l4proto == IPPROTO_UDP)
+		l4len = sizeof(struct udphdr);
+	else
+		l4len = 0;
 	if (skb_ensure_writable(skb, p.thoff + l4len))
 		return nfo_slow(nn, NFO_SLOW_NOMEM);
 

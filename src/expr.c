@@ -40,6 +40,12 @@ static void nfo_ct_facts(const struct nft_pktinfo *pkt, struct nf_conn *ct,
 		f->pkt_fin_or_rst = !tcph || tcph->fin || tcph->rst;
 		f->tcp_established =
 			READ_ONCE(ct->proto.tcp.state) == TCP_CONNTRACK_ESTABLISHED;
+	} else if (f->l4proto == IPPROTO_GRE) {
+		const struct nf_conntrack_tuple *t;
+
+		/* Version 0 has zero keys; PPTP's call IDs are the keys. */
+		t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+		f->gre_keyed = t->src.u.gre.key || t->dst.u.gre.key;
 	}
 	f->assured = test_bit(IPS_ASSURED_BIT, &ct->status);
 	f->confirmed = nf_ct_is_confirmed(ct);

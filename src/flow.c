@@ -239,6 +239,11 @@ static void nfo_ct_fixup(struct nf_conn *ct, struct nfo_net *nn)
 		spin_unlock_bh(&ct->lock);
 	} else if (l4proto == IPPROTO_UDP) {
 		state_timeout = nf_udp_pernet(net)->timeouts[UDP_CT_REPLIED];
+#ifdef CONFIG_NF_CT_PROTO_GRE
+	} else if (l4proto == IPPROTO_GRE) {
+		/* Else it keeps the day nf_ct_offload_timeout() gave it. */
+		state_timeout = nf_gre_pernet(net)->timeouts[GRE_CT_REPLIED];
+#endif
 	} else {
 		return;
 	}

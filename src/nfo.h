@@ -55,7 +55,11 @@ struct nfo_net {
 struct nfo_net *nfo_pernet(const struct net *net);
 void nfo_net_put(struct nfo_net *nn);
 
-/* Idle timeout of a flow of protocol @l4proto, in jiffies. */
+/*
+ * Idle timeout of a flow of protocol @l4proto, in jiffies.  GRE gets the
+ * UDP one: the in-kernel flowtable gives it a fixed 30 s, the default of
+ * both of ours, and a datagram tunnel idles like UDP.
+ */
 static inline u32 nfo_flow_timeout(const struct nfo_net *nn, u8 l4proto)
 {
 	return l4proto == IPPROTO_TCP ? READ_ONCE(nn->tcp_timeout) :

@@ -5,7 +5,8 @@
  *   nf_flow_offload              1: offload (default), 0: no new offloads,
  *                                and existing flows are handed back now
  *   nf_flow_offload_tcp_timeout  idle seconds before a TCP flow is handed
- *   nf_flow_offload_udp_timeout  back to the normal path (default 30 each)
+ *   nf_flow_offload_udp_timeout  back to the normal path (default 30 each;
+ *                                GRE flows use the UDP one)
  *   nf_flow_offload_max_flows    most flows offloaded at once in the netns;
  *                                beyond, new ones stay on the normal path
  *                                (default 0: only conntrack's own limit)

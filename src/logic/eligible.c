@@ -3,7 +3,6 @@
  * The offload decision for nft_offload.  See eligible.h.
  */
 #include "eligible.h"
-#include "parse.h"
 
 static const char * const nfo_refusal_names[NFO_REFUSE_MAX] = {
 	[NFO_ELIGIBLE]			= "eligible",
@@ -13,7 +12,7 @@ static const char * const nfo_refusal_names[NFO_REFUSE_MAX] = {
 	[NFO_REFUSE_PROTO]		= "proto",
 	[NFO_REFUSE_FIN_RST]		= "fin_rst",
 	[NFO_REFUSE_NOT_ESTABLISHED]	= "not_established",
-	[NFO_REFUSE_GRE_UNSUPPORTED]	= "gre_unsupported",
+	[NFO_REFUSE_GRE_KEYED]		= "gre_keyed",
 	[NFO_REFUSE_HELPER]		= "helper",
 	[NFO_REFUSE_SEQADJ]		= "seqadj",
 	[NFO_REFUSE_NAT_CLASH]		= "nat_clash",
@@ -40,9 +39,13 @@ static enum nfo_refusal nfo_eligible_proto(const struct nfo_ct_facts *f)
 	case NFO_IPPROTO_UDP:
 		return NFO_ELIGIBLE;
 	case NFO_IPPROTO_GRE:
-		/* Only GRE version 0 without key and without NAT. */
-		if (f->gre_nat || f->gre_keyed || !NFO_HAVE_GRE)
-			return NFO_REFUSE_GRE_UNSUPPORTED;
+		/*
+		 * Version 0 only: its tuple has zero keys, whatever key the
+		 * packets carry.  Address NAT is fine, GRE has no checksum
+		 * over the IP addresses.
+		 */
+		if (f->gre_keyed)
+			return NFO_REFUSE_GRE_KEYED;
 		return NFO_ELIGIBLE;
 	default:
 		return NFO_REFUSE_PROTO;

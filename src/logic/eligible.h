@@ -24,8 +24,7 @@ struct nfo_ct_facts {
 	bool pkt_fin_or_rst;	/* this TCP packet has FIN or RST */
 	bool secpath;		/* packet went through IPsec (skb_sec_path) */
 	bool ipv4_options;	/* IPv4 packet with IP options */
-	bool gre_keyed;		/* GRE with a key (e.g. PPTP, GRE v1) */
-	bool gre_nat;		/* GRE entry with NAT (IPS_NAT_MASK) */
+	bool gre_keyed;		/* GRE tuple with non-zero keys (PPTP, v1) */
 	bool offload_enabled;	/* module switch (sysctl) is on */
 };
 
@@ -37,7 +36,7 @@ enum nfo_refusal {
 	NFO_REFUSE_PROTO,
 	NFO_REFUSE_FIN_RST,
 	NFO_REFUSE_NOT_ESTABLISHED,
-	NFO_REFUSE_GRE_UNSUPPORTED,
+	NFO_REFUSE_GRE_KEYED,
 	NFO_REFUSE_HELPER,
 	NFO_REFUSE_SEQADJ,
 	NFO_REFUSE_NAT_CLASH,
@@ -49,9 +48,9 @@ enum nfo_refusal {
 /*
  * Decide.  Order: sysctl_off, secpath, ipv4_options, then by protocol
  * (TCP: fin_rst, not_established when not both ESTABLISHED and ASSURED;
- * UDP: nothing; GRE: gre_unsupported when NATed or keyed, and for now
- * always, see NFO_HAVE_GRE; anything else: proto), then helper, seqadj,
- * nat_clash, unconfirmed, already_offloaded.
+ * UDP: nothing; GRE: gre_keyed when the conntrack tuple has keys, that is
+ * a PPTP (version 1) call, otherwise as UDP; anything else: proto), then
+ * helper, seqadj, nat_clash, unconfirmed, already_offloaded.
  *
  * already_offloaded comes last because the kernel tests it with
  * test_and_set_bit(IPS_OFFLOAD_BIT): a caller that sets the bit
@@ -63,7 +62,7 @@ enum nfo_refusal nfo_offload_eligible(const struct nfo_ct_facts *f);
 /*
  * Stable short snake_case name of a refusal ("eligible", "sysctl_off",
  * "secpath", "ipv4_options", "proto", "fin_rst", "not_established",
- * "gre_unsupported", "helper", "seqadj", "nat_clash", "unconfirmed",
+ * "gre_keyed", "helper", "seqadj", "nat_clash", "unconfirmed",
  * "already_offloaded"), or "unknown".  Statistics keys: do not rename.
  */
 const char *nfo_refusal_name(enum nfo_refusal r);

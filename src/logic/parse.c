@@ -28,6 +28,8 @@ static const char * const nfo_verdict_names[NFO_R_MAX] = {
 	[NFO_R_UDP_LEN]		= "udp_len",
 	[NFO_R_BAD_CSUM]	= "bad_csum",
 	[NFO_R_ENCAP]		= "encap",
+	[NFO_R_GRE_VERSION]	= "gre_version",
+	[NFO_R_GRE_HDR]		= "gre_hdr",
 };
 
 const char *nfo_verdict_name(enum nfo_verdict v)
@@ -46,6 +48,45 @@ static enum nfo_verdict nfo_pull(struct nfo_pkt *p, unsigned int need,
 }
 
 /*
+ * GRE: the base header must be linear; the optional fields (checksum and
+ * offset, key, sequence number, 4 bytes each) only have to fit the IP
+ * payload, since nothing of GRE is read further or rewritten.  Source
+ * routing (RFC 1701) has a variable length: the normal path's call, as
+ * Linux' own GRE receive refuses it too.
+ */
+static enum nfo_verdict nfo_parse_gre(const u8 *data, unsigned int hlen,
+				      unsigned int pkt_len, struct nfo_pkt *p)
+{
+	unsigned int thoff = p->thoff;
+	unsigned int len = NFO_GRE_HLEN;
+	u16 flags;
+
+	if (thoff + NFO_GRE_HLEN > p->l3_len)
+		return NFO_R_TRUNCATED;
+	if (thoff + NFO_GRE_HLEN > hlen)
+		return nfo_pull(p, thoff + NFO_GRE_HLEN, pkt_len);
+
+	flags = nfo_get_be16(data + thoff);
+	if (flags & NFO_GRE_VERSION)
+		return NFO_R_GRE_VERSION;
+	if (flags & NFO_GRE_ROUTING)
+		return NFO_R_GRE_HDR;
+	if (flags & NFO_GRE_CSUM)
+		len += 4;
+	if (flags & NFO_GRE_KEY)
+		len += 4;
+	if (flags & NFO_GRE_SEQ)
+		len += 4;
+	if (thoff + len > p->l3_len)
+		return NFO_R_GRE_HDR;
+
+	p->sport = 0;
+	p->dport = 0;
+	p->tcp_flags = 0;
+	return NFO_OK;
+}
+
+/*
  * Common L4 part.  p->thoff, p->l3_len and p->l4proto are set, the L3
  * header has been read, and p->l3_len <= pkt_len.
  */
@@ -56,6 +97,9 @@ static enum nfo_verdict nfo_parse_l4(const u8 *data, unsigned int hlen,
 	unsigned int l3_len = p->l3_len;
 	unsigned int hdr, doff, ulen;
 	const u8 *l4;
+
+	if (p->l4proto == NFO_IPPROTO_GRE)
+		return nfo_parse_gre(data, hlen, pkt_len, p);
 
 	hdr = p->l4proto == NFO_IPPROTO_TCP ? NFO_TCP_HLEN : NFO_UDP_HLEN;
 	if (thoff + hdr > l3_len)
@@ -90,14 +134,8 @@ static bool nfo_l4proto_ok(u8 proto)
 	switch (proto) {
 	case NFO_IPPROTO_TCP:
 	case NFO_IPPROTO_UDP:
-		return true;
 	case NFO_IPPROTO_GRE:
-		/*
-		 * GRE support goes here: accept version 0 without key once
-		 * the fast path can rewrite it (NFO_HAVE_GRE), with an
-		 * L4 part that reads the 4-byte GRE base header.
-		 */
-		return false;
+		return true;
 	default:
 		return false;
 	}

@@ -46,17 +46,18 @@
 
 #include "nfo_types.h"
 
-/*
- * Set to 1 once the fast path handles GRE (version 0, no key).  Until then
- * the parser sends GRE to the slow path (NFO_R_PROTO) and the offload
- * decision refuses GRE flows (NFO_REFUSE_GRE_UNSUPPORTED).
- */
-#define NFO_HAVE_GRE		0
-
 #define NFO_IPV4_HLEN		20
 #define NFO_IPV6_HLEN		40
 #define NFO_TCP_HLEN		20
 #define NFO_UDP_HLEN		8
+#define NFO_GRE_HLEN		4	/* GRE base header: flags, protocol */
+
+/* GRE flags and version, first 16 bits of the GRE header (host order). */
+#define NFO_GRE_CSUM		0x8000	/* checksum and offset present */
+#define NFO_GRE_ROUTING		0x4000	/* source routing (RFC 1701) */
+#define NFO_GRE_KEY		0x2000	/* key present */
+#define NFO_GRE_SEQ		0x1000	/* sequence number present */
+#define NFO_GRE_VERSION		0x0007
 
 /* Largest p->need ever reported: IPv6 header plus a TCP header. */
 #define NFO_PARSE_MAX_NEED	(NFO_IPV6_HLEN + NFO_TCP_HLEN)
@@ -86,13 +87,15 @@ enum nfo_verdict {
 	NFO_R_OPTIONS,		/* IPv4 options present */
 	NFO_R_FRAGMENT,		/* IPv4 fragment, IPv6 fragment header */
 	NFO_R_EXTHDR,		/* IPv6 extension header before L4 */
-	NFO_R_PROTO,		/* L4 protocol not TCP or UDP */
+	NFO_R_PROTO,		/* L4 protocol not TCP, UDP or GRE */
 	NFO_R_TTL,		/* TTL or hop limit <= 1 */
 	NFO_R_TCP_DOFF,		/* TCP data offset < 5 or past the packet */
 	NFO_R_TCP_FIN_RST,	/* TCP FIN or RST: tuple valid, tear down */
 	NFO_R_UDP_LEN,		/* UDP length < 8 or past the IP payload */
 	NFO_R_BAD_CSUM,		/* IPv4 header checksum wrong */
 	NFO_R_ENCAP,		/* encapsulation not handled (see below) */
+	NFO_R_GRE_VERSION,	/* GRE version not 0 (1: PPTP, keyed) */
+	NFO_R_GRE_HDR,		/* GRE routing bit, or fields past the packet */
 	NFO_R_MAX
 };
 
@@ -100,8 +103,7 @@ enum nfo_verdict {
  * Stable short snake_case name of a verdict ("ok", "pull", "truncated",
  * "bad_version", "bad_ihl", "bad_len", "options", "fragment", "exthdr",
  * "proto", "ttl", "tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum",
- * "encap"), or
- * "unknown".
+ * "encap", "gre_version", "gre_hdr"), or "unknown".
  * These are statistics keys: do not rename.
  */
 const char *nfo_verdict_name(enum nfo_verdict v);
@@ -109,6 +111,12 @@ const char *nfo_verdict_name(enum nfo_verdict v);
 /*
  * What the parser found.  Addresses are the raw wire words; an IPv4
  * address is in [0] and [1..3] are zero.
+ *
+ * GRE (NFO_IPPROTO_GRE) is accepted in version 0 only (RFC 2784, with the
+ * key and sequence number fields of RFC 2890), whatever its optional
+ * fields, as long as they lie within the packet; the ports are zero, as
+ * in conntrack's tuple of a GRE version 0 connection, which ignores the
+ * key.  Nothing past the 4-byte base header is read or needs to be linear.
  */
 struct nfo_pkt {
 	__be32 src[4];
@@ -119,9 +127,9 @@ struct nfo_pkt {
 	u16 thoff;	/* offset of the L4 header from the network header */
 	u16 need;	/* NFO_PULL: bytes needed at data */
 	u8 family;	/* NFO_FAMILY_IPV4 or NFO_FAMILY_IPV6 */
-	u8 l4proto;	/* NFO_IPPROTO_TCP or NFO_IPPROTO_UDP */
+	u8 l4proto;	/* NFO_IPPROTO_TCP, _UDP or _GRE */
 	u8 ttl;		/* TTL or hop limit as received */
-	u8 tcp_flags;	/* byte 13 of the TCP header, 0 for UDP */
+	u8 tcp_flags;	/* byte 13 of the TCP header, 0 for UDP and GRE */
 };
 
 enum nfo_verdict nfo_parse_ipv4(const u8 *data, unsigned int hlen,
@@ -189,7 +197,7 @@ enum nfo_verdict nfo_parse_encap(const u8 *data, unsigned int hlen,
 
 /*
  * Offset of the checksum field within the L4 header: 16 for TCP, 6 for
- * UDP, 0 for anything else.
+ * UDP, 0 for anything else (GRE: no pseudo-header checksum to update).
  */
 static inline unsigned int nfo_l4_csum_offset(u8 l4proto)
 {

@@ -4,11 +4,12 @@
 # kernel's own normal path: a differential oracle.
 #
 # pktcraft (tests/tools/pktcraft.c) sends from cl, into the tuples of an
-# offloaded IPv4 and IPv6 UDP flow and an IPv4 and IPv6 TCP flow, every
+# offloaded IPv4 and IPv6 UDP flow, TCP flow and GRE flow, every
 # case of `pktcraft cases` (truncated headers, IHL and length lies,
 # options, fragments, TTL 0-2, extension headers, UDP length and TCP data
-# offset lies, bad checksums, VLAN and PPPoE framing, ...) and 200 random
-# mutations of the valid UDP packet per family.  pktcraft sniff records in
+# offset lies, bad checksums, VLAN and PPPoE framing, GRE versions, flags
+# and optional fields, ...) and 200 random mutations of the valid UDP
+# packet and 50 of the valid GRE packet per family.  pktcraft sniff records in
 # srv, below the IP layer, every frame that arrives.
 #
 # The same sequence runs twice per NAT mode (route, masq), each time on a
@@ -44,14 +45,17 @@ spec=(
 	"udp6=fd00:1::2,$UPORT,fd00:2::2,5001" all random=200
 	"tcp4=10.0.1.2,$TSPORT,10.0.2.2,$TDPORT,$TSEQ,5001" all
 	"tcp6=fd00:1::2,$TSPORT,fd00:2::2,$TDPORT,$TSEQ,5001" all
+	"gre4=10.0.1.2,10.0.2.2" all random=50
+	"gre6=fd00:1::2,fd00:2::2" all random=50
 	"udp4=10.0.1.2,$UPORT,10.0.2.2,5001" end
 )
 # Cases that must arrive in every run, or the test itself is broken.
-controls=(u4-valid u6-valid t4-valid t6-valid end)
+controls=(u4-valid u6-valid t4-valid t6-valid g4-valid g6-valid end)
 # What some cases must look like on arrival, whatever the other run did
 # (CASE:PATTERN, an extended regular expression on the sniffer's summary).
 absolute=(
 	"u4-ttl2:,ttl=1," "t4-ttl2:,ttl=1," "u6-ttl2:,hl=1," "t6-ttl2:,hl=1,"
+	"g4-ttl2:,ttl=1," "g6-ttl2:,hl=1,"
 	"u4-udpcsum0:l4cs=zero" "u6-udpcsum0:l4cs=zero"
 	"u4-valid:l4cs=ok" "u6-valid:l4cs=ok" "t4-valid:l4cs=ok" "t6-valid:l4cs=ok"
 )
@@ -130,7 +134,7 @@ quiet_endpoints() {
 		table inet quiet {
 			chain in {
 				type filter hook input priority -10; policy accept;
-				meta l4proto { tcp, udp } drop
+				meta l4proto { tcp, udp, gre } drop
 			}
 		}
 		NFT
@@ -162,6 +166,29 @@ tcp_flow() {
 	srv_send "tcp$fam=$s,$TDPORT,$back,$TSPORT,5001,$TSEQ" ack
 }
 
+# gre_flow FAMILY MODE: a GRE version 0 connection (keys 0), one crafted
+# packet each way, offloaded by a rule of its own in the forward chain.
+gre_flow() {
+	local fam=$1 mode=$2 c s back
+
+	c=$(client_addr "$fam")
+	s=$(server_addr "$fam")
+	back=$c
+	[ "$mode" = masq ] && back=$(router_srv_addr "$fam")
+	cl_send "gre$fam=$c,$s" valid
+	wait_for 5 gre_ct "$fam" UNREPLIED ||
+		ofail "IPv$fam GRE: no conntrack entry"
+	srv_send "gre$fam=$s,$back" valid
+	cl_send "gre$fam=$c,$s" valid
+	wait_for 5 gre_ct "$fam" OFFLOAD ||
+		ofail "IPv$fam GRE flow not offloaded"
+}
+
+gre_ct() {	# FAMILY WORD: the router's gre entry of FAMILY has WORD
+	n r awk -v f="ipv$1" '$1 == f && $3 == "gre"' /proc/net/nf_conntrack |
+		grep -qw -- "$2"
+}
+
 # run MODE on|off: the whole sequence from a fresh topology.  Leaves
 # $work/MODE-STATE.{sent,sniff,stats0,stats1}.
 run() {
@@ -181,8 +208,11 @@ run() {
 	quiet_endpoints
 	tcp_flow 4 "$mode"
 	tcp_flow 6 "$mode"
-	[ "$(n r grep -c OFFLOAD /proc/net/nf_conntrack)" = 4 ] ||
-		ofail "$mode: expected 4 offloaded flows before the sequence"
+	n r nft insert rule inet filter forward meta l4proto gre flow add @ft
+	gre_flow 4 "$mode"
+	gre_flow 6 "$mode"
+	[ "$(n r grep -c OFFLOAD /proc/net/nf_conntrack)" = 6 ] ||
+		ofail "$mode: expected 6 offloaded flows before the sequence"
 	if [ "$state" = off ]; then
 		n r sysctl -q -w net.netfilter.nf_flow_offload=0
 		wait_for 5 not_offloaded_in_conntrack ||
@@ -237,6 +267,12 @@ check_stats() {
 		[ "$got" = 0 ] ||
 			problem "$mode: IPv$fam fast path took $got packets with offload off"
 	done
+	# PPTP's GRE (version 1, keyed) makes a connection of its own, which
+	# flow add must refuse.
+	got=$(stat_delta "$on" refused_gre_keyed)
+	log "$mode: refused_gre_keyed rose by $got"
+	[ "$got" -ge 2 ] ||
+		problem "$mode: refused_gre_keyed rose by $got, the gre-pptp cases of both families expect it"
 	log "$mode: slow path reasons, offload on (expected from the cases / counted):"
 	for reason in $(awk '$6 !~ /^(fast|none|any|slow)$/ { print $6 }' "$on.sent" | sort -u); do
 		want=$(expected "$on.sent" any "$reason")

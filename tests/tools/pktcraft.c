@@ -15,8 +15,10 @@
  *	without the prefix, "slow" (some reason), "none" (the hook never
  *	counts it) or "any".  The SPECs, in order:
  *	  udp4=SRC,SPORT,DST,DPORT		the flow of the cases that
- *	  tcp4=SRC,SPORT,DST,DPORT,SEQ,ACK	follow (udp6=, tcp6= with
- *						IPv6 addresses)
+ *	  tcp4=SRC,SPORT,DST,DPORT,SEQ,ACK	follow (udp6=, tcp6=, gre6=
+ *	  gre4=SRC,DST				with IPv6 addresses; GRE:
+ *						version 0, no optional
+ *						fields, protocol 0x6558)
  *	  CASE		one case of "pktcraft cases" for the current flow
  *	  all		every case marked A in that list that applies to the
  *			flow, in list order (TCP: FIN and RST come last)
@@ -97,9 +99,17 @@
 #define TH_PSH		0x08
 #define TH_ACK		0x10
 
+#define GRE_CSUM	0x8000	/* GRE flags: checksum and offset present */
+#define GRE_ROUTING	0x4000
+#define GRE_KEY		0x2000
+#define GRE_SEQ		0x1000
+#define GRE_HLEN	4	/* base header: flags and version, protocol */
+#define GRE_PROTO	0x6558	/* transparent Ethernet bridging (gretap) */
+
 #define NH_HOP		0
 #define NH_TCP		6
 #define NH_UDP		17
+#define NH_GRE		47
 #define NH_ROUTING	43
 #define NH_FRAGMENT	44
 #define NH_ICMPV6	58
@@ -216,7 +226,7 @@ static int packet_socket(const char *ifname, uint16_t proto, int *ifindex,
 
 struct flow {
 	int fam;		/* 4 or 6; 0 before the first flow SPEC */
-	uint8_t proto;		/* NH_TCP or NH_UDP */
+	uint8_t proto;		/* NH_TCP, NH_UDP or NH_GRE */
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -227,7 +237,7 @@ struct pkt {
 	uint8_t b[FRAME_MAX];
 	size_t len;		/* frame length */
 	size_t l3;		/* offset of the IP header */
-	size_t l4;		/* offset of the TCP/UDP header */
+	size_t l4;		/* offset of the TCP/UDP/GRE header */
 };
 
 struct ctx {
@@ -345,14 +355,21 @@ static void fill_payload(uint8_t *pl, size_t len, const char *name)
 		memcpy(pl + i * TAG_SLOT, tag, n);
 }
 
+/* Length of the bare L4 header of @proto. */
+static size_t l4_hlen(uint8_t proto)
+{
+	return proto == NH_TCP ? 20 : proto == NH_UDP ? 8 : GRE_HLEN;
+}
+
 /*
  * The valid frame of flow @f, case @name: @plen bytes of payload, TCP
- * flags @flags (ignored for UDP), case index in the IPv4 ID / flow label.
+ * flags @flags (ignored for UDP and GRE), case index in the IPv4 ID / flow
+ * label.
  */
 static void build(struct pkt *p, const struct ctx *c, const struct flow *f,
 		  const char *name, size_t plen, uint8_t flags)
 {
-	size_t l4len = (f->proto == NH_TCP ? 20 : 8) + plen;
+	size_t l4len = l4_hlen(f->proto) + plen;
 	uint16_t mark = MARK | (c->index & INDEX_MASK);
 	uint8_t *h, *th;
 
@@ -383,6 +400,15 @@ static void build(struct pkt *p, const struct ctx *c, const struct flow *f,
 		p->l4 = p->l3 + 40;
 	}
 	th = l4h(p);
+	if (f->proto == NH_GRE) {
+		put16(th, 0);		/* no optional fields, version 0 */
+		put16(th + 2, GRE_PROTO);
+		fill_payload(th + GRE_HLEN, plen, name);
+		p->len = p->l4 + l4len;
+		if (f->fam == 4)
+			ip4_csum(p);
+		return;
+	}
 	put16(th, f->sport);
 	put16(th + 2, f->dport);
 	if (f->proto == NH_UDP) {
@@ -451,6 +477,7 @@ enum {
 	PU = 4,		/* UDP flows */
 	PT = 8,		/* TCP flows */
 	IN_ALL = 16,	/* part of "all" */
+	PG = 32,	/* GRE flows */
 	FP = F4 | F6 | PU | PT,
 };
 
@@ -465,6 +492,7 @@ enum case_id {
 	C_TCPOPT, C_SYN, C_VLAN_CUT, C_VLAN, C_VLAN0, C_QINQ, C_PPPOE_CUT,
 	C_PPPOE, C_OTHERHOST, C_BCAST, C_FIN, C_RST,
 	C_OPEN, C_SYNACK, C_ACK, C_DATA, C_END,
+	C_GRE_OPTS, C_GRE_OPTCUT, C_GRE_V1, C_GRE_PPTP, C_GRE_ROUTING,
 };
 
 struct kase {
@@ -477,11 +505,11 @@ struct kase {
 };
 
 static const struct kase cases[] = {
-	{ C_VALID, "valid", FP | IN_ALL, "fast", "fast",
+	{ C_VALID, "valid", FP | PG | IN_ALL, "fast", "fast",
 	  "the flow's packet, unchanged (control)" },
-	{ C_TTL2, "ttl2", FP | IN_ALL, "fast", "fast",
+	{ C_TTL2, "ttl2", FP | PG | IN_ALL, "fast", "fast",
 	  "TTL / hop limit 2: forwarded with 1" },
-	{ C_TTL1, "ttl1", FP | IN_ALL, "ttl", "ttl",
+	{ C_TTL1, "ttl1", FP | PG | IN_ALL, "ttl", "ttl",
 	  "TTL / hop limit 1" },
 	{ C_TTL0, "ttl0", F4 | F6 | PU | IN_ALL, "ttl", "ttl",
 	  "TTL / hop limit 0" },
@@ -491,45 +519,46 @@ static const struct kase cases[] = {
 	  "frame ends 19 bytes into the IPv4 header" },
 	{ C_TRUNC39, "trunc39", F6 | PU | IN_ALL, "-", "truncated",
 	  "frame ends 39 bytes into the IPv6 header" },
-	{ C_L4CUT, "l4cut", FP | IN_ALL, "truncated", "truncated",
-	  "L3 length and frame end inside the L4 header (UDP 4, TCP 10 bytes)" },
+	{ C_L4CUT, "l4cut", FP | PG | IN_ALL, "truncated", "truncated",
+	  "L3 length and frame end inside the L4 header (UDP 4, TCP 10, GRE 2 bytes)" },
 	{ C_IHL4, "ihl4", F4 | PU | IN_ALL, "bad_ihl", "-", "IHL 4" },
 	{ C_IHL3, "ihl3", F4 | PU | IN_ALL, "bad_ihl", "-", "IHL 3" },
-	{ C_IPOPT, "ipopt", F4 | PU | PT | IN_ALL, "options", "-",
+	{ C_IPOPT, "ipopt", F4 | PU | PT | PG | IN_ALL, "options", "-",
 	  "IHL 6: options NOP NOP NOP EOL" },
 	{ C_IPOPT_BAD, "ipopt-bad", F4 | PU | IN_ALL, "options", "-",
 	  "IHL 6: timestamp option of length 1 (invalid)" },
-	{ C_VERSION, "version", F4 | F6 | PU | IN_ALL, "bad_version",
+	{ C_VERSION, "version", F4 | F6 | PU | PG | IN_ALL, "bad_version",
 	  "bad_version", "IP version 6 in an IPv4 frame, 4 in an IPv6 one" },
-	{ C_LEN_BIG, "len-big", F4 | F6 | PU | IN_ALL, "bad_len", "bad_len",
+	{ C_LEN_BIG, "len-big", F4 | F6 | PU | PG | IN_ALL, "bad_len", "bad_len",
 	  "total / payload length 20 beyond the frame" },
 	{ C_LEN_SMALL, "len-small", F4 | F6 | PU | IN_ALL, "truncated",
 	  "truncated", "total / payload length ends 4 bytes into UDP, frame full" },
 	{ C_LEN_HDR, "len-hdr", F4 | F6 | PU | IN_ALL, "bad_len", "bad_len",
 	  "IPv4 total length 16 (< IHL), IPv6 payload length 0" },
-	{ C_TRAILER1, "trailer1", F4 | F6 | PU | IN_ALL, "fast", "fast",
+	{ C_TRAILER1, "trailer1", F4 | F6 | PU | PG | IN_ALL, "fast", "fast",
 	  "one byte (0xee) after the packet's total / payload length" },
 	{ C_TRAILER_BIG, "trailer-big", F4 | F6 | PU | IN_ALL, "fast", "fast",
 	  "1400-byte packet, 200 bytes after it: a 1600-byte frame, egress MTU 1500" },
 	{ C_ETHPAD, "ethpad", F4 | PU | PT | IN_ALL, "fast", "-",
 	  "short packet (UDP 4 bytes of data, TCP bare ACK), frame zero-padded to 60" },
-	{ C_MF, "mf", F4 | F6 | PU | IN_ALL, "fragment", "fragment",
+	{ C_MF, "mf", F4 | F6 | PU | PG | IN_ALL, "fragment", "fragment",
 	  "first fragment (MF, offset 0) of a datagram never completed" },
-	{ C_FRAGOFF, "fragoff", F4 | F6 | PU | IN_ALL, "fragment", "fragment",
+	{ C_FRAGOFF, "fragoff", F4 | F6 | PU | PG | IN_ALL, "fragment",
+	  "fragment",
 	  "last fragment (offset 64) of a datagram never completed" },
 	{ C_FRAGPAIR, "fragpair", F4 | F6 | PU | IN_ALL, "fragment",
 	  "fragment", "two frames: the datagram in fragments of 40 and 32 bytes" },
 	{ C_FRAGATOMIC, "fragatomic", F6 | PU | IN_ALL, "-", "fragment",
 	  "atomic fragment: fragment header, offset 0, M clear" },
-	{ C_HBH, "hbh", F6 | PU | PT | IN_ALL, "-", "exthdr",
+	{ C_HBH, "hbh", F6 | PU | PT | PG | IN_ALL, "-", "exthdr",
 	  "hop-by-hop options header (PadN)" },
 	{ C_DSTOPT, "dstopt", F6 | PU | IN_ALL, "-", "exthdr",
 	  "destination options header (PadN)" },
 	{ C_RTHDR, "rthdr", F6 | PU | IN_ALL, "-", "exthdr",
 	  "routing header type 0, segments left 0" },
-	{ C_PROTO253, "proto253", F4 | F6 | PU | IN_ALL, "proto", "exthdr",
-	  "protocol / next header 253 (experimental) before the UDP bytes" },
-	{ C_IPCSUM_BAD, "ipcsum-bad", F4 | PU | IN_ALL, "bad_csum", "-",
+	{ C_PROTO253, "proto253", F4 | F6 | PU | PG | IN_ALL, "proto", "exthdr",
+	  "protocol / next header 253 (experimental) before the UDP/GRE bytes" },
+	{ C_IPCSUM_BAD, "ipcsum-bad", F4 | PU | PG | IN_ALL, "bad_csum", "-",
 	  "IPv4 header checksum wrong" },
 	{ C_L4CSUM_BAD, "l4csum-bad", FP | IN_ALL, "fast", "fast",
 	  "UDP / TCP checksum wrong" },
@@ -553,7 +582,7 @@ static const struct kase cases[] = {
 	  "SYN (no ACK) with data, in the established flow" },
 	{ C_VLAN_CUT, "vlan-cut", F4 | F6 | PU | IN_ALL, "none", "none",
 	  "ethertype 802.1Q, then only the 2-byte TCI" },
-	{ C_VLAN, "vlan", F4 | F6 | PU | IN_ALL, "no_flow", "no_flow",
+	{ C_VLAN, "vlan", F4 | F6 | PU | PG | IN_ALL, "no_flow", "no_flow",
 	  "802.1Q tag VID 100 (no VLAN device), the flow's packet inside" },
 	{ C_VLAN0, "vlan0", F4 | F6 | PU | IN_ALL, "no_flow", "no_flow",
 	  "802.1Q priority tag (VID 0), the flow's packet inside" },
@@ -563,7 +592,7 @@ static const struct kase cases[] = {
 	  "ethertype PPPoE session, then 2 bytes" },
 	{ C_PPPOE, "pppoe", F4 | F6 | PU | IN_ALL, "no_flow", "no_flow",
 	  "PPPoE session 1, PPP IPv4 / IPv6, the flow's packet inside" },
-	{ C_OTHERHOST, "otherhost", F4 | F6 | PU | IN_ALL, "not_host",
+	{ C_OTHERHOST, "otherhost", F4 | F6 | PU | PG | IN_ALL, "not_host",
 	  "not_host", "destination MAC not the router's" },
 	{ C_BCAST, "bcast", F4 | PU | IN_ALL, "not_host", "-",
 	  "destination MAC broadcast" },
@@ -579,6 +608,16 @@ static const struct kase cases[] = {
 	{ C_DATA, "data", F4 | F6 | PT, "any", "any", "ACK+PSH with data" },
 	{ C_END, "end", F4 | F6 | PU, "fast", "fast",
 	  "valid packet tagged \"end\" (no flow prefix): the sniffer's stop tag" },
+	{ C_GRE_OPTS, "gre-opts", F4 | F6 | PG | IN_ALL, "fast", "fast",
+	  "GRE checksum (wrong: only the tunnel end checks it), key, sequence number" },
+	{ C_GRE_OPTCUT, "gre-optcut", F4 | F6 | PG | IN_ALL, "gre_hdr",
+	  "gre_hdr", "GRE key and sequence flags, L3 length ends 4 bytes into them" },
+	{ C_GRE_V1, "gre-v1", F4 | F6 | PG | IN_ALL, "gre_version",
+	  "gre_version", "GRE version 1, no fields (a malformed PPTP header)" },
+	{ C_GRE_PPTP, "gre-pptp", F4 | F6 | PG | IN_ALL, "gre_version",
+	  "gre_version", "GRE version 1 as PPTP sends it: key (length, call ID), PPP" },
+	{ C_GRE_ROUTING, "gre-routing", F4 | F6 | PG | IN_ALL, "gre_hdr",
+	  "gre_hdr", "GRE routing bit (RFC 1701 source route), with the checksum field" },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -586,7 +625,8 @@ static const struct kase cases[] = {
 static bool applies(const struct kase *k, const struct flow *f)
 {
 	return (k->mask & (f->fam == 4 ? F4 : F6)) &&
-	       (k->mask & (f->proto == NH_UDP ? PU : PT));
+	       (k->mask & (f->proto == NH_UDP ? PU :
+			   f->proto == NH_TCP ? PT : PG));
 }
 
 static void emit(struct ctx *c, const struct flow *f, struct pkt *p,
@@ -715,7 +755,7 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 		p.len = p.l3 + 39;
 		break;
 	case C_L4CUT:
-		v = f->proto == NH_TCP ? 10 : 4;
+		v = f->proto == NH_TCP ? 10 : f->proto == NH_UDP ? 4 : 2;
 		set_l3_len_field(&p, f->fam == 4 ? 20 + v : v);
 		p.len = p.l4 + v;
 		if (f->fam == 4)
@@ -884,6 +924,46 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 	case C_OTHERHOST:
 		memcpy(p.b, "\x02\x00\x00\x00\x00\x42", 6);
 		break;
+	case C_GRE_OPTS:
+	case C_GRE_OPTCUT:
+	case C_GRE_ROUTING:
+		/* Checksum/offset, key, sequence number: 4 bytes each. */
+		v = k->id == C_GRE_OPTS ? 12 : k->id == C_GRE_OPTCUT ? 8 : 4;
+		memset(hdr, 0, sizeof(hdr));
+		put16(hdr, 0xdead);		/* not the checksum */
+		put32(hdr + 4, 0x00c0ffee);	/* key */
+		put32(hdr + 8, 7);		/* sequence number */
+		if (k->id == C_GRE_OPTCUT)
+			memmove(hdr, hdr + 4, 8);
+		insert(&p, p.l4 + GRE_HLEN, hdr, v);
+		put16(th, k->id == C_GRE_OPTS ? GRE_CSUM | GRE_KEY | GRE_SEQ :
+			  k->id == C_GRE_OPTCUT ? GRE_KEY | GRE_SEQ :
+			  GRE_CSUM | GRE_ROUTING);
+		if (k->id == C_GRE_OPTCUT) {
+			/* L3 length and frame end 4 bytes into the fields. */
+			set_l3_len_field(&p, (f->fam == 4 ? 20 : 0) +
+					     GRE_HLEN + 4);
+			p.len = p.l4 + GRE_HLEN + 4;
+		} else {
+			set_l3_len_field(&p, l3_len_field(&p) + v);
+		}
+		if (f->fam == 4)
+			ip4_csum(&p);
+		break;
+	case C_GRE_V1:
+		put16(th, 1);
+		break;
+	case C_GRE_PPTP:
+		/* Key present: payload length, call ID; PPP protocol. */
+		put16(hdr, (uint16_t)plen);
+		put16(hdr + 2, 0x1234);
+		insert(&p, p.l4 + GRE_HLEN, hdr, 4);
+		put16(th, GRE_KEY | 1);
+		put16(th + 2, 0x880b);
+		set_l3_len_field(&p, l3_len_field(&p) + 4);
+		if (f->fam == 4)
+			ip4_csum(&p);
+		break;
 	case C_BCAST:
 		memset(p.b, 0xff, 6);
 		break;
@@ -984,7 +1064,10 @@ static const struct kase *find_case(const char *name)
 	return NULL;
 }
 
-/* "udp4=SRC,SPORT,DST,DPORT" or "tcp6=SRC,SPORT,DST,DPORT,SEQ,ACK". */
+/*
+ * "udp4=SRC,SPORT,DST,DPORT", "tcp6=SRC,SPORT,DST,DPORT,SEQ,ACK" or
+ * "gre4=SRC,DST".
+ */
 static int parse_flow(const char *spec, struct flow *f)
 {
 	char buf[256], *field[6], *save = NULL, *s;
@@ -997,6 +1080,8 @@ static int parse_flow(const char *spec, struct flow *f)
 		f->proto = NH_UDP;
 	else if (!strncmp(spec, "tcp", 3))
 		f->proto = NH_TCP;
+	else if (!strncmp(spec, "gre", 3))
+		f->proto = NH_GRE;
 	else
 		return -1;
 	if (spec[3] != '4' && spec[3] != '6')
@@ -1007,9 +1092,12 @@ static int parse_flow(const char *spec, struct flow *f)
 	for (s = strtok_r(buf, ",", &save); s && n < 6;
 	     s = strtok_r(NULL, ",", &save))
 		field[n++] = s;
-	if (n != (f->proto == NH_TCP ? 6 : 4) || s)
+	if (n != (f->proto == NH_TCP ? 6 : f->proto == NH_UDP ? 4 : 2) || s)
 		return -1;
 	af = f->fam == 4 ? AF_INET : AF_INET6;
+	if (f->proto == NH_GRE)
+		return inet_pton(af, field[0], f->src) == 1 &&
+		       inet_pton(af, field[1], f->dst) == 1 ? 0 : -1;
 	if (inet_pton(af, field[0], f->src) != 1 ||
 	    inet_pton(af, field[2], f->dst) != 1)
 		return -1;
@@ -1087,9 +1175,10 @@ static int cmd_cases(void)
 	for (i = 0; i < N_CASES; i++) {
 		const struct kase *k = &cases[i];
 
-		printf("%-15s %s%s %s%s %-11s %-11s %s %s\n", k->name,
+		printf("%-15s %s%s %s%s%s %-11s %-11s %s %s\n", k->name,
 		       k->mask & F4 ? "4" : "-", k->mask & F6 ? "6" : "-",
 		       k->mask & PU ? "u" : "-", k->mask & PT ? "t" : "-",
+		       k->mask & PG ? "g" : "-",
 		       k->expect4, k->expect6, k->mask & IN_ALL ? "A" : "-",
 		       k->what);
 	}
@@ -1158,6 +1247,10 @@ static void sb(struct sbuf *b, const char *fmt, ...)
 static void describe_l4(struct sbuf *b, const uint8_t *l3, const uint8_t *th,
 			size_t avail, size_t l4len, uint8_t proto, bool frag)
 {
+	if (proto == NH_GRE && avail >= GRE_HLEN) {
+		sb(b, ",gre=%04x/%04x", get16(th), get16(th + 2));
+		return;
+	}
 	if (proto != NH_UDP && proto != NH_TCP) {
 		sb(b, ",p=%u", proto);
 		return;
@@ -1392,7 +1485,7 @@ static void usage(void)
 		"       pktcraft sniff IFACE SECONDS OUTFILE [--stop-tag NAME]\n"
 		"       pktcraft cases\n"
 		"SPEC: udp4|udp6=SRC,SPORT,DST,DPORT | tcp4|tcp6=SRC,SPORT,DST,DPORT,SEQ,ACK\n"
-		"      | CASE | all | random=N\n");
+		"      | gre4|gre6=SRC,DST | CASE | all | random=N\n");
 }
 
 int main(int argc, char **argv)

@@ -54,14 +54,14 @@ static unsigned int be16at(const u8 *p)
 static void check_pkt(int fam, const u8 *pkt, unsigned int pkt_len,
 		      enum nfo_verdict v, const struct nfo_pkt *p)
 {
-	unsigned int hdr, doff, ulen, i;
+	unsigned int hdr, doff, ulen, i, flags, glen;
 	struct nfo_tuple t, u;
 	const u8 *l4;
 
 	FUZZ_ASSERT(p->family == fam);
 	FUZZ_ASSERT(p->l3_len <= pkt_len);
-	FUZZ_ASSERT(p->l4proto == 6 || p->l4proto == 17);
-	hdr = p->l4proto == 6 ? 20 : 8;
+	FUZZ_ASSERT(p->l4proto == 6 || p->l4proto == 17 || p->l4proto == 47);
+	hdr = p->l4proto == 6 ? 20 : p->l4proto == 17 ? 8 : 4;
 	FUZZ_ASSERT(p->thoff + hdr <= p->l3_len);
 	FUZZ_ASSERT(p->ttl >= 2);
 
@@ -86,15 +86,26 @@ static void check_pkt(int fam, const u8 *pkt, unsigned int pkt_len,
 	}
 
 	l4 = pkt + p->thoff;
-	FUZZ_ASSERT(!memcmp(&p->sport, l4, 2));
-	FUZZ_ASSERT(!memcmp(&p->dport, l4 + 2, 2));
-	if (p->l4proto == 6) {
+	if (p->l4proto == 47) {
+		/* GRE v0, no routing, optional fields within the packet. */
+		flags = be16at(l4);
+		FUZZ_ASSERT((flags & 0x4007) == 0);
+		glen = 4 + 4 * (!!(flags & 0x8000) + !!(flags & 0x2000) +
+				!!(flags & 0x1000));
+		FUZZ_ASSERT(p->thoff + glen <= p->l3_len);
+		FUZZ_ASSERT(!p->sport && !p->dport && !p->tcp_flags);
+		FUZZ_ASSERT(v == NFO_OK);
+	} else if (p->l4proto == 6) {
+		FUZZ_ASSERT(!memcmp(&p->sport, l4, 2));
+		FUZZ_ASSERT(!memcmp(&p->dport, l4 + 2, 2));
 		doff = (unsigned int)(l4[12] >> 4) * 4;
 		FUZZ_ASSERT(doff >= 20 && p->thoff + doff <= p->l3_len);
 		FUZZ_ASSERT(p->tcp_flags == l4[13]);
 		FUZZ_ASSERT((v == NFO_R_TCP_FIN_RST) ==
 			    !!(p->tcp_flags & (NFO_TCP_FIN | NFO_TCP_RST)));
 	} else {
+		FUZZ_ASSERT(!memcmp(&p->sport, l4, 2));
+		FUZZ_ASSERT(!memcmp(&p->dport, l4 + 2, 2));
 		ulen = be16at(l4 + 4);
 		FUZZ_ASSERT(ulen >= 8 && ulen <= p->l3_len - p->thoff);
 		FUZZ_ASSERT(p->tcp_flags == 0 && v == NFO_OK);
@@ -232,6 +243,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Only a header with a valid checksum passes. */
 		if (fam == 4)
 			FUZZ_ASSERT(ipv4_hdr_sum(pkt) == 0xffff);
+	}
+	/* GRE refusals: a version, or routing or fields past the packet. */
+	if (full == NFO_R_GRE_VERSION || full == NFO_R_GRE_HDR) {
+		const u8 *g = pkt + (fam == 4 ? 20 : 40);
+
+		FUZZ_ASSERT(pkt[fam == 4 ? 9 : 6] == 47);
+		FUZZ_ASSERT((full == NFO_R_GRE_VERSION) == !!(g[1] & 7));
 	}
 
 	v = run(fam, pkt, pkt_len, hlen, &p);

@@ -24,7 +24,7 @@ static void test_names(void)
 {
 	static const char * const want[] = {
 		"eligible", "sysctl_off", "secpath", "ipv4_options", "proto",
-		"fin_rst", "not_established", "gre_unsupported", "helper",
+		"fin_rst", "not_established", "gre_keyed", "helper",
 		"seqadj", "nat_clash", "unconfirmed", "already_offloaded",
 	};
 	unsigned int i, j;
@@ -91,22 +91,30 @@ static void test_each(void)
 	f.assured = false;
 	f.pkt_fin_or_rst = true;
 	f.gre_keyed = true;
-	f.gre_nat = true;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_ELIGIBLE);
 	f.has_helper = true;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_HELPER);
 
-	/* GRE: keyed or NATed refused; plain GRE too until supported. */
+	/* GRE: keyed (PPTP) refused; version 0 on the terms of UDP. */
 	f = good_tcp();
 	f.l4proto = NFO_IPPROTO_GRE;
 	f.gre_keyed = true;
-	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_GRE_UNSUPPORTED);
+	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_GRE_KEYED);
 	f.gre_keyed = false;
-	f.gre_nat = true;
-	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_GRE_UNSUPPORTED);
-	f.gre_nat = false;
-	CHECK_EQ(nfo_offload_eligible(&f), NFO_HAVE_GRE ?
-		 NFO_ELIGIBLE : NFO_REFUSE_GRE_UNSUPPORTED);
+	CHECK_EQ(nfo_offload_eligible(&f), NFO_ELIGIBLE);
+	f.tcp_established = false;
+	f.assured = false;
+	f.pkt_fin_or_rst = true;
+	CHECK_EQ(nfo_offload_eligible(&f), NFO_ELIGIBLE);
+	f.confirmed = false;
+	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_UNCONFIRMED);
+	f.confirmed = true;
+	f.has_helper = true;
+	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_HELPER);
+	f.has_helper = false;
+	f.gre_keyed = true;
+	f.offload_enabled = false;
+	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_SYSCTL_OFF);
 
 	/* Other protocols. */
 	f = good_tcp();
@@ -155,14 +163,30 @@ static void test_order(void)
 	f.confirmed = false;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_PROTO);
 	f.l4proto = NFO_IPPROTO_GRE;
-	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_GRE_UNSUPPORTED);
+	f.gre_keyed = true;
+	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_GRE_KEYED);
 	/* ...but after the packet-level ones. */
 	f.ipv4_options = true;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_IPV4_OPTIONS);
 }
 
-/* Exhaustive over the boolean facts for TCP: the answer is always the
- * first reason that applies, recomputed here independently. */
+/* Exhaustive over the boolean facts for TCP and GRE: the answer is always
+ * the first reason that applies, recomputed here independently. */
+static enum nfo_refusal nfo_tail(const struct nfo_ct_facts *f)
+{
+	if (f->has_helper)
+		return NFO_REFUSE_HELPER;
+	if (f->seq_adjust)
+		return NFO_REFUSE_SEQADJ;
+	if (f->nat_clash)
+		return NFO_REFUSE_NAT_CLASH;
+	if (!f->confirmed)
+		return NFO_REFUSE_UNCONFIRMED;
+	if (f->already_offloaded)
+		return NFO_REFUSE_ALREADY_OFFLOADED;
+	return NFO_ELIGIBLE;
+}
+
 static void test_exhaustive(void)
 {
 	struct nfo_ct_facts f;
@@ -171,7 +195,7 @@ static void test_exhaustive(void)
 
 	for (m = 0; m < (1u << 13); m++) {
 		memset(&f, 0, sizeof(f));
-		f.l4proto = NFO_IPPROTO_TCP;
+		f.l4proto = m & 2048 ? NFO_IPPROTO_GRE : NFO_IPPROTO_TCP;
 		f.tcp_established = m & 1;
 		f.assured = m & 2;
 		f.confirmed = m & 4;
@@ -183,7 +207,6 @@ static void test_exhaustive(void)
 		f.secpath = m & 256;
 		f.ipv4_options = m & 512;
 		f.gre_keyed = m & 1024;
-		f.gre_nat = m & 2048;
 		f.offload_enabled = m & 4096;
 
 		if (!f.offload_enabled)
@@ -192,22 +215,16 @@ static void test_exhaustive(void)
 			exp = NFO_REFUSE_SECPATH;
 		else if (f.ipv4_options)
 			exp = NFO_REFUSE_IPV4_OPTIONS;
+		else if (f.l4proto == NFO_IPPROTO_GRE && f.gre_keyed)
+			exp = NFO_REFUSE_GRE_KEYED;
+		else if (f.l4proto == NFO_IPPROTO_GRE)
+			exp = nfo_tail(&f);
 		else if (f.pkt_fin_or_rst)
 			exp = NFO_REFUSE_FIN_RST;
 		else if (!(f.tcp_established && f.assured))
 			exp = NFO_REFUSE_NOT_ESTABLISHED;
-		else if (f.has_helper)
-			exp = NFO_REFUSE_HELPER;
-		else if (f.seq_adjust)
-			exp = NFO_REFUSE_SEQADJ;
-		else if (f.nat_clash)
-			exp = NFO_REFUSE_NAT_CLASH;
-		else if (!f.confirmed)
-			exp = NFO_REFUSE_UNCONFIRMED;
-		else if (f.already_offloaded)
-			exp = NFO_REFUSE_ALREADY_OFFLOADED;
 		else
-			exp = NFO_ELIGIBLE;
+			exp = nfo_tail(&f);
 		CHECK_CTX("mask %04x", m);
 		CHECK_EQ(nfo_offload_eligible(&f), exp);
 	}

@@ -108,12 +108,53 @@ static unsigned int mk6(u8 *b, u8 proto, unsigned int payload)
 
 static u8 pkt[2048];
 
+/*
+ * A valid GRE packet over IPv4 or IPv6 (@fam 4 or 6): GRE @flags (first
+ * 16 bits, host order), protocol 0x6558 (Ethernet) then 4 bytes for each
+ * optional field the flags announce, then @payload bytes.
+ */
+static unsigned int mkgre(int fam, u16 flags, unsigned int payload)
+{
+	unsigned int nh = fam == 4 ? 20 : 40;
+	unsigned int gre = 4, len, i;
+
+	for (i = 0; i < 3; i++)
+		if (flags & (0x8000 >> (i ? i + 1 : 0)))
+			gre += 4;
+	len = nh + gre + payload;
+	memset(pkt, 0, len);
+	if (fam == 4) {
+		pkt[0] = 0x45;
+		put16(pkt + 2, len);
+		put16(pkt + 6, 0x4000);
+		pkt[8] = 64;
+		pkt[9] = NFO_IPPROTO_GRE;
+		put32(pkt + 12, 0x0a000201);
+		put32(pkt + 16, 0x0a000102);
+	} else {
+		put32(pkt, 0x60000000);
+		put16(pkt + 4, gre + payload);
+		pkt[6] = NFO_IPPROTO_GRE;
+		pkt[7] = 64;
+		for (i = 0; i < 16; i++) {
+			pkt[8 + i] = (u8)(0x30 + i);
+			pkt[24 + i] = (u8)(0xe0 - i);
+		}
+	}
+	put16(pkt + nh, flags);
+	put16(pkt + nh + 2, 0x6558);
+	for (i = nh + 4; i < len; i++)
+		pkt[i] = (u8)(0x80 | i);	/* options and payload: junk */
+	return len;
+}
+
 static void test_names(void)
 {
 	static const char * const want[] = {
 		"ok", "pull", "truncated", "bad_version", "bad_ihl",
 		"bad_len", "options", "fragment", "exthdr", "proto", "ttl",
 		"tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum", "encap",
+		"gre_version", "gre_hdr",
 	};
 	unsigned int i, j;
 
@@ -251,8 +292,6 @@ static void test_ipv4_reasons(void)
 	/* Protocols other than TCP and UDP; protocol wins over TTL. */
 	len = mk4(pkt, 6, 20);
 	pkt[9] = 1;			/* ICMP */
-	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
-	pkt[9] = NFO_IPPROTO_GRE;
 	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
 	pkt[9] = 136;			/* UDP-Lite */
 	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_PROTO);
@@ -500,8 +539,6 @@ static void test_ipv6(void)
 	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
 	pkt[6] = 59;			/* no next header */
 	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
-	pkt[6] = NFO_IPPROTO_GRE;
-	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
 	pkt[7] = 1;			/* protocol wins over hop limit */
 	CHECK_EQ(parse(6, pkt, len, &p), NFO_R_PROTO);
 	pkt[6] = 0;
@@ -559,6 +596,107 @@ static void test_ipv6(void)
  * Over many random and mutated packets: the verdict does not depend on
  * how much is linear, except for NFO_PULL, and one pull settles it.
  */
+/* GRE: version 0 with any optional fields accepted; the rest refused. */
+static void test_gre(void)
+{
+	static const u16 ok_flags[] = {
+		0, 0x8000, 0x2000, 0x1000, 0xa000, 0x3000, 0xb000,
+		0x0080 /* recursion/flag bits are not looked at */,
+	};
+	struct nfo_pkt p;
+	unsigned int len, i, nh, gre, h;
+	int fam;
+
+	for (fam = 4; fam <= 6; fam += 2) {
+		nh = fam == 4 ? 20 : 40;
+		for (i = 0; i < sizeof(ok_flags) / sizeof(ok_flags[0]); i++) {
+			CHECK_CTX("gre fam %d flags %#x", fam, ok_flags[i]);
+			len = mkgre(fam, ok_flags[i], 30);
+			gre = len - nh - 30;
+			CHECK_EQ(parse(fam, pkt, len, &p), NFO_OK);
+			CHECK_EQ(p.l4proto, NFO_IPPROTO_GRE);
+			CHECK_EQ(p.sport, 0);
+			CHECK_EQ(p.dport, 0);
+			CHECK_EQ(p.tcp_flags, 0);
+			CHECK_EQ(p.thoff, nh);
+			CHECK_EQ(p.l3_len, len);
+			CHECK_EQ(p.ttl, 64);
+			if (fam == 4) {
+				CHECK_EQ(nfo_be32_to_cpu(p.src[0]), 0x0a000201);
+				CHECK_EQ(nfo_be32_to_cpu(p.dst[0]), 0x0a000102);
+			} else {
+				CHECK(!memcmp(p.src, pkt + 8, 16));
+				CHECK(!memcmp(p.dst, pkt + 24, 16));
+			}
+			/* Optional fields exactly filling the packet. */
+			len = mkgre(fam, ok_flags[i], 0);
+			CHECK_EQ(parse(fam, pkt, len, &p), NFO_OK);
+			/* Only the base header must be linear. */
+			CHECK_EQ(parse_h(fam, pkt, len, nh + 4, &p), NFO_OK);
+			CHECK_EQ(parse_h(fam, pkt, len, nh + 3, &p), NFO_PULL);
+			CHECK_EQ(p.need, nh + 4);
+			/* One byte short of the optional fields. */
+			if (gre > 4) {
+				len = mkgre(fam, ok_flags[i], 0);
+				if (fam == 4)
+					put16(pkt + 2, len - 1);
+				else
+					put16(pkt + 4, len - 1 - 40);
+				CHECK_EQ(parse(fam, pkt, len, &p),
+					 NFO_R_GRE_HDR);
+				CHECK_EQ(parse(fam, pkt, len - 1, &p),
+					 NFO_R_GRE_HDR);
+			}
+		}
+		CHECK_CTX("gre fam %d", fam);
+
+		/* Version 1 (PPTP, enhanced GRE with key) and others. */
+		for (i = 1; i < 8; i++) {
+			len = mkgre(fam, 0x2000 | i, 8);
+			CHECK_EQ(parse(fam, pkt, len, &p), NFO_R_GRE_VERSION);
+			len = mkgre(fam, i, 8);
+			CHECK_EQ(parse(fam, pkt, len, &p), NFO_R_GRE_VERSION);
+		}
+		len = mkgre(fam, 0x3081, 8);	/* PPTP: K, S, v1 */
+		CHECK_EQ(parse(fam, pkt, len, &p), NFO_R_GRE_VERSION);
+
+		/* Source routing: variable length, never ours. */
+		len = mkgre(fam, 0x4000, 8);
+		CHECK_EQ(parse(fam, pkt, len, &p), NFO_R_GRE_HDR);
+		len = mkgre(fam, 0xc000, 8);
+		CHECK_EQ(parse(fam, pkt, len, &p), NFO_R_GRE_HDR);
+
+		/* Base header cut short: by the IP length or the packet. */
+		for (h = 0; h < 4; h++) {
+			len = mkgre(fam, 0, 0);
+			if (fam == 4)
+				put16(pkt + 2, nh + h);
+			else
+				put16(pkt + 4, h);
+			if (fam == 6 && h == 0)
+				/* A zero payload length is a jumbogram. */
+				CHECK_EQ(parse(fam, pkt, len, &p),
+					 NFO_R_BAD_LEN);
+			else
+				CHECK_EQ(parse(fam, pkt, len, &p),
+					 NFO_R_TRUNCATED);
+			len = mkgre(fam, 0, 0);
+			CHECK(parse(fam, pkt, nh + h, &p) == NFO_R_BAD_LEN);
+		}
+
+		/* TTL and hop limit checked as for TCP and UDP. */
+		len = mkgre(fam, 0, 8);
+		pkt[fam == 4 ? 8 : 7] = 1;
+		CHECK_EQ(parse(fam, pkt, len, &p), NFO_R_TTL);
+
+		/* Padding past the IP packet is fine. */
+		len = mkgre(fam, 0x2000, 8);
+		CHECK_EQ(parse(fam, pkt, len + 6, &p), NFO_OK);
+		CHECK_EQ(p.l3_len, len);
+	}
+	check_ctx[0] = 0;
+}
+
 static void test_pull_invariant(void)
 {
 	struct nfo_pkt p, q;
@@ -568,8 +706,13 @@ static void test_pull_invariant(void)
 
 	for (i = 0; i < 20000; i++) {
 		fam = i & 1 ? 6 : 4;
-		len = fam == 4 ? mk4(pkt, i & 2 ? 6 : 17, check_below(80)) :
-		      mk6(pkt, i & 2 ? 6 : 17, check_below(80));
+		if (i % 3 == 2)
+			len = mkgre(fam, (u16)(check_rand32() & 0xb007),
+				    check_below(40));
+		else if (fam == 4)
+			len = mk4(pkt, i & 2 ? 6 : 17, check_below(80));
+		else
+			len = mk6(pkt, i & 2 ? 6 : 17, check_below(80));
 		for (k = check_below(4); k > 0; k--)
 			pkt[check_below(len)] = (u8)check_rand32();
 		if (check_below(4) == 0)
@@ -788,6 +931,7 @@ int main(void)
 	test_ipv4_l4();
 	test_ipv4_pull();
 	test_ipv6();
+	test_gre();
 	test_pull_invariant();
 	test_encap();
 	test_encap_random();
