@@ -71,7 +71,7 @@ grep -qx "enabled 0" <<<"$(nft-offload -n r stats | awk '{ print $1, $2 }')" || 
 n r sysctl -q -w net.netfilter.nf_flow_offload=1
 
 # -w: rates while UDP datagrams are forwarded (after the first few, offloaded).
-n cl udp-pingpong send 10.0.2.2 5001 3000 500 --sport 42000 >/dev/null &
+n cl udp-pingpong send 10.0.2.2 5001 15000 500 --sport 42000 >/dev/null &
 upid=$!
 watch=$(nft-offload -n r --json stats -w 1 -c 3) || fail "stats -w failed"
 wait "$upid" || fail "udp stream failed"
@@ -86,8 +86,9 @@ while IFS= read -r l; do
 	[ -n "$iv" ] && [ -n "$rate" ] && [ -n "$val" ] || fail "stats -w line lacks fields: $l"
 	awk -v i="$iv" 'BEGIN { exit !(i >= 0.9 && i <= 3) }' || fail "interval $iv"
 	if [ -n "$prev" ]; then
+		# The interval is printed to the millisecond.
 		awk -v r="$rate" -v i="$iv" -v d=$((val - prev)) \
-			'BEGIN { x = r * i - d; if (x < 0) x = -x; exit !(x <= 1) }' ||
+			'BEGIN { x = r * i - d; if (x < 0) x = -x; exit !(x <= 1 + r * 0.001) }' ||
 			fail "rate $rate over $iv s, but the counter rose by $((val - prev))"
 	fi
 	awk -v r="$rate" 'BEGIN { exit !(r > 0) }' && moved=1
