@@ -6,7 +6,8 @@
 #                        and the nft-offload command (tool/)
 #   make tool            only the command
 #   make install         install the module under /lib/modules/<release>/updates
-#                        (depmod), the command and its man page under PREFIX
+#                        (depmod), the command and its man page under PREFIX;
+#                        DESTDIR= stages all of it (no depmod)
 #   make demo            the main job: a virtual router in QEMU, offload at work
 #   make test            the whole test suite (what CI runs)
 #   make check           static checks: checkpatch, W=1 and sparse builds
@@ -27,10 +28,13 @@ module:
 tool:
 	$(MAKE) -C tool
 
+# With DESTDIR (staging for a package) the module goes below it too, and
+# depmod is left to the package's installation.
 install: module tool
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/src INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
-		$(KDIR)/include/generated/utsrelease.h)
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/src INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	$(if $(DESTDIR),,depmod -a $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h))
 	$(MAKE) -C tool install
 
 demo:
