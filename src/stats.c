@@ -12,6 +12,8 @@
 #include "flow.h"
 #include "stats.h"
 
+static_assert(sizeof_field(struct nfo_stats, xmit) == NFO_XMIT_MAX * sizeof(u64));
+
 static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_NO_FLOW]	= "no_flow",
 	[NFO_SLOW_NOT_HOST]	= "not_host",
@@ -22,6 +24,8 @@ static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_STALE_PATH]	= "stale_path",
 	[NFO_SLOW_NOMEM]	= "nomem",
 	[NFO_SLOW_L4_CSUM]	= "l4_csum",
+	[NFO_SLOW_SECPATH]	= "secpath",
+	[NFO_SLOW_XFRM_POLICY]	= "xfrm_policy",
 };
 
 static const char * const nfo_teardown_names[] = {
@@ -43,6 +47,7 @@ static const char * const nfo_refuse_names[] = {
 	[NFO_REFUSE_NOMEM]	= "nomem",
 	[NFO_REFUSE_INSERT]	= "insert",
 	[NFO_REFUSE_TABLE_FULL]	= "table_full",
+	[NFO_REFUSE_XFRM_NAT]	= "xfrm_nat",
 };
 
 const char *nfo_slow_name(unsigned int reason)
@@ -101,6 +106,7 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "offloaded %llu\n", s->offloaded);
 	seq_printf(seq, "xmit_neigh %llu\n", s->xmit[NFO_XMIT_NEIGH]);
 	seq_printf(seq, "xmit_direct %llu\n", s->xmit[NFO_XMIT_DIRECT]);
+	seq_printf(seq, "xmit_xfrm %llu\n", s->xmit[NFO_XMIT_XFRM]);
 	/* Parser verdicts 0 and 1 are "ok" and "pull": never a reason. */
 	for (i = NFO_R_TRUNCATED; i < NFO_SLOW_MAX; i++)
 		seq_printf(seq, "slow_%s %llu\n", nfo_slow_name(i), s->slow[i]);
