@@ -26,10 +26,30 @@ KEY_IN=0x89abcdef0123456789abcdef0123456789abcdef
 KEY_OUT2=0x1111111111111111222222222222222233333333
 KEY_IN2=0x4444444444444444555555555555555566666666
 
+# The guest's 6.1 kernel cannot set up AES for ESP ("unable to initialize
+# cryptographic operations", generic and AES-NI alike; 6.12 can): there the
+# SAs use ESP's null encryption.  Still ESP through xfrm output, SAs and
+# their counters; only the cipher differs.
+netns cryptoprobe
+if n cryptoprobe ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
+	spi 1 mode tunnel aead 'rfc4106(gcm(aes))' "$KEY_OUT" 128; then
+	CIPHER=aes-gcm
+else
+	CIPHER=null
+	log "AES-GCM unavailable for ESP in this guest: null encryption"
+fi
+ip netns delete cryptoprobe
+
 # sa NS FAM SRC DST SPI KEY: one ESP tunnel-mode SA.
 sa() {
-	expect_ok n "$1" ip -"$2" xfrm state add src "$3" dst "$4" proto esp \
-		spi "$5" reqid 1 mode tunnel aead 'rfc4106(gcm(aes))' "$6" 128
+	if [ "$CIPHER" = aes-gcm ]; then
+		expect_ok n "$1" ip -"$2" xfrm state add src "$3" dst "$4" proto esp \
+			spi "$5" reqid 1 mode tunnel aead 'rfc4106(gcm(aes))' "$6" 128
+	else
+		expect_ok n "$1" ip -"$2" xfrm state add src "$3" dst "$4" proto esp \
+			spi "$5" reqid 1 mode tunnel enc 'ecb(cipher_null)' '' \
+			auth digest_null ''
+	fi
 }
 
 # pol NS FAM SEL_SRC SEL_DST DIR TUN_SRC TUN_DST
