@@ -16,7 +16,9 @@
 # ingress, packets without a secpath), the data's hash.  Then the SA is
 # replaced mid-flow (rekey: the flow leaves the fast path and is offloaded
 # again with the new SA), and flushed mid-flow while the policy stays (the
-# flow leaves the fast path, nothing goes out in clear).  A masqueraded
+# flow leaves the fast path, nothing goes out in clear).  Clear packets
+# forged for the decrypted direction are left to the normal path, which
+# drops them (forward policy).  A masqueraded
 # connection through the tunnel is refused (refused_xfrm_nat).
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
@@ -158,7 +160,7 @@ ipsec_transfer() {
 	[ "$(nfo_stat slow_secpath)" -gt 0 ] || ofail "IPv$f: decrypted replies did not take the normal path"
 	[ $(( $(srv_counter esp_pkts) - esp0 )) -ge "$sap" ] || ofail "IPv$f: srv saw fewer ESP packets than the SA sent"
 	[ "$(srv_counter clear)" = "$clr0" ] || ofail "IPv$f: clear TCP on the r-srv link"
-	pass "IPv$f through the ESP tunnel: [OFFLOAD], xmit_xfrm, all fast-path packets encrypted, intact"
+	pass "IPv$f through the ESP tunnel: [OFFLOAD], xmit_xfrm, every fast-path packet through the outbound SA ($CIPHER), intact"
 }
 
 ipsec_transfer 4 10.9.0.1 10.0.2.1 10.0.2.2
@@ -188,6 +190,8 @@ fast_rising() {
 # flow's bundle goes stale: it leaves the fast path (teardown_route), the
 # normal path builds a bundle with the new SA and the connection is
 # offloaded again.
+# Each phase starts once the last one's flows are gone.
+wait_for 10 no_flows || ofail "flows left over"
 td0=$(nfo_stat teardown_route)
 off0=$(nfo_stat offloaded)
 clr0=$(srv_counter clear)
@@ -230,15 +234,21 @@ pol r 6 fd00:2::1/128 fd00:9::/64 out fd00:2::1 fd00:2::2
 pol r 6 fd00:9::/64 fd00:2::1/128 fwd fd00:2::2 fd00:2::1
 pol srv 6 fd00:9::/64 fd00:2::1/128 out fd00:2::2 fd00:2::1
 pol srv 6 fd00:2::1/128 fd00:9::/64 in fd00:2::1 fd00:2::2
+wait_for 10 no_flows || ofail "flows left over"
+wait_for 10 not_offloaded_in_conntrack || ofail "conntrack still shows [OFFLOAD]"
 nat0=$(nfo_stat refused_xfrm_nat)
+off0=$(nfo_stat offloaded)
 tcp_transfer 6 fd00:9::1 5001 $((1024 * 1024))
 [ "$SAW_OFFLOAD" = 0 ] || ofail "masquerade into the tunnel was offloaded"
+[ "$(nfo_stat offloaded)" = "$off0" ] || ofail "masquerade into the tunnel was offloaded"
 [ "$(nfo_stat refused_xfrm_nat)" -gt "$nat0" ] || ofail "no refused_xfrm_nat"
 pass "masquerade into the tunnel: refused (xfrm_nat), intact"
 
 # Flush r's SAs mid-flow, the policies staying: the flow leaves the fast
 # path and the normal path finds no SA, so nothing is sent, and nothing in
 # clear; the fast path stops counting.
+wait_for 10 no_flows || ofail "flows left over"
+wait_for 10 not_offloaded_in_conntrack || ofail "conntrack still shows [OFFLOAD]"
 td0=$(nfo_stat teardown_route)
 clr0=$(srv_counter clear)
 # An endless stream: it must still run when the SAs go.
@@ -251,6 +261,27 @@ wait_for 20 offloaded_in_conntrack || ofail "flush: not offloaded"
 wait_for 10 fast_rising || ofail "flush: fast path idle"
 xfrm0=$(nfo_stat xmit_xfrm)
 wait_for 10 fast_rising || ofail "flush: fast path idle"
+
+# While it is offloaded: clear packets of the decrypted direction, forged
+# on the r-srv link.  They match the flow, but the forward policy wants
+# them decrypted: the fast path leaves them to the normal path
+# (slow_xfrm_policy), which drops them; none reaches the client.
+cport=$(n r awk '/OFFLOAD/ && / dst=10\.9\.0\.1 / { for (i = 1; i <= NF; i++) if ($i ~ /^sport=/) { sub(/sport=/, "", $i); print $i; exit } }' /proc/net/nf_conntrack)
+[ -n "$cport" ] || ofail "flush: no offloaded connection to forge for"
+pol0=$(nfo_stat slow_xfrm_policy)
+rm -f /tmp/cl.sniff
+n cl pktcraft sniff cl-r 3 /tmp/cl.sniff 2>/dev/null &
+spid=$!
+wait_for 5 test -e /tmp/cl.sniff || fail "sniffer did not start"
+n srv pktcraft send srv-r "$(n r cat /sys/class/net/r-srv/address)" \
+	tcp4=10.9.0.1,5001,10.0.1.2,"$cport",1,1 data data data >/dev/null ||
+	fail "pktcraft send failed"
+wait "$spid" || true
+[ "$(nfo_stat slow_xfrm_policy)" -ge $((pol0 + 3)) ] ||
+	ofail "forged clear packets: slow_xfrm_policy rose by $(( $(nfo_stat slow_xfrm_policy) - pol0 )), not 3"
+! grep -q '^data ' /tmp/cl.sniff || ofail "a forged clear packet reached the client"
+pass "clear packets where the forward policy wants ESP: normal path (xfrm_policy), dropped"
+
 [ "$(nfo_stat xmit_xfrm)" = "$xfrm0" ] && [ "$xfrm0" -ge 5 ] || ofail "flush: not an xfrm flow"
 expect_ok n r ip xfrm state flush
 sleep 2
