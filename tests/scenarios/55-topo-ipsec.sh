@@ -239,7 +239,9 @@ wait_for 10 not_offloaded_in_conntrack || ofail "conntrack still shows [OFFLOAD]
 nat0=$(nfo_stat refused_xfrm_nat)
 off0=$(nfo_stat offloaded)
 tcp_transfer 6 fd00:9::1 5001 $((1024 * 1024))
-[ "$SAW_OFFLOAD" = 0 ] || ofail "masquerade into the tunnel was offloaded"
+# Not SAW_OFFLOAD: each refused attempt sets the conntrack entry's offload
+# bit until it is refused, which a reader may catch (as with the kernel's
+# own flowtable).
 [ "$(nfo_stat offloaded)" = "$off0" ] || ofail "masquerade into the tunnel was offloaded"
 [ "$(nfo_stat refused_xfrm_nat)" -gt "$nat0" ] || ofail "no refused_xfrm_nat"
 pass "masquerade into the tunnel: refused (xfrm_nat), intact"
