@@ -23,6 +23,7 @@
 #include <net/neighbour.h>
 #include <net/netfilter/nf_conntrack_acct.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "nfo.h"
 #include "flow.h"
@@ -370,6 +371,70 @@ static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 }
 
 /*
+ * Through IPsec output with the flow's bundle, as ip_forward_finish() and
+ * ip6_forward_finish() hand a forwarded packet to dst_output(): the
+ * postrouting hook of the inner packet, encryption, then the outer
+ * packet's local-out and postrouting.  The bundle is set without a
+ * reference (the flow holds it and RCU keeps it while we run): xfrm
+ * output takes its own (skb_dst_force()) before any asynchronous step,
+ * crypto or a queueing hook, and GSO segments are made and sent before
+ * it returns.
+ */
+static void nfo_xmit_xfrm(struct sk_buff *skb, const struct nfo_flow_dir *fd,
+			  u8 family, struct net *net)
+{
+	skb_orphan(skb);
+	skb_dst_drop(skb);
+	skb_dst_set_noref(skb, fd->dst);
+	if (family == NFO_FAMILY_IPV4) {
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		IPCB(skb)->iif = skb->skb_iif;
+		IPCB(skb)->flags = IPSKB_FORWARDED;
+	} else {
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		IP6CB(skb)->iif = skb->skb_iif;
+		IP6CB(skb)->flags = IP6SKB_FORWARDED;
+	}
+	dst_output(net, NULL, skb);
+}
+
+/*
+ * The forward policy check ip_forward() and ip6_forward() make before
+ * anything else (xfrm4/6_policy_check(XFRM_POLICY_FWD)): a packet that
+ * arrives in clear where a policy wants it decrypted, or that a policy
+ * blocks, is the normal path's to drop.  Packets with a secpath never get
+ * here (slow_secpath).  Without forward policies and with the default
+ * "accept" this costs two reads; otherwise it is the same policy lookup
+ * the normal path makes.  It runs before NAT on a packet without a
+ * conntrack entry, which is what the normal path's check sees too: it
+ * maps NATed addresses back to the arriving ones.  The route is set for
+ * the check only (policies may name the output device).  Unlike the
+ * normal path there is no exemption for devices with disable_policy:
+ * their packets are checked, and take the normal path when that fails.
+ */
+static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
+			    u8 family, struct net *net)
+{
+#ifdef CONFIG_XFRM
+	bool ok;
+
+	if (likely(!READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_FWD]) &&
+		   READ_ONCE(net->xfrm.policy_default[XFRM_POLICY_FWD]) ==
+		   XFRM_USERPOLICY_ACCEPT))
+		return true;
+	if (skb_dst(skb))
+		return false;
+	skb_dst_set_noref(skb, fd->dst);
+	ok = __xfrm_policy_check(NULL, XFRM_POLICY_FWD, skb,
+				 family == NFO_FAMILY_IPV4 ? AF_INET : AF_INET6);
+	skb_dst_drop(skb);
+	return ok;
+#else
+	return true;
+#endif
+}
+
+/*
  * Is the port a bridge chose for this direction still its choice?  Only
  * looked at again when the forwarding databases changed (@gen).
  */
@@ -414,7 +479,7 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	enum nfo_verdict v;
 	struct nfo_pkt p;
 	u8 h_dest[ETH_ALEN];
-	u32 now, timeout;
+	u32 now, timeout, mtu;
 	int i;
 
 	v = nfo_parse(skb, family, e->l3_max, &p);
@@ -456,15 +521,31 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	if (unlikely(!nfo_l4_csum_ok(skb, state->net, &p)))
 		return nfo_slow(nn, NFO_SLOW_L4_CSUM);
 
-	/* Too big: the normal path fragments or sends the ICMP error. */
-	if (unlikely(p.l3_len > fd->mtu) &&
-	    (!skb_is_gso(skb) || !skb_gso_validate_network_len(skb, fd->mtu)))
-		return nfo_slow(nn, NFO_SLOW_MTU);
-
+	/*
+	 * A bundle's check also fails once an SA or policy of it is deleted,
+	 * replaced or expired (xfrm_bundle_ok()), and updates its MTU.
+	 */
 	if (unlikely(!dst_check(fd->dst, fd->dst_cookie))) {
 		nfo_flow_teardown(flow, NFO_TD_ROUTE);
 		return nfo_slow(nn, NFO_SLOW_STALE_ROUTE);
 	}
+
+	/* Decrypted: the normal path checks the SAs against the policy. */
+	if (unlikely(skb_sec_path(skb)))
+		return nfo_slow(nn, NFO_SLOW_SECPATH);
+	if (unlikely(!nfo_xfrm_fwd_ok(skb, fd, family, state->net)))
+		return nfo_slow(nn, NFO_SLOW_XFRM_POLICY);
+
+	/* A bundle's MTU, less the IPsec overhead, follows the path's. */
+	mtu = fd->mtu;
+	if (fd->xmit == NFO_XMIT_XFRM)
+		mtu = family == NFO_FAMILY_IPV4 ?
+		      ip_dst_mtu_maybe_forward(fd->dst, true) :
+		      ip6_dst_mtu_maybe_forward(fd->dst, true);
+	/* Too big: the normal path fragments or sends the ICMP error. */
+	if (unlikely(p.l3_len > mtu) &&
+	    (!skb_is_gso(skb) || !skb_gso_validate_network_len(skb, mtu)))
+		return nfo_slow(nn, NFO_SLOW_MTU);
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
 		const struct nfo_path *path = &fd->path;
@@ -538,7 +619,10 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	} else {
 		if (other->xmit == NFO_XMIT_DIRECT)
 			nfo_upper_stats(&other->path, &nfo_no_path, skb);
-		nfo_xmit_neigh(skb, fd, family);
+		if (fd->xmit == NFO_XMIT_XFRM)
+			nfo_xmit_xfrm(skb, fd, family, state->net);
+		else
+			nfo_xmit_neigh(skb, fd, family);
 	}
 	return NF_STOLEN;
 

@@ -53,7 +53,6 @@ static void nfo_ct_facts(const struct nft_pktinfo *pkt, struct nf_conn *ct,
 	f->seq_adjust = test_bit(IPS_SEQ_ADJUST_BIT, &ct->status);
 	f->nat_clash = test_bit(IPS_NAT_CLASH_BIT, &ct->status);
 	f->already_offloaded = test_bit(IPS_OFFLOAD_BIT, &ct->status);
-	f->secpath = !!skb_sec_path(pkt->skb);
 	f->ipv4_options = nft_pf(pkt) == NFPROTO_IPV4 &&
 			  IPCB(pkt->skb)->opt.optlen;
 }
@@ -102,7 +101,12 @@ static int nfo_offload(const struct nft_pktinfo *pkt,
 	dir = CTINFO2DIR(ctinfo);
 	err = nfo_route_build(pkt, ct, dir, nft, &route);
 	if (err) {
-		err = err == -EOPNOTSUPP ? NFO_REFUSE_XFRM : NFO_REFUSE_ROUTE;
+		if (err == -EOPNOTSUPP)
+			err = NFO_REFUSE_XFRM;
+		else if (err == -EXDEV)
+			err = NFO_REFUSE_XFRM_NAT;
+		else
+			err = NFO_REFUSE_ROUTE;
 		goto err_clear;
 	}
 

@@ -30,6 +30,8 @@
 enum nfo_xmit {
 	NFO_XMIT_NEIGH,		/* via the neighbour layer, dst cached */
 	NFO_XMIT_DIRECT,	/* Ethernet header built from cached MACs */
+	NFO_XMIT_XFRM,		/* dst is an IPsec bundle: xfrm output */
+	NFO_XMIT_MAX
 };
 
 /* What to rewrite in packets of one direction (NAT). */
@@ -94,7 +96,8 @@ struct nfo_flow_dir {
 	 */
 	u64			packets;
 	u64			bytes;
-	struct dst_entry	*dst;	/* route of this direction, held */
+	/* Route of this direction, held; an xfrm bundle when XFRM. */
+	struct dst_entry	*dst;
 	struct nfo_path		path;	/* DIRECT only */
 	/* New addresses and ports when nat says so (wire order). */
 	__be32			nat_src[4];

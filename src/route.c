@@ -13,6 +13,12 @@
  * flowtable hooks, when there are layers), and the fast path pushes the
  * tags or the PPPoE header and the Ethernet header itself, the destination
  * address coming from the held neighbour entry (or the PPPoE peer).
+ *
+ * A direction whose route is an IPsec (xfrm) bundle is sent through xfrm
+ * output with that bundle instead.  The forwarded packet's own dst is
+ * already the bundle (ip_forward() and ip6_forward() look the policy up
+ * before the forward hook); the other direction's route gets the same
+ * policy lookup here, which nf_route() does not do.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -25,6 +31,7 @@
 #include <net/ndisc.h>
 #include <net/netfilter/nf_tables.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "nfo.h"
 #include "flow.h"
@@ -303,6 +310,10 @@ static void nfo_route_xmit(struct nfo_route *route, int d, u8 family,
 			   const struct nf_conn *ct,
 			   const struct nft_flowtable *nft)
 {
+	if (dst_xfrm(route->dir[d].dst)) {
+		route->dir[d].xmit = NFO_XMIT_XFRM;
+		return;
+	}
 	/* Packets of direction d end up at the other direction's source. */
 	if (nfo_path_build(route->dir[d].dst, family,
 			   &ct->tuplehash[!d].tuple.src.u3, nft,
@@ -324,11 +335,73 @@ void nfo_route_release(struct nfo_route *route)
 	}
 }
 
+/* Protocol and ports of a flow key, for IPsec policy selectors. */
+static void nfo_flowi_ports(struct flowi *fl, u8 family, u8 proto,
+			    __be16 sport, __be16 dport)
+{
+	if (family == NFPROTO_IPV4) {
+		fl->u.ip4.flowi4_proto = proto;
+		fl->u.ip4.fl4_sport = sport;
+		fl->u.ip4.fl4_dport = dport;
+	} else {
+		fl->u.ip6.flowi6_proto = proto;
+		fl->u.ip6.fl6_sport = sport;
+		fl->u.ip6.fl6_dport = dport;
+	}
+}
+
+/*
+ * With NAT the normal path looks the IPsec policy up again after source
+ * NAT (nf_xfrm_me_harder() from the NAT postrouting hook), with the
+ * packet as it leaves; a flow offloaded with the route from before NAT
+ * could then send in clear what must be encrypted, or with the wrong
+ * bundle.  NATed connections are offloaded only when no outbound policy
+ * transforms either direction, before or after NAT: true when that is so.
+ * @route's dsts are plain routes here.
+ */
+static bool nfo_route_nat_clear(struct net *net, const struct nf_conn *ct,
+				const struct nfo_route *route, u8 family,
+				u32 mark)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		const struct nf_conntrack_tuple *out = &ct->tuplehash[!d].tuple;
+		struct dst_entry *dst = route->dir[d].dst, *res;
+		struct flowi fl = {};
+
+		/* Packets of direction d leave as the reverse of out. */
+		if (family == NFPROTO_IPV4) {
+			fl.u.ip4.saddr = out->dst.u3.ip;
+			fl.u.ip4.daddr = out->src.u3.ip;
+			fl.u.ip4.flowi4_oif = dst->dev->ifindex;
+			fl.u.ip4.flowi4_mark = mark;
+		} else {
+			fl.u.ip6.saddr = out->dst.u3.in6;
+			fl.u.ip6.daddr = out->src.u3.in6;
+			fl.u.ip6.flowi6_oif = dst->dev->ifindex;
+			fl.u.ip6.flowi6_mark = mark;
+		}
+		nfo_flowi_ports(&fl, family, out->dst.protonum, out->dst.u.all,
+				out->src.u.all);
+		dst_hold(dst);
+		res = xfrm_lookup(net, dst, &fl, NULL, 0);
+		if (IS_ERR(res))
+			return false;
+		dst_release(res);
+		if (res != dst)
+			return false;
+	}
+	return true;
+}
+
 /* Fill @route for offloading @ct from packet @pkt of direction @dir. */
 int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 		    enum ip_conntrack_dir dir, const struct nft_flowtable *nft,
 		    struct nfo_route *route)
 {
+	const struct nf_conntrack_tuple *orig = &ct->tuplehash[dir].tuple;
+	const struct nf_conntrack_tuple *repl = &ct->tuplehash[!dir].tuple;
 	struct dst_entry *this_dst = skb_dst(pkt->skb);
 	struct dst_entry *other_dst = NULL;
 	u8 family = nft_pf(pkt);
@@ -338,8 +411,8 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 		return -ENOENT;
 
 	if (family == NFPROTO_IPV4) {
-		fl.u.ip4.daddr = ct->tuplehash[dir].tuple.src.u3.ip;
-		fl.u.ip4.saddr = ct->tuplehash[!dir].tuple.src.u3.ip;
+		fl.u.ip4.daddr = orig->src.u3.ip;
+		fl.u.ip4.saddr = repl->src.u3.ip;
 		fl.u.ip4.flowi4_oif = nft_in(pkt)->ifindex;
 		fl.u.ip4.flowi4_iif = this_dst->dev->ifindex;
 		fl.u.ip4.flowi4_tos = ip_hdr(pkt->skb)->tos &
@@ -347,14 +420,17 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 		fl.u.ip4.flowi4_mark = pkt->skb->mark;
 		fl.u.ip4.flowi4_flags = FLOWI_FLAG_ANYSRC;
 	} else {
-		fl.u.ip6.daddr = ct->tuplehash[dir].tuple.src.u3.in6;
-		fl.u.ip6.saddr = ct->tuplehash[!dir].tuple.src.u3.in6;
+		fl.u.ip6.daddr = orig->src.u3.in6;
+		fl.u.ip6.saddr = repl->src.u3.in6;
 		fl.u.ip6.flowi6_oif = nft_in(pkt)->ifindex;
 		fl.u.ip6.flowi6_iif = this_dst->dev->ifindex;
 		fl.u.ip6.flowlabel = ip6_flowinfo(ipv6_hdr(pkt->skb));
 		fl.u.ip6.flowi6_mark = pkt->skb->mark;
 		fl.u.ip6.flowi6_flags = FLOWI_FLAG_ANYSRC;
 	}
+	/* The reply after destination NAT, before source NAT. */
+	nfo_flowi_ports(&fl, family, repl->dst.protonum, repl->src.u.all,
+			orig->src.u.all);
 
 	if (!dst_hold_safe(this_dst))
 		return -ENOENT;
@@ -364,12 +440,15 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 		return -ENOENT;
 	}
 	/*
-	 * IPsec output must go through xfrm (encryption); the fast path has
-	 * no such transmit yet, so such connections stay on the normal path.
+	 * What ip_forward() would do next with the reply: its outbound IPsec
+	 * policy, so that a reply that must be encrypted never leaves in
+	 * clear.  An error (the policy blocks it, or its SA is not there
+	 * yet: the normal path would queue or drop it) keeps the connection
+	 * on the normal path.  Consumes other_dst.
 	 */
-	if (dst_xfrm(this_dst) || dst_xfrm(other_dst)) {
+	other_dst = xfrm_lookup(nft_net(pkt), other_dst, &fl, NULL, 0);
+	if (IS_ERR(other_dst)) {
 		dst_release(this_dst);
-		dst_release(other_dst);
 		return -EOPNOTSUPP;
 	}
 
@@ -378,6 +457,14 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 	route->dir[dir].iif = nft_in(pkt)->ifindex;
 	route->dir[!dir].dst = other_dst;
 	route->dir[!dir].iif = this_dst->dev->ifindex;
+
+	if ((ct->status & IPS_NAT_MASK) &&
+	    (dst_xfrm(this_dst) || dst_xfrm(other_dst) ||
+	     !nfo_route_nat_clear(nft_net(pkt), ct, route, family,
+				  pkt->skb->mark))) {
+		nfo_route_release(route);
+		return -EXDEV;
+	}
 
 	nfo_route_xmit(route, dir, family, ct, nft);
 	nfo_route_xmit(route, !dir, family, ct, nft);

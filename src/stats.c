@@ -12,6 +12,8 @@
 #include "flow.h"
 #include "stats.h"
 
+static_assert(sizeof_field(struct nfo_stats, xmit) == NFO_XMIT_MAX * sizeof(u64));
+
 static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_NO_FLOW]	= "no_flow",
 	[NFO_SLOW_NOT_HOST]	= "not_host",
@@ -22,6 +24,8 @@ static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_STALE_PATH]	= "stale_path",
 	[NFO_SLOW_NOMEM]	= "nomem",
 	[NFO_SLOW_L4_CSUM]	= "l4_csum",
+	[NFO_SLOW_SECPATH]	= "secpath",
+	[NFO_SLOW_XFRM_POLICY]	= "xfrm_policy",
 };
 
 static const char * const nfo_teardown_names[] = {
@@ -41,6 +45,7 @@ static const char * const nfo_teardown_names[] = {
 static const char * const nfo_xmit_names[] = {
 	[NFO_XMIT_NEIGH]	= "neigh",
 	[NFO_XMIT_DIRECT]	= "direct",
+	[NFO_XMIT_XFRM]		= "xfrm",
 };
 
 static const char * const nfo_refuse_names[] = {
@@ -50,6 +55,7 @@ static const char * const nfo_refuse_names[] = {
 	[NFO_REFUSE_NOMEM]	= "nomem",
 	[NFO_REFUSE_INSERT]	= "insert",
 	[NFO_REFUSE_TABLE_FULL]	= "table_full",
+	[NFO_REFUSE_XFRM_NAT]	= "xfrm_nat",
 };
 
 const char *nfo_slow_name(unsigned int reason)

@@ -30,6 +30,8 @@ enum nfo_slow_reason {
 	NFO_SLOW_STALE_PATH,		/* a bridge now sends elsewhere */
 	NFO_SLOW_NOMEM,			/* could not make the headers writable */
 	NFO_SLOW_L4_CSUM,		/* TCP/UDP checksum wrong */
+	NFO_SLOW_SECPATH,		/* decrypted by IPsec: policy check */
+	NFO_SLOW_XFRM_POLICY,		/* an IPsec forward policy refuses it */
 	NFO_SLOW_MAX
 };
 
@@ -52,10 +54,11 @@ enum nfo_teardown_reason {
 enum nfo_refuse_kernel {
 	NFO_REFUSE_NO_CT = NFO_REFUSE_MAX,	/* packet has no conntrack */
 	NFO_REFUSE_ROUTE,	/* no route for the reply direction */
-	NFO_REFUSE_XFRM,	/* the route needs IPsec output */
+	NFO_REFUSE_XFRM,	/* IPsec policy blocks a direction, or no SA */
 	NFO_REFUSE_NOMEM,
 	NFO_REFUSE_INSERT,	/* tuple already in the flowtable */
 	NFO_REFUSE_TABLE_FULL,	/* nf_flow_offload_max_flows reached */
+	NFO_REFUSE_XFRM_NAT,	/* NAT and IPsec policies in one connection */
 	NFO_REFUSE_ALL
 };
 
@@ -64,7 +67,7 @@ struct nfo_stats {
 	u64 fast_bytes[2];
 	u64 slow[NFO_SLOW_MAX];
 	u64 offloaded;
-	u64 xmit[2];		/* flow directions set up per enum nfo_xmit */
+	u64 xmit[3];		/* directions set up per enum nfo_xmit */
 	u64 refused[NFO_REFUSE_ALL];
 	u64 teardown[NFO_TD_MAX];
 };

@@ -58,8 +58,6 @@ enum nfo_refusal nfo_offload_eligible(const struct nfo_ct_facts *f)
 
 	if (!f->offload_enabled)
 		return NFO_REFUSE_SYSCTL_OFF;
-	if (f->secpath)
-		return NFO_REFUSE_SECPATH;
 	if (f->ipv4_options)
 		return NFO_REFUSE_IPV4_OPTIONS;
 

@@ -22,7 +22,6 @@ struct nfo_ct_facts {
 	bool nat_clash;		/* IPS_NAT_CLASH */
 	bool already_offloaded;	/* IPS_OFFLOAD already set */
 	bool pkt_fin_or_rst;	/* this TCP packet has FIN or RST */
-	bool secpath;		/* packet went through IPsec (skb_sec_path) */
 	bool ipv4_options;	/* IPv4 packet with IP options */
 	bool gre_keyed;		/* GRE tuple with non-zero keys (PPTP, v1) */
 	bool offload_enabled;	/* module switch (sysctl) is on */
@@ -31,6 +30,12 @@ struct nfo_ct_facts {
 enum nfo_refusal {
 	NFO_ELIGIBLE = 0,
 	NFO_REFUSE_SYSCTL_OFF,
+	/*
+	 * No longer returned: a packet decrypted by IPsec may trigger the
+	 * offload, its direction's packets then always take the normal path
+	 * (the datapath's slow_secpath).  Kept so that the refusals keep
+	 * their numbers and statistics names.
+	 */
 	NFO_REFUSE_SECPATH,
 	NFO_REFUSE_IPV4_OPTIONS,
 	NFO_REFUSE_PROTO,
@@ -46,7 +51,7 @@ enum nfo_refusal {
 };
 
 /*
- * Decide.  Order: sysctl_off, secpath, ipv4_options, then by protocol
+ * Decide.  Order: sysctl_off, ipv4_options, then by protocol
  * (TCP: fin_rst, not_established when not both ESTABLISHED and ASSURED;
  * UDP: nothing; GRE: gre_keyed when the conntrack tuple has keys, that is
  * a PPTP (version 1) call, otherwise as UDP; anything else: proto), then

@@ -54,9 +54,6 @@ static void test_each(void)
 	f.offload_enabled = false;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_SYSCTL_OFF);
 	f = good_tcp();
-	f.secpath = true;
-	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_SECPATH);
-	f = good_tcp();
 	f.ipv4_options = true;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_IPV4_OPTIONS);
 	f = good_tcp();
@@ -151,8 +148,6 @@ static void test_order(void)
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_FIN_RST);
 	f.ipv4_options = true;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_IPV4_OPTIONS);
-	f.secpath = true;
-	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_SECPATH);
 	f.offload_enabled = false;
 	CHECK_EQ(nfo_offload_eligible(&f), NFO_REFUSE_SYSCTL_OFF);
 
@@ -204,15 +199,13 @@ static void test_exhaustive(void)
 		f.nat_clash = m & 32;
 		f.already_offloaded = m & 64;
 		f.pkt_fin_or_rst = m & 128;
-		f.secpath = m & 256;
+		/* Bit 256 was the secpath fact: no longer a refusal. */
 		f.ipv4_options = m & 512;
 		f.gre_keyed = m & 1024;
 		f.offload_enabled = m & 4096;
 
 		if (!f.offload_enabled)
 			exp = NFO_REFUSE_SYSCTL_OFF;
-		else if (f.secpath)
-			exp = NFO_REFUSE_SECPATH;
 		else if (f.ipv4_options)
 			exp = NFO_REFUSE_IPV4_OPTIONS;
 		else if (f.l4proto == NFO_IPPROTO_GRE && f.gre_keyed)
