@@ -56,9 +56,10 @@ MODULES=(nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_redir nft_fib_inet
 	 nf_conntrack_netlink nf_nat nfnetlink nfnetlink_log veth bridge 8021q
 	 pppoe pppox ppp_generic ppp_async ip_gre ip6_gre xfrm_user esp4 esp6 xfrm4_tunnel
 	 pktgen dummy)
-# Helpers loaded on demand: ESP ciphers, netdev-family expressions, ss's diag,
+# Helpers loaded on demand: ESP ciphers (and on 6.1 the default RNG that
+# ESP's IV generators seed from), netdev-family expressions, ss's diag,
 # the logger behind nft_log.
-MODULES_EXTRA=(authenc echainiv seqiv ctr gcm ghash_generic aesni_intel
+MODULES_EXTRA=(authenc echainiv seqiv ctr gcm ghash_generic aesni_intel drbg jitterentropy_rng
 	       sha512_generic chacha20poly1305 nft_limit nft_quota nft_fwd_netdev
 	       nft_dup_netdev nft_meta_bridge inet_diag tcp_diag udp_diag
 	       ip6_tunnel ipip nf_log_syslog)
