@@ -3,7 +3,10 @@
 # nft-offload top level.
 #
 #   make                 build nft_offload.ko for the running kernel (or KDIR=)
-#   make install         install it under /lib/modules/<release>/updates, depmod
+#                        and the nft-offload command (tool/)
+#   make tool            only the command
+#   make install         install the module under /lib/modules/<release>/updates
+#                        (depmod), the command and its man page under PREFIX
 #   make demo            the main job: a virtual router in QEMU, offload at work
 #   make test            the whole test suite (what CI runs)
 #   make check           static checks: checkpatch, W=1 and sparse builds
@@ -16,15 +19,19 @@ KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  if [ -d "$$d" ]; then echo "$$d"; else \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
 
-all: module
+all: module tool
 
 module:
 	$(MAKE) -C src KDIR=$(KDIR)
 
-install: module
+tool:
+	$(MAKE) -C tool
+
+install: module tool
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/src INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 		$(KDIR)/include/generated/utsrelease.h)
+	$(MAKE) -C tool install
 
 demo:
 	scripts/demo.sh
@@ -47,6 +54,7 @@ bench:
 clean:
 	$(MAKE) -C src KDIR=$(KDIR) clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tool clean
 	rm -rf build
 
-.PHONY: all module install demo test check unit fuzz bench clean
+.PHONY: all module tool install demo test check unit fuzz bench clean

@@ -12,11 +12,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # debug lane's kernel (tests/vm/build-debug-kernel.sh), which also needs bc,
 # bison, flex and libelf-dev (no module signing, no BTF: no libssl-dev, no
 # dwarves); libclang-rt-14-dev the libFuzzer and sanitizer runtimes for clang;
-# ppp and pppoe a real PPPoE client and server for the guest.
+# ppp and pppoe a real PPPoE client and server for the guest; libmnl-dev,
+# libnftnl-dev, libnetfilter-conntrack-dev and pkg-config the nft-offload
+# tool (tool/).
 packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat
 	  kmod cpio xz-utils procps coreutils diffutils bash sparse gcc make libc6-dev
 	  clang libclang-rt-14-dev linux-source-6.1 bc bison flex libelf-dev
-	  ppp pppoe)
+	  ppp pppoe libmnl-dev libnftnl-dev libnetfilter-conntrack-dev pkg-config)
 
 # Kernel releases come from apt's lists: refresh them once if they are empty.
 updated=0
