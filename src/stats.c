@@ -110,6 +110,7 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	for (i = 0; i < NFO_TD_MAX; i++)
 		seq_printf(seq, "teardown_%s %llu\n", nfo_teardown_name(i),
 			   s->teardown[i]);
+	seq_printf(seq, "hw_bind_refused %llu\n", s->hw_bind_refused);
 	kfree(s);
 	return 0;
 }
@@ -126,11 +127,18 @@ int nfo_stats_net_init(struct net *net)
 		free_percpu(nn->stats);
 		return -ENOMEM;
 	}
+	if (!proc_create_net_single("nft_offload_hw_refused", 0444,
+				    net->proc_net, nfo_hw_refused_show, NULL)) {
+		remove_proc_entry("nft_offload", net->proc_net_stat);
+		free_percpu(nn->stats);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void nfo_stats_net_exit(struct net *net)
 {
+	remove_proc_entry("nft_offload_hw_refused", net->proc_net);
 	remove_proc_entry("nft_offload", net->proc_net_stat);
 }
 
