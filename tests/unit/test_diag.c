@@ -245,9 +245,19 @@ static void test_flowtable(void)
 	strcpy(F.hw_refused_ft, "hwft");
 	run("hw refused beside another", DIAG_NO_HW_OFFLOAD);
 
-	/* Stale: a flowtable of that name exists now (fixed). */
+	/* Stale: a flowtable of that name exists now without the flag. */
 	strcpy(F.hw_refused_ft, "ft");
 	run("hw refusal stale", DIAG_OFFLOADED);
+
+	/* A refused device addition: the flowtable exists, with the flag,
+	 * without the device. */
+	F.ft[0].hw_offload = true;
+	strcpy(F.hw_refused_dev, "r-new");
+	run("hw refused device addition", DIAG_NO_HW_OFFLOAD);
+	CHECK(has(R.explanation, "r-new"));
+	/* ... and once the device is in it, the refusal is old news. */
+	strcpy(F.hw_refused_dev, "r-cl");
+	run("hw device in it now", DIAG_OFFLOADED);
 
 	/* After sysctl_off. */
 	good();

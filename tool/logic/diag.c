@@ -467,9 +467,21 @@ static bool check_sysctl(const struct diag_facts *f, struct diag_result *r)
 static bool check_flowtables(const struct diag_facts *f,
 			     struct diag_result *r)
 {
-	bool refused = f->hw_refused_dev[0] &&
-		       !ft_find(f, f->hw_refused_table, f->hw_refused_ft);
+	const struct diag_flowtable *rft;
 	uint64_t n = diag_stat(f, "hw_bind_refused");
+	bool refused = false;
+
+	/*
+	 * A refusal still matters while its flowtable is missing, or (a
+	 * refused device addition) still asks for hardware offload without
+	 * the device; it is fixed once the flowtable exists without the flag
+	 * or with the device.
+	 */
+	if (f->hw_refused_dev[0]) {
+		rft = ft_find(f, f->hw_refused_table, f->hw_refused_ft);
+		refused = !rft ||
+			  (rft->hw_offload && !ft_lists(rft, f->hw_refused_dev));
+	}
 
 	if (refused) {
 		check(r, "hw_offload", false, "flowtable %s %s refused: %s "
