@@ -567,8 +567,38 @@ static void test_long_names(void)
 	CHECK(strlen(R.fix) < DIAG_TEXT_MAX);
 }
 
+static void test_parse_hw_refused(void)
+{
+	CHECK_CTX("parse hw_refused");
+	memset(&F, 0, sizeof(F));
+	CHECK_EQ(diag_parse_hw_refused("", &F), 0);
+	CHECK_STREQ(F.hw_refused_dev, "");
+	CHECK_EQ(diag_parse_hw_refused("family=inet table=filter flowtable=hwft "
+				       "dev=r-cl error=-95\n", &F), 0);
+	CHECK_STREQ(F.hw_refused_dev, "r-cl");
+	CHECK(!strcmp(F.hw_refused_table, "filter"));
+	CHECK(!strcmp(F.hw_refused_ft, "hwft"));
+	/* Escapes, unknown keys, no newline. */
+	CHECK_EQ(diag_parse_hw_refused("new=1 table=a\\040b\\075 flowtable=f "
+				       "dev=e0", &F), 0);
+	CHECK(!strcmp(F.hw_refused_table, "a b="));
+	CHECK_STREQ(F.hw_refused_dev, "e0");
+	/* Malformed. */
+	CHECK_EQ(diag_parse_hw_refused("table=t flowtable=f\n", &F), -1);
+	CHECK_EQ(diag_parse_hw_refused("table=t flowtable=f dev\n", &F), -1);
+	CHECK_EQ(diag_parse_hw_refused("table=t flowtable=f dev=a\\04", &F),
+		 -1);
+	CHECK_EQ(diag_parse_hw_refused("table=t flowtable=f dev=a\\9zz", &F),
+		 -1);
+	CHECK_EQ(diag_parse_hw_refused("table=t flowtable=f "
+				       "dev=abcdefghijklmnopq", &F), -1);
+	CHECK_EQ(diag_parse_hw_refused("table=t flowtable=f dev=", &F), -1);
+	check_ctx[0] = '\0';
+}
+
 int main(void)
 {
+	test_parse_hw_refused();
 	test_names();
 	test_stats();
 	test_offloaded();

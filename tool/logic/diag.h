@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define DIAG_IFNAMSIZ		16	/* IFNAMSIZ */
-#define DIAG_NAME_MAX		256	/* nf_tables object names */
+#define DIAG_NAME_MAX		257	/* nf_tables names and the NUL */
 #define DIAG_MAX_PORTS		8
 #define DIAG_MAX_DEVS		16	/* devices of one flowtable */
 #define DIAG_MAX_FT		8
@@ -98,7 +98,7 @@ struct diag_rule {
 };
 
 struct diag_stat {
-	char name[48];
+	char name[64];
 	uint64_t value;
 };
 
@@ -187,6 +187,14 @@ int diag_exit_code(const struct diag_result *r);
 
 /* A statistic's value, or 0 when the module does not report it. */
 uint64_t diag_stat(const struct diag_facts *f, const char *name);
+
+/*
+ * Parses /proc/net/nft_offload_hw_refused ("family=F table=T flowtable=N
+ * dev=D error=E", names \ooo-escaped; empty while nothing was refused)
+ * into @f's hw_refused_* members.  Unknown keys are skipped.  Returns 0,
+ * or -1 when a line lacks dev, table or flowtable or is malformed.
+ */
+int diag_parse_hw_refused(const char *text, struct diag_facts *f);
 
 /* Sum of every refused_* statistic plus offloaded: `flow add` evaluations. */
 uint64_t diag_attempts(const struct diag_facts *f);
