@@ -414,7 +414,7 @@ int nfo_flows_init(struct nf_flowtable *ft)
 
 static bool nfo_flow_destroy_one(struct nfo_flow *flow, void *arg)
 {
-	nfo_flow_teardown(flow, NFO_TD_FLOWTABLE);
+	nfo_flow_teardown(flow, nfo_td_flowtable(arg));
 	return true;
 }
 
@@ -425,7 +425,7 @@ static bool nfo_flow_destroy_one(struct nfo_flow *flow, void *arg)
 void nfo_flows_destroy(struct nf_flowtable *ft)
 {
 	cancel_delayed_work_sync(&ft->gc_work);
-	nfo_flows_walk(ft, nfo_flow_destroy_one, NULL);
+	nfo_flows_walk(ft, nfo_flow_destroy_one, ft);
 	rhashtable_destroy(&ft->rhashtable);
 }
 

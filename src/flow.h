@@ -85,6 +85,15 @@ struct nfo_flow_dir {
 	u8			nat;	/* NFO_NAT_* */
 	u16			mtu;
 	u32			dst_cookie;
+	/*
+	 * Packets and bytes the fast path forwarded in this direction, for
+	 * the listing.  Plain read-modify-write by whichever CPU forwards
+	 * (no atomics, in a line the hit path already touches): two CPUs
+	 * forwarding the same direction at once may lose an increment.
+	 * READ/WRITE_ONCE.
+	 */
+	u64			packets;
+	u64			bytes;
 	struct dst_entry	*dst;	/* route of this direction, held */
 	struct nfo_path		path;	/* DIRECT only */
 	/* New addresses and ports when nat says so (wire order). */
@@ -148,6 +157,13 @@ static inline u32 nfo_fdb_gen_read(void)
 }
 
 void nfo_fdb_gen_tick(void);
+
+/* Why a flowtable's flows go when it does: deleted, or its netns exits. */
+static inline enum nfo_teardown_reason
+nfo_td_flowtable(const struct nf_flowtable *ft)
+{
+	return check_net(read_pnet(&ft->net)) ? NFO_TD_FLOWTABLE : NFO_TD_NETNS;
+}
 
 extern const struct rhashtable_params nfo_flow_rht_params;
 

@@ -75,7 +75,7 @@ static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 {
 	if (cmd == FLOW_BLOCK_UNBIND) {
 		nfo_flows_teardown_dev(ft, dev, nfo_ft_lists_dev(ft, dev) ?
-					NFO_TD_FLOWTABLE : NFO_TD_DEVICE);
+					nfo_td_flowtable(ft) : NFO_TD_DEVICE);
 		nfo_flows_gc_sync(ft);
 	}
 	return nfo_hw_setup(ft, dev, cmd);

@@ -44,10 +44,18 @@ static int __net_init nfo_net_init(struct net *net)
 	if (err)
 		return err;
 	err = nfo_sysctl_net_init(net);
-	if (err) {
-		nfo_stats_net_exit(net);
-		nfo_stats_free(nn);
-	}
+	if (err)
+		goto err_stats;
+	err = nfo_listing_net_init(net);
+	if (err)
+		goto err_sysctl;
+	return 0;
+
+err_sysctl:
+	nfo_sysctl_net_exit(net);
+err_stats:
+	nfo_stats_net_exit(net);
+	nfo_stats_free(nn);
 	return err;
 }
 
@@ -58,6 +66,7 @@ static int __net_init nfo_net_init(struct net *net)
  */
 static void __net_exit nfo_net_exit(struct net *net)
 {
+	nfo_listing_net_exit(net);
 	nfo_sysctl_net_exit(net);
 	nfo_stats_net_exit(net);
 	nfo_net_put(nfo_pernet(net));

@@ -12,6 +12,7 @@
  *   route.c      route and transmit setup when a flow is offloaded
  *   sysctl.c     net.netfilter.nf_flow_offload* knobs
  *   stats.c      statistics, /proc/net/stat/nft_offload
+ *   listing.c    the flow listing, /proc/net/nft_offload_flows
  *   notify.c     device events
  *   logic/       pure logic shared with the userspace tests
  */
@@ -111,6 +112,10 @@ void nfo_sysctl_net_exit(struct net *net);
 int nfo_stats_net_init(struct net *net);
 void nfo_stats_net_exit(struct net *net);
 void nfo_stats_free(struct nfo_net *nn);
+
+/* listing.c: /proc/net/nft_offload_flows */
+int nfo_listing_net_init(struct net *net);
+void nfo_listing_net_exit(struct net *net);
 
 /* notify.c */
 int nfo_notify_init(void);

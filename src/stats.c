@@ -34,6 +34,13 @@ static const char * const nfo_teardown_names[] = {
 	[NFO_TD_PATH]		= "path",
 	[NFO_TD_ADMIN]		= "admin",
 	[NFO_TD_FLOWTABLE]	= "flowtable",
+	[NFO_TD_NETNS]		= "netns",
+};
+
+/* enum nfo_xmit: statistics xmit_<name>, the listing's xmit=<name>. */
+static const char * const nfo_xmit_names[] = {
+	[NFO_XMIT_NEIGH]	= "neigh",
+	[NFO_XMIT_DIRECT]	= "direct",
 };
 
 static const char * const nfo_refuse_names[] = {
@@ -55,6 +62,12 @@ const char *nfo_slow_name(unsigned int reason)
 const char *nfo_teardown_name(unsigned int reason)
 {
 	return reason < NFO_TD_MAX ? nfo_teardown_names[reason] : "unknown";
+}
+
+const char *nfo_xmit_name(unsigned int xmit)
+{
+	return xmit < ARRAY_SIZE(nfo_xmit_names) && nfo_xmit_names[xmit] ?
+	       nfo_xmit_names[xmit] : "unknown";
 }
 
 const char *nfo_refuse_name(unsigned int reason)
@@ -99,8 +112,8 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "fast_ipv6_packets %llu\n", s->fast_pkts[1]);
 	seq_printf(seq, "fast_ipv6_bytes %llu\n", s->fast_bytes[1]);
 	seq_printf(seq, "offloaded %llu\n", s->offloaded);
-	seq_printf(seq, "xmit_neigh %llu\n", s->xmit[NFO_XMIT_NEIGH]);
-	seq_printf(seq, "xmit_direct %llu\n", s->xmit[NFO_XMIT_DIRECT]);
+	for (i = 0; i < ARRAY_SIZE(s->xmit); i++)
+		seq_printf(seq, "xmit_%s %llu\n", nfo_xmit_name(i), s->xmit[i]);
 	/* Parser verdicts 0 and 1 are "ok" and "pull": never a reason. */
 	for (i = NFO_R_TRUNCATED; i < NFO_SLOW_MAX; i++)
 		seq_printf(seq, "slow_%s %llu\n", nfo_slow_name(i), s->slow[i]);

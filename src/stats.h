@@ -43,7 +43,8 @@ enum nfo_teardown_reason {
 	NFO_TD_NEIGH,		/* cached neighbour went stale */
 	NFO_TD_PATH,		/* a bridge moved the destination */
 	NFO_TD_ADMIN,		/* net.netfilter.nf_flow_offload set to 0 */
-	NFO_TD_FLOWTABLE,	/* flowtable deleted (incl. netns exit) */
+	NFO_TD_FLOWTABLE,	/* flowtable deleted */
+	NFO_TD_NETNS,		/* the flowtable's netns exits */
 	NFO_TD_MAX
 };
 
@@ -103,5 +104,6 @@ static inline void nfo_stat_teardown(struct nfo_net *nn,
 const char *nfo_slow_name(unsigned int reason);
 const char *nfo_teardown_name(unsigned int reason);
 const char *nfo_refuse_name(unsigned int reason);
+const char *nfo_xmit_name(unsigned int xmit);
 
 #endif /* NFO_STATS_H */
