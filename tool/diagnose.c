@@ -272,6 +272,7 @@ static int gather_flowtables(struct diag_ctx *c)
 		snprintf(ft->table, sizeof(ft->table), "%s", q->table);
 		snprintf(ft->name, sizeof(ft->name), "%s", q->name);
 		ft->hw_offload = q->flags & NFT_FLOWTABLE_HW_OFFLOAD;
+		ft->prio = q->prio;
 		for (j = 0; j < q->ndevs && ft->n_devs < DIAG_MAX_DEVS; j++)
 			build_dev(c, nfq_dev_by_name(&c->devs, q->devs[j]),
 				  q->devs[j], AF_UNSPEC, NULL,

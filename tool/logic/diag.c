@@ -259,8 +259,9 @@ static void fix_add_devices(struct diag_result *r,
 			    const struct diag_flowtable *ft, const char *devs)
 {
 	FIX(r, "add %s to flowtable %s %s: nft add flowtable %s %s %s "
-	    "'{ devices = { %s }; }'", devs, ft->table, ft->name,
-	    ft->family[0] ? ft->family : "inet", ft->table, ft->name, devs);
+	    "'{ hook ingress priority %d; devices = { %s }; }'", devs,
+	    ft->table, ft->name, ft->family[0] ? ft->family : "inet",
+	    ft->table, ft->name, ft->prio, devs);
 }
 
 static void set_cause(struct diag_result *r, enum diag_cause c)

@@ -83,6 +83,7 @@ struct diag_flowtable {
 	char table[DIAG_NAME_MAX];
 	char name[DIAG_NAME_MAX];
 	bool hw_offload;	/* flags offload */
+	int prio;		/* hook priority (for the fix's command) */
 	unsigned int n_devs;
 	struct diag_dev devs[DIAG_MAX_DEVS];
 };
