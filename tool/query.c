@@ -336,6 +336,11 @@ err:
 	return MNL_CB_ERROR;
 }
 
+static int nfq_devcmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 int nfq_flowtables(struct nfq_flowtables *out)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -345,9 +350,15 @@ int nfq_flowtables(struct nfq_flowtables *out)
 	err = nfq_talk(NETLINK_NETFILTER,
 		       nfq_nft_dump(buf, NFT_MSG_GETFLOWTABLE),
 		       nfq_flowtable_cb, out);
-	if (err)
+	if (err) {
 		nfq_flowtables_free(out);
-	return err;
+		return err;
+	}
+	/* The kernel lists devices newest first: sort for stable output. */
+	for (size_t i = 0; i < out->n; i++)
+		qsort(out->v[i].devs, out->v[i].ndevs, sizeof(*out->v[i].devs),
+		      nfq_devcmp);
+	return 0;
 }
 void nfq_flowtables_free(struct nfq_flowtables *v)
 {

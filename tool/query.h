@@ -53,7 +53,7 @@ struct nfq_flowtable {
 	uint32_t	flags;		/* NFT_FLOWTABLE_* (hw offload, counter) */
 	uint32_t	use;		/* references (rules using it) */
 	size_t		ndevs;
-	char		(*devs)[NFO_IFNAME_MAX];
+	char		(*devs)[NFO_IFNAME_MAX];	/* sorted by name */
 };
 
 struct nfq_flowtables {

@@ -24,6 +24,19 @@ static size_t flows_of(const struct nfo_flowv *fl, const struct nfq_flowtable *f
 	return n;
 }
 
+/* Rules of the flowtable's table with `flow add` to it. */
+static size_t rules_of(const struct nfq_rules *rl, const struct nfq_flowtable *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rl->n; i++)
+		if (rl->v[i].flow_offload && rl->v[i].family == f->family &&
+		    !strcmp(rl->v[i].table, f->table) &&
+		    !strcmp(rl->v[i].flowtable, f->name))
+			n++;
+	return n;
+}
+
 static void flags_text(uint32_t flags, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s",
@@ -52,6 +65,7 @@ static void sysctl_text(const char *name, int v)
 int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 {
 	struct nfq_flowtables fts;
+	struct nfq_rules rl;
 	struct nfq_sysctls sc;
 	struct nfq_module m;
 	struct nfo_flowv fl;
@@ -99,6 +113,12 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 		nfo_flowv_free(&fl);
 		return nfo_exit_for(err == -ENOENT ? -EIO : err, "flowtables");
 	}
+	err = nfq_rules(&rl);
+	if (err) {
+		nfo_flowv_free(&fl);
+		nfq_flowtables_free(&fts);
+		return nfo_exit_for(err == -ENOENT ? -EIO : err, "rules");
+	}
 
 	if (o->json) {
 		out_json(&w);
@@ -138,6 +158,7 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 			jw_bool(&w, "counter",
 				f->flags & NFT_FLOWTABLE_COUNTER);
 			jw_uint(&w, "use", f->use);
+			jw_uint(&w, "rules", rules_of(&rl, f));
 			jw_uint(&w, "flows", flows_of(&fl, f));
 			jw_obj_close(&w);
 		}
@@ -163,11 +184,12 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 			       f->prio);
 			for (j = 0; j < f->ndevs; j++)
 				printf("%s %s", j ? "," : "", f->devs[j]);
-			printf(" }; flags %s; use %u; flows %zu\n",
-			       flags[0] ? flags : "none", f->use,
+			printf(" }; flags %s; rules %zu; flows %zu\n",
+			       flags[0] ? flags : "none", rules_of(&rl, f),
 			       flows_of(&fl, f));
 		}
 	}
+	nfq_rules_free(&rl);
 	nfq_flowtables_free(&fts);
 	nfo_flowv_free(&fl);
 	return NFO_EXIT_OK;

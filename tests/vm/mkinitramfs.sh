@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest initramfs for one Debian kernel.
-#   NFO_MODULE=build/KVER/nft_offload.ko \
+#   NFO_MODULE=build/KVER/nft_offload.ko [NFO_TOOL=build/tool/nft-offload] \
 #     tests/vm/mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable]
 # The kernel's modules come from ROOT/lib/modules/KVER, ROOT being
 # $NFO_KERNEL_ROOT when set (the debug kernel's install root, or a Debian
@@ -328,6 +328,15 @@ for s in "$top"/tests/scenarios/*; do
 		cp -R "$s" "$root/nfo/scenarios/"
 	fi
 done
+
+# The nft-offload command (NFO_TOOL, scripts/build-tool.sh), with the
+# libraries (mostly in the base layer already: nft and conntrack use them).
+if [ -n "${NFO_TOOL:-}" ]; then
+	install -D -m 755 "$NFO_TOOL" "$root/usr/sbin/nft-offload"
+	for l in $(libs_of "$NFO_TOOL"); do
+		[ -e "$root$l" ] || copy_host "$root" "$l"
+	done
+fi
 
 # Our own test tools (tests/tools/*.c), built for the host's libc, which the
 # base layer already carries.

@@ -167,9 +167,11 @@ fi
 phase module-build ${build_env[@]+"${build_env[@]}"} \
 	"${NFO_BUILD_MODULE:-$top/scripts/build-module.sh}" "$kver"
 module=$(tail -n 1 <<<"$phase_out")
+phase tool-build "$top/scripts/build-tool.sh"
+tool=$(tail -n 1 <<<"$phase_out")
 flowtable=()
 [ "$coexist" = 0 ] || flowtable=(--with-inkernel-flowtable)
-phase initramfs env NFO_MODULE="$module" NFO_KERNEL_ROOT="$kroot" \
+phase initramfs env NFO_MODULE="$module" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroot" \
 	"$here/mkinitramfs.sh" "$kver" "$initrd" "${flowtable[@]}"
 
 # no_timer_check: under TCG on a loaded host the boot-time IO-APIC timer
