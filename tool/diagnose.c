@@ -385,6 +385,25 @@ static bool route_dev(const struct diag_ctx *c, int family,
 	return true;
 }
 
+/*
+ * Is listed flow @fr conntrack entry @ct?  By id, in either byte order
+ * (ctnetlink sends the id as the kernel holds it while conntrack-tools
+ * read it as big endian), or else by the original tuple.
+ */
+static bool flow_is_ct(const struct nfo_flow_rec *fr, const struct nfq_ct *ct)
+{
+	const struct nfo_flow_rec_dir *o = &fr->dir[0];
+	size_t len = addr_len(ct->family);
+
+	if (fr->ct_id == ct->id || fr->ct_id == __builtin_bswap32(ct->id))
+		return true;
+	return fr->family == ct->family && fr->l4proto == ct->l4proto &&
+	       !memcmp(&o->saddr, &ct->t[0].src, len) &&
+	       !memcmp(&o->daddr, &ct->t[0].dst, len) &&
+	       (!o->has_ports || (o->sport == ct->t[0].sport &&
+				  o->dport == ct->t[0].dport));
+}
+
 /* The facts of one conntrack entry (and its flow, if listed). */
 static void gather_conn(const struct diag_ctx *c, const struct nfq_ct *ct,
 			const struct nfo_flowv *flows, struct diag_conn *conn)
@@ -421,7 +440,7 @@ static void gather_conn(const struct diag_ctx *c, const struct nfq_ct *ct,
 	for (i = 0; flows && i < flows->n; i++) {
 		const struct nfo_flow_rec *fr = &flows->v[i];
 
-		if (fr->ct_id != ct->id)
+		if (!flow_is_ct(fr, ct))
 			continue;
 		conn->listed = true;
 		snprintf(conn->ft_table, sizeof(conn->ft_table), "%s",

@@ -619,8 +619,9 @@ static bool check_rules(const struct diag_facts *f, struct diag_result *r)
 		return true;
 	}
 	check(r, "flow_rule", true, "%u rule%s with flow add, first in %s %s "
-	      "chain %s", f->n_rules, f->n_rules == 1 ? "" : "s",
-	      f->rules[0].table, f->rules[0].flowtable, f->rules[0].chain);
+	      "chain %s (@%s)", f->n_rules, f->n_rules == 1 ? "" : "s",
+	      f->rules[0].family, f->rules[0].table, f->rules[0].chain,
+	      f->rules[0].flowtable);
 
 	for (i = 0; i < f->n_rules && i < DIAG_MAX_RULES; i++) {
 		if (!f->rules[i].has_counter)
