@@ -30,6 +30,6 @@ n r conntrack -L 2>/dev/null | grep -qE 'dport=21 .*helper=ftp' || ofail "no hel
 pass "ftp helper: refused_helper $(nfo_stat refused_helper), not offloaded"
 
 diag_expect helper 1 10.0.2.2:21 'helper "ftp"' 'tcp 10\.0\.1\.2:[0-9]+ -> 10\.0\.2\.2:21' \
-	'refused_helper [1-9]' 'ct helper set "ftp"'
+	'refused_helper [1-9]' 'ct helper set. rule that assigns a helper of type "ftp"'
 
 tcp_hold_close

@@ -436,7 +436,8 @@ static void test_helper(void)
 	run("helper", DIAG_HELPER);
 	CHECK(has(R.explanation, "\"ftp\""));
 	CHECK(has(R.explanation, "refused_helper 12"));
-	CHECK(has(R.fix, "ct helper set \"ftp\""));
+	CHECK(has(R.fix, "`ct helper set` rule"));
+	CHECK(has(R.fix, "type \"ftp\""));
 
 	/* Before the state. */
 	strcpy(F.conn.state, "SYN_SENT");

@@ -668,8 +668,9 @@ static bool check_helper(const struct diag_facts *f, struct diag_result *r)
 		"with a helper are never offloaded (refused_helper %" PRIu64
 		").", c->helper, c->desc, diag_stat(f, "refused_helper"));
 	FIX(r, "expected for a %s control connection (its data connections "
-	    "can be offloaded); if the helper is not needed, remove the rule "
-	    "that assigns it (ct helper set \"%s\").", c->helper, c->helper);
+	    "can be offloaded); if the helper is not needed, remove the "
+	    "`ct helper set` rule that assigns a helper of type \"%s\" to "
+	    "this traffic.", c->helper, c->helper);
 	return true;
 }
 
