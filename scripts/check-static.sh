@@ -5,6 +5,9 @@
 #               Debian's linux-source-6.1 tarball, cached, never vendored)
 #   build-KVER  W=1 build with sparse (C=2) against each kernel line's
 #               newest headers; any compiler or sparse warning fails it
+#   tool-CC     the nft-offload command (tool/) built with gcc and clang,
+#               -Wall -Wextra -Werror and stricter format, cast and
+#               prototype warnings
 # Ends with "N passed, N failed"; exits 1 on any failure.
 set -euo pipefail
 
@@ -74,6 +77,19 @@ for line in 6.1 6.12; do
 		grep -E 'warning:|error:|sparse:' "$log" >"$log.w" || tail -n 30 "$log" >"$log.w"
 		result "build-$kver (W=1, sparse)" 1 "$log.w"
 		rm -f "$log.w"
+	fi
+done
+
+# The userspace command: warnings as errors with both compilers.
+for cc in gcc clang; do
+	out=$top/build/static-tool-$cc
+	rm -rf "$out"
+	flags="-O2 -g -Wformat=2 -D_FORTIFY_SOURCE=2 -Wnull-dereference -Wcast-qual -Wstrict-prototypes"
+	[ "$cc" = clang ] || flags+=" -Wformat-truncation=2"
+	if make -s -C "$top/tool" O="$out" CC="$cc" CFLAGS="$flags" >"$log" 2>&1; then
+		result "tool-$cc (-Wall -Wextra -Werror)" 0
+	else
+		result "tool-$cc (-Wall -Wextra -Werror)" 1 "$log"
 	fi
 done
 

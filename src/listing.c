@@ -137,7 +137,9 @@ static void nfo_seq_flow(struct seq_file *seq, struct net *net,
 		seq_printf(seq, " proto=%u", t->l4proto);
 	nfo_seq_name(seq, "table", nft->table->name);
 	nfo_seq_name(seq, "flowtable", nft->name);
-	seq_printf(seq, " ct_id=%u", nf_ct_get_id(flow->ct));
+	/* ctnetlink sends the id as is in a big-endian attribute. */
+	seq_printf(seq, " ct_id=%u",
+		   be32_to_cpu((__force __be32)nf_ct_get_id(flow->ct)));
 	nfo_seq_dir(seq, net, &flow->dir[0], ports);
 	nfo_seq_dir(seq, net, &flow->dir[1], ports);
 

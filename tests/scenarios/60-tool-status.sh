@@ -57,14 +57,20 @@ grep -qx '  inet filter ft: hook ingress priority 0; devices { r-cl, r-srv }; fl
 grep -qx '  ip other ft2: hook ingress priority 10; devices { r-cl }; flags none; rules 0; flows 0' <<<"$out" ||
 	fail "status: ip other ft2 line wrong"
 
-# One offloaded TCP connection: the flowtable holds one flow.
-tcp_transfer 4 10.0.2.2 5001 300000 &
-tpid=$!
+# One offloaded TCP connection, held open (no FIN) while we look.
+head -c 300000 /dev/urandom >/tmp/tx
+n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
+spid=$!
+wait_listen srv 5001 tcp 4
+(cat /tmp/tx; sleep 5) | n cl socat -u - TCP4:10.0.2.2:5001 &
+cpid=$!
 wait_for 20 bash -c '[ "$(ip netns exec r awk "\$1 == \"flows\" { print \$2 }" /proc/net/stat/nft_offload)" -ge 1 ]' ||
 	fail "no flow offloaded"
 out=$(nft-offload -n r status)
 js=$(nft-offload -n r --json status) || fail "status --json failed"
-wait "$tpid" || fail "transfer failed"
+wait "$cpid" || fail "client failed"
+wait "$spid" || fail "server failed"
+cmp -s /tmp/tx /tmp/rx || fail "TCP data corrupted"
 echo "# $js"
 grep -q '  inet filter ft: .*; flows 1$' <<<"$out" || fail "status: ft does not hold the flow: $out"
 grep -q '  ip other ft2: .*; flows 0$' <<<"$out" || fail "status: ft2 holds a flow"

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nft-offload stats against the traffic sent: the tool prints exactly the
+# module's counters; fast-path packets and bytes equal what the flow
+# listing says the flow forwarded and what the transfer pushed; a seeded
+# refusal (offload switched off) is counted; -w prints rates whose
+# product with the interval is the counters' increase.
+. "$NFO_LIB"
+. "$(dirname "$0")/offload.bash"
+
+topology_router
+offload_ruleset route "counter;"
+
+# stat JSON NAME: a value of a `stats --json` object.
+jstat() {
+	grep -oE "\"$2\":[0-9.]+" <<<"$1" | head -n 1 | cut -d: -f2
+}
+
+# The tool's text and JSON are the proc file, name for name.
+out=$(nft-offload -n r stats) || fail "stats failed"
+proc=$(n r cat /proc/net/stat/nft_offload)
+[ "$(awk '{ print $1, $2 }' <<<"$out")" = "$proc" ] || fail "stats text differs from the proc file"
+js=$(nft-offload -n r --json stats) || fail "stats --json failed"
+want="{$(awk '{ printf "%s\"%s\":%s", (NR > 1 ? "," : ""), $1, $2 }' <<<"$proc")}"
+[ "$js" = "$want" ] || fail "stats --json: $js, expected $want"
+p0=$(nfo_stat fast_ipv4_packets)
+b0=$(nfo_stat fast_ipv4_bytes)
+o0=$(nfo_stat offloaded)
+
+# 600 kB over TCP, then the connection idles open while we compare.
+head -c 600000 /dev/urandom >/tmp/tx
+n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
+spid=$!
+wait_listen srv 5001 tcp 4
+(cat /tmp/tx; sleep 6) | n cl socat -u - TCP4:10.0.2.2:5001 &
+cpid=$!
+wait_for 20 bash -c '[ "$(ip netns exec r awk "{ for (i = 1; i <= NF; i++) if (\$i ~ /^orig_bytes=/) { sub(/.*=/, \"\", \$i); print \$i } }" /proc/net/nft_offload_flows)" -ge 580000 ] 2>/dev/null' ||
+	ofail "flow did not carry the data: $(n r cat /proc/net/nft_offload_flows)"
+sleep 1
+line=$(n r cat /proc/net/nft_offload_flows)
+js=$(nft-offload -n r --json stats)
+field() {
+	tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"
+}
+lp=$(( $(field "$line" orig_packets) + $(field "$line" reply_packets) ))
+lb=$(( $(field "$line" orig_bytes) + $(field "$line" reply_bytes) ))
+dp=$(( $(jstat "$js" fast_ipv4_packets) - p0 ))
+db=$(( $(jstat "$js" fast_ipv4_bytes) - b0 ))
+echo "# fast path: $dp packets $db bytes; listing: $lp packets $lb bytes"
+# The listing's per-flow counts may lose an increment to concurrent CPUs.
+[ "$dp" -ge "$lp" ] && [ $((dp - lp)) -le 2 ] || fail "fast_ipv4_packets rose by $dp, the flow forwarded $lp"
+[ "$db" -ge "$lb" ] && [ $((db - lb)) -le 3000 ] || fail "fast_ipv4_bytes rose by $db, the flow forwarded $lb"
+[ "$db" -ge 580000 ] && [ "$db" -le 700000 ] || fail "fast_ipv4_bytes rose by $db for 600000 bytes sent"
+[ "$(( $(jstat "$js" offloaded) - o0 ))" = 1 ] || fail "offloaded did not rise by 1"
+[ "$(jstat "$js" flows)" = 1 ] || fail "flows is not 1"
+[ "$(jstat "$js" fast_ipv6_packets)" = 0 ] || fail "IPv6 packets counted"
+wait "$cpid" || fail "client failed"
+wait "$spid" || fail "server failed"
+cmp -s /tmp/tx /tmp/rx || fail "TCP data corrupted"
+wait_for 10 no_flows || fail "flow not gone after FIN"
+[ "$(nfo_stat teardown_fin_rst)" -ge 1 ] || fail "teardown_fin_rst not counted"
+
+# Seeded refusal: offload switched off, then a UDP exchange.
+r0=$(nfo_stat refused_sysctl_off)
+udp_server
+n r sysctl -q -w net.netfilter.nf_flow_offload=0
+n cl udp-pingpong send 10.0.2.2 5001 20 200 >/dev/null || fail "udp exchange failed"
+r1=$(jstat "$(nft-offload -n r --json stats)" refused_sysctl_off)
+[ "$r1" -ge $((r0 + 1)) ] || fail "refused_sysctl_off $r0 -> $r1"
+grep -qx "enabled 0" <<<"$(nft-offload -n r stats | awk '{ print $1, $2 }')" || fail "stats: enabled not 0"
+n r sysctl -q -w net.netfilter.nf_flow_offload=1
+
+# -w: rates while UDP datagrams are forwarded (after the first few, offloaded).
+n cl udp-pingpong send 10.0.2.2 5001 15000 500 --sport 42000 >/dev/null &
+upid=$!
+watch=$(nft-offload -n r --json stats -w 1 -c 3) || fail "stats -w failed"
+wait "$upid" || fail "udp stream failed"
+echo "$watch" | sed 's/^/# /'
+[ "$(wc -l <<<"$watch")" = 3 ] || fail "stats -w -c 3: not 3 lines"
+prev=
+moved=0
+while IFS= read -r l; do
+	iv=$(jstat "$l" interval)
+	rate=$(grep -oE '"rates":\{[^}]*' <<<"$l" | grep -oE '"fast_ipv4_packets":[0-9.]+' | cut -d: -f2)
+	val=$(grep -oE '"values":\{[^}]*' <<<"$l" | grep -oE '"fast_ipv4_packets":[0-9]+' | cut -d: -f2)
+	[ -n "$iv" ] && [ -n "$rate" ] && [ -n "$val" ] || fail "stats -w line lacks fields: $l"
+	awk -v i="$iv" 'BEGIN { exit !(i >= 0.9 && i <= 3) }' || fail "interval $iv"
+	if [ -n "$prev" ]; then
+		# The interval is printed to the millisecond.
+		awk -v r="$rate" -v i="$iv" -v d=$((val - prev)) \
+			'BEGIN { x = r * i - d; if (x < 0) x = -x; exit !(x <= 1 + r * 0.001) }' ||
+			fail "rate $rate over $iv s, but the counter rose by $((val - prev))"
+	fi
+	awk -v r="$rate" 'BEGIN { exit !(r > 0) }' && moved=1
+	prev=$val
+done <<<"$watch"
+[ "$moved" = 1 ] || fail "stats -w saw no fast-path rate while traffic flowed"
+txt=$(nft-offload -n r stats -w 1 -c 1) || fail "stats -w text failed"
+grep -q '^--- [0-9.]* s$' <<<"$txt" || fail "stats -w text: no interval line"
+grep -qE '^flows +[0-9]+$' <<<"$txt" || fail "stats -w text: no flows gauge"
+rc=0
+nft-offload -n r stats -w 0 >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "stats -w 0: exit $rc, expected 2"
+pass
