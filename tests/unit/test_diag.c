@@ -225,6 +225,15 @@ static void test_flowtable(void)
 	F.n_ft = 0;
 	run("no flowtable", DIAG_NO_FLOWTABLE);
 	CHECK(has(R.fix, "nft add flowtable"));
+	/* The fix names the connection's devices (a VLAN's port). */
+	CHECK(has(R.fix, "devices = { r-cl, r-srv }"));
+	dev(&F.conn.dev[DIAG_ORIG_IN], "r-cl.10", DIAG_DEV_VLAN, 1500, "r-cl");
+	run("no flowtable, vlan", DIAG_NO_FLOWTABLE);
+	CHECK(has(R.fix, "devices = { r-cl, r-srv }"));
+	F.conn_found = false;
+	run("no flowtable, no connection", DIAG_NO_FLOWTABLE);
+	CHECK(has(R.fix, "devices = { lan0, wan0 }"));
+	F.conn_found = true;
 
 	/* A refused hardware flowtable explains the missing one. */
 	strcpy(F.hw_refused_dev, "r-cl");

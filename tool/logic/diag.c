@@ -544,9 +544,41 @@ static bool check_sysctl(const struct diag_facts *f, struct diag_result *r)
 	return true;
 }
 
+/*
+ * "a, b": the devices a flowtable needs for the connection (its input
+ * devices, the ports of layered ones), "" without a connection.
+ */
+static void conn_devs(const struct diag_facts *f, char *buf, size_t size)
+{
+	static const enum diag_dir dirs[] = { DIAG_ORIG_IN, DIAG_REPLY_IN };
+	const struct diag_conn *c = &f->conn;
+	unsigned int i, j;
+
+	buf[0] = '\0';
+	if (!f->conn_found)
+		return;
+	for (i = 0; i < 2; i++) {
+		const struct diag_dev *d = &c->dev[dirs[i]];
+
+		if (!c->have_dev[dirs[i]])
+			continue;
+		if (!layered(d)) {
+			if (!i || strcmp(d->name, c->dev[DIAG_ORIG_IN].name))
+				buf_add(buf, size, "%s%s", buf[0] ? ", " : "",
+					d->name);
+			continue;
+		}
+		for (j = 0; j < d->n_ports && j < DIAG_MAX_PORTS; j++)
+			buf_add(buf, size, "%s%s", buf[0] ? ", " : "",
+				d->ports[j]);
+	}
+}
+
 static bool check_flowtables(const struct diag_facts *f,
 			     struct diag_result *r)
 {
+	char devs[256];
+
 	const struct diag_flowtable *rft;
 	uint64_t n = diag_stat(f, "hw_bind_refused");
 	bool refused = false;
@@ -589,10 +621,11 @@ static bool check_flowtables(const struct diag_facts *f,
 		set_cause(r, DIAG_NO_FLOWTABLE);
 		EXPLAIN(r, "there is no flowtable in this network namespace: "
 			"`flow add` needs one to put connections in.");
+		conn_devs(f, devs, sizeof(devs));
 		FIX(r, "create one on the devices traffic is forwarded "
 		    "between, e.g. nft add flowtable inet filter ft "
-		    "'{ hook ingress priority 0; devices = { lan0, wan0 }; "
-		    "counter; }'");
+		    "'{ hook ingress priority 0; devices = { %s }; "
+		    "counter; }'", devs[0] ? devs : "lan0, wan0");
 		return true;
 	}
 	check(r, "flowtable", true, "%u flowtable%s, first %s %s", f->n_ft,
