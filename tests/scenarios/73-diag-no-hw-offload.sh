@@ -13,6 +13,7 @@
 expect_ok modprobe nft_offload
 topology_router
 [ -z "$(n r cat /proc/net/nft_offload_hw_refused)" ] || fail "a refusal recorded in a fresh netns"
+[ "$(n r stat -c %a /proc/net/nft_offload_hw_refused)" = 440 ] || fail "refusal record not mode 0440"
 hw0=$(nfo_stat hw_bind_refused)
 expect_fail diag_ruleset 'r-cl, r-srv' 'meta l4proto { tcp, udp } flow add @ft' 'flags offload'
 [ "$(nfo_stat hw_bind_refused)" -gt "$hw0" ] || fail "hw_bind_refused did not rise"
