@@ -5,6 +5,8 @@
 # devices, flags and flow count; exit 4 without the module.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
+# A connection held open below is let go however the scenario ends.
+trap 'touch /tmp/hold-done' EXIT
 
 # Without the module: exit code 4, in text and JSON.
 if modloaded nft_offload; then
@@ -58,16 +60,18 @@ grep -qx '  ip other ft2: hook ingress priority 10; devices { r-cl }; flags none
 	fail "status: ip other ft2 line wrong"
 
 # One offloaded TCP connection, held open (no FIN) while we look.
+rm -f /tmp/hold-done
 head -c 300000 /dev/urandom >/tmp/tx
 n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
 spid=$!
 wait_listen srv 5001 tcp 4
-(cat /tmp/tx; sleep 5) | n cl socat -u - TCP4:10.0.2.2:5001 &
+(cat /tmp/tx; while [ ! -e /tmp/hold-done ]; do sleep 0.2; done) | n cl socat -u - TCP4:10.0.2.2:5001 &
 cpid=$!
 wait_for 20 bash -c '[ "$(ip netns exec r awk "\$1 == \"flows\" { print \$2 }" /proc/net/stat/nft_offload)" -ge 1 ]' ||
 	fail "no flow offloaded"
 out=$(nft-offload -n r status)
 js=$(nft-offload -n r --json status) || fail "status --json failed"
+touch /tmp/hold-done
 wait "$cpid" || fail "client failed"
 wait "$spid" || fail "server failed"
 cmp -s /tmp/tx /tmp/rx || fail "TCP data corrupted"
@@ -85,7 +89,16 @@ want_js '"flows":1,"flowtables":['
 grep -qE '\{"family":"inet","table":"filter","name":"ft","hook":"ingress","priority":0,"devices":\["r-cl","r-srv"\],"flags":\["counter"\],"counter":true,"use":[0-9]+,"rules":1,"flows":1\}' <<<"$js" ||
 	fail "status --json: inet filter ft wrong"
 want_js '{"family":"ip","table":"other","name":"ft2","hook":"ingress","priority":10,"devices":["r-cl"],"flags":[],"counter":false,"use":0,"rules":0,"flows":0}'
-[ "$(grep -o '"name":' <<<"$js" | wc -l)" = 2 ] || fail "status --json: not two flowtables"
+# Parsed (json-get): valid, and the values where they belong.
+[ "$(json-get flowtables.# <<<"$js")" = 2 ] || fail "status --json: not two flowtables"
+[ "$(json-get module.version <<<"$js")" = "$ver" ] || fail "status --json: module.version"
+[ "$(json-get sysctl.nf_flow_offload_udp_timeout <<<"$js")" = 17 ] || fail "status --json: udp timeout"
+[ "$(json-get flowtables.0.devices.# <<<"$js")" = 2 ] || fail "status --json: ft devices"
+[ "$(json-get flowtables.0.devices.1 <<<"$js")" = r-srv ] || fail "status --json: ft second device"
+[ "$(json-get flowtables.0.flows <<<"$js")" = 1 ] || fail "status --json: ft flows"
+[ "$(json-get flowtables.1.name <<<"$js")" = ft2 ] || fail "status --json: second flowtable"
+[ "$(json-get flowtables.1.flags.# <<<"$js")" = 0 ] || fail "status --json: ft2 flags"
+[ "$(json-get flowtables.1.priority <<<"$js")" = 10 ] || fail "status --json: ft2 priority"
 
 # The default netns has no flowtable and no flow.
 out=$(nft-offload status)

@@ -6,21 +6,26 @@
 # against conntrack's counters, filters, sorting, --json.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
+# A connection held open below is let go however the scenario ends.
+trap 'touch /tmp/hold-done' EXIT
 
 topology_router
 offload_ruleset masq "counter;"
 n r sysctl -q -w net.netfilter.nf_conntrack_acct=1
+# Long enough for every check below, even on the debug kernel.
+n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=300 net.netfilter.nf_flow_offload_tcp_timeout=300
 udp_server
 
 # UDP: 100 datagrams of 1000 bytes (1028 on the wire at L3), echoed.
 out=$(n cl udp-pingpong send 10.0.2.2 5001 100 1000 --sport 40000) || fail "udp exchange: $out"
 sleep 2
 # TCP: 400 kB, then the connection stays open (no FIN) while we look.
+rm -f /tmp/hold-done
 head -c 400000 /dev/urandom >/tmp/tx
 n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
 spid=$!
 wait_listen srv 5001 tcp 4
-(cat /tmp/tx; sleep 8) | n cl socat -u - TCP4:10.0.2.2:5001,sourceport=41000 &
+(cat /tmp/tx; while [ ! -e /tmp/hold-done ]; do sleep 0.2; done) | n cl socat -u - TCP4:10.0.2.2:5001,sourceport=41000 &
 cpid=$!
 wait_for 20 bash -c '[ "$(ip netns exec r grep -c "proto=tcp" /proc/net/nft_offload_flows)" = 1 ] &&
 	[ "$(ip netns exec r awk "{ for (i = 1; i <= NF; i++) if (\$i ~ /^orig_bytes=/) { sub(/.*=/, \"\", \$i); print \$i } }" /proc/net/nft_offload_flows | sort -n | tail -n 1)" -ge 380000 ]' ||
@@ -32,6 +37,13 @@ echo "$list" | sed 's/^/# /'
 [ "$(wc -l <<<"$list")" = 2 ] || fail "listing has not 2 lines"
 mode=$(n r stat -c %a /proc/net/nft_offload_flows)
 [ "$mode" = 440 ] || fail "listing mode $mode, expected 440"
+[ "$(n r stat -c %u:%g /proc/net/nft_offload_flows)" = 0:0 ] || fail "listing not owned by root"
+# Like /proc/net/nf_conntrack: not for other users (exit 3), while the
+# statistics are.
+rc=0
+run-as 1000 nft-offload flows >/dev/null 2>&1 || rc=$?
+[ "$rc" = 3 ] || fail "flows as uid 1000: exit $rc, expected 3"
+run-as 1000 nft-offload stats >/dev/null || fail "stats as uid 1000 failed"
 grep -q 'ffff' <<<"$(grep -oE '=[0-9a-f]{12,}' <<<"$list")" && fail "listing shows something address-like"
 
 # field LINE KEY
@@ -63,8 +75,9 @@ for l in "$tcp" "$udp"; do
 	[ "$(field "$l" reply_xmit)" = direct ] || fail "reply_xmit: $l"
 	[ "$(field "$l" hw)" = none ] || fail "hw: $l"
 	[ "$(field "$l" flags)" = none ] || fail "flags: $l"
-	[ "$(field "$l" timeout)" -le 30 ] && [ "$(field "$l" timeout)" -ge 20 ] || fail "timeout: $l"
-	[ "$(field "$l" idle)" -le 10 ] || fail "idle: $l"
+	[ "$(field "$l" timeout)" -le 300 ] && [ "$(field "$l" timeout)" -ge 200 ] || fail "timeout: $l"
+	[ $(( $(field "$l" timeout) + $(field "$l" idle) )) -ge 298 ] || fail "timeout + idle: $l"
+	[ "$(field "$l" idle)" -le "$(field "$l" age)" ] || fail "idle above age: $l"
 done
 [ "$(field "$tcp" orig_sport)" = 41000 ] || fail "tcp orig_sport"
 [ "$(field "$udp" orig_sport)" = 40000 ] || fail "udp orig_sport"
@@ -150,6 +163,31 @@ grep -qE '"age":[0-9]+,"idle":[0-9]+,"timeout":[0-9]+,"hw":"none","flags":\[\]\}
 	fail "flows --json: tail fields"
 [ "$(nft-offload -n r --json flows --proto icmp)" = '{"flows":[]}' ] || fail "flows --json empty"
 
+# --json parsed (json-get), every field of both flows against the listing.
+js=$(nft-offload -n r --json flows --sort bytes) || fail "flows --json --sort bytes failed"
+[ "$(json-get flows.# <<<"$js")" = 2 ] || fail "flows --json: not 2 flows"
+[ "$(json-get flows.0.proto <<<"$js")" = tcp ] || fail "flows --json --sort bytes: tcp not first"
+for i in 0 1; do
+	j() {
+		json-get "flows.$i.$1" <<<"$js" || fail "flows --json: no flows.$i.$1"
+	}
+	l=$(grep "proto=$(j proto) " <<<"$list")
+	for k in family table flowtable ct_id hw; do
+		[ "$(j $k)" = "$(field "$l" $k)" ] || fail "flows --json $i: $k $(j $k), listing $(field "$l" $k)"
+	done
+	for d in orig reply; do
+		for k in src dst sport dport iif oif xmit packets bytes; do
+			[ "$(j $d.$k)" = "$(field "$l" ${d}_$k)" ] ||
+				fail "flows --json $i: $d.$k $(j $d.$k), listing $(field "$l" ${d}_$k)"
+		done
+		[ "$(j $d.nat.#)" = 1 ] && [ "$(j $d.nat.0)" = "$(field "$l" ${d}_nat)" ] ||
+			fail "flows --json $i: $d.nat"
+	done
+	[ "$(j flags.#)" = 0 ] || fail "flows --json $i: flags not empty"
+	[ "$(j timeout)" -le 300 ] && [ "$(j idle)" -le "$(j age)" ] || fail "flows --json $i: times"
+done
+
+touch /tmp/hold-done
 wait "$cpid" || fail "tcp client failed"
 wait "$spid" || fail "tcp server failed"
 cmp -s /tmp/tx /tmp/rx || fail "TCP data corrupted"

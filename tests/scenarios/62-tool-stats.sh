@@ -7,6 +7,8 @@
 # product with the interval is the counters' increase.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
+# A connection held open below is let go however the scenario ends.
+trap 'touch /tmp/hold-done' EXIT
 
 topology_router
 offload_ruleset route "counter;"
@@ -23,16 +25,18 @@ proc=$(n r cat /proc/net/stat/nft_offload)
 js=$(nft-offload -n r --json stats) || fail "stats --json failed"
 want="{$(awk '{ printf "%s\"%s\":%s", (NR > 1 ? "," : ""), $1, $2 }' <<<"$proc")}"
 [ "$js" = "$want" ] || fail "stats --json: $js, expected $want"
+[ "$(json-get fast_ipv4_packets <<<"$js")" = "$(nfo_stat fast_ipv4_packets)" ] || fail "stats --json does not parse"
 p0=$(nfo_stat fast_ipv4_packets)
 b0=$(nfo_stat fast_ipv4_bytes)
 o0=$(nfo_stat offloaded)
 
 # 600 kB over TCP, then the connection idles open while we compare.
+rm -f /tmp/hold-done
 head -c 600000 /dev/urandom >/tmp/tx
 n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
 spid=$!
 wait_listen srv 5001 tcp 4
-(cat /tmp/tx; sleep 6) | n cl socat -u - TCP4:10.0.2.2:5001 &
+(cat /tmp/tx; while [ ! -e /tmp/hold-done ]; do sleep 0.2; done) | n cl socat -u - TCP4:10.0.2.2:5001 &
 cpid=$!
 wait_for 20 bash -c '[ "$(ip netns exec r awk "{ for (i = 1; i <= NF; i++) if (\$i ~ /^orig_bytes=/) { sub(/.*=/, \"\", \$i); print \$i } }" /proc/net/nft_offload_flows)" -ge 580000 ] 2>/dev/null' ||
 	ofail "flow did not carry the data: $(n r cat /proc/net/nft_offload_flows)"
@@ -54,6 +58,7 @@ echo "# fast path: $dp packets $db bytes; listing: $lp packets $lb bytes"
 [ "$(( $(jstat "$js" offloaded) - o0 ))" = 1 ] || fail "offloaded did not rise by 1"
 [ "$(jstat "$js" flows)" = 1 ] || fail "flows is not 1"
 [ "$(jstat "$js" fast_ipv6_packets)" = 0 ] || fail "IPv6 packets counted"
+touch /tmp/hold-done
 wait "$cpid" || fail "client failed"
 wait "$spid" || fail "server failed"
 cmp -s /tmp/tx /tmp/rx || fail "TCP data corrupted"
@@ -73,10 +78,16 @@ n r sysctl -q -w net.netfilter.nf_flow_offload=1
 # -w: rates while UDP datagrams are forwarded (after the first few, offloaded).
 n cl udp-pingpong send 10.0.2.2 5001 15000 500 --sport 42000 >/dev/null &
 upid=$!
+# Meanwhile, the listing is read over and over: the stream (every datagram
+# checked by udp-pingpong) must not notice.
+(while kill -0 "$upid" 2>/dev/null; do n r cat /proc/net/nft_offload_flows >/dev/null; done) &
+rpid=$!
 watch=$(nft-offload -n r --json stats -w 1 -c 3) || fail "stats -w failed"
 wait "$upid" || fail "udp stream failed"
+wait "$rpid"
 echo "$watch" | sed 's/^/# /'
 [ "$(wc -l <<<"$watch")" = 3 ] || fail "stats -w -c 3: not 3 lines"
+json-get -l interval <<<"$watch" >/dev/null || fail "stats -w --json: a line is not a JSON object with an interval"
 prev=
 moved=0
 while IFS= read -r l; do
