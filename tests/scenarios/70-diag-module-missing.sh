@@ -31,5 +31,5 @@ pass "without the module: forwarded on the normal path, no [OFFLOAD]"
 diag_expect module_missing 1 10.0.2.2:5001 'nft_offload' 'modprobe nft_offload'
 diag_expect module_missing 1 "" 'not loaded'
 # Only the module check ran.
-[ "$(grep -o '"check":' <<<"$DIAG_JSON" | wc -l)" = 1 ] ||
+[ "$(json_str checks.#)" = 1 ] ||
 	fail "more checks than the module's"

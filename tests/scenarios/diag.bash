@@ -27,12 +27,9 @@ diag_run() {
 	printf '%s\n' "$DIAG_JSON" | sed 's/^/  json| /'
 }
 
-# json_str KEY: the top-level string member KEY of DIAG_JSON, unescaped
-# enough for grep (\" as ").
+# json_str PATH: the member PATH of DIAG_JSON (json-get), unescaped.
 json_str() {
-	printf '%s\n' "$DIAG_JSON" |
-		sed -n "s/^{.*\"$1\":\"\(\([^\"\\\\]\|\\\\.\)*\)\".*/\1/p" |
-		sed 's/\\"/"/g' | head -n 1
+	printf '%s\n' "$DIAG_JSON" | json-get "$1"
 }
 
 # diag_expect CAUSE RC ADDR [PATTERN...]: diagnose ADDR ("" for none) in r
@@ -41,7 +38,7 @@ json_str() {
 # exit code, explanation and fix, one document, and a failed check for
 # every cause but offloaded and none.
 diag_expect() {
-	local cause=$1 rc=$2 addr=$3 p text expl fix
+	local cause=$1 rc=$2 addr=$3 p text expl fix nchecks failed last i
 
 	shift 3
 	if [ -n "$addr" ]; then
@@ -59,6 +56,8 @@ diag_expect() {
 
 	[ "$(printf '%s\n' "$DIAG_JSON" | wc -l)" = 1 ] ||
 		fail "diagnose --json $addr: not one line"
+	printf '%s\n' "$DIAG_JSON" | json-get >/dev/null ||
+		fail "diagnose --json $addr: not valid JSON"
 	[ "$(json_str cause)" = "$cause" ] ||
 		fail "diagnose --json $addr: cause '$(json_str cause)', want $cause"
 	expl=$(json_str explanation)
@@ -68,15 +67,28 @@ diag_expect() {
 		fail "diagnose --json $addr: explanation differs from the text form"
 	grep -qF -- "fix: $fix" <<<"$text" ||
 		fail "diagnose --json $addr: fix differs from the text form"
-	grep -q '"checks":\[{' <<<"$DIAG_JSON" || fail "diagnose --json $addr: no checks"
+	nchecks=$(json_str checks.#)
+	[ "$nchecks" -gt 0 ] || fail "diagnose --json $addr: no checks"
+	failed=0
+	for ((i = 0; i < nchecks; i++)); do
+		[ "$(json_str "checks.$i.ok")" = true ] || failed=$((failed + 1))
+		[ -n "$(json_str "checks.$i.check")" ] || fail "check $i unnamed"
+	done
+	last=$(json_str "checks.$((nchecks - 1)).ok")
 	case "$cause" in
 	offloaded | none)
-		! grep -q '"ok":false' <<<"$DIAG_JSON" ||
+		[ "$failed" = 0 ] ||
 			fail "diagnose --json $addr: a failed check, yet cause $cause"
 		;;
-	*)
-		grep -q '"ok":false' <<<"$DIAG_JSON" ||
+	upper_device_listed)
+		[ "$failed" -gt 0 ] ||
 			fail "diagnose --json $addr: cause $cause without a failed check"
+		[ "$(json_str warning)" = true ] || fail "diagnose --json $addr: not a warning"
+		;;
+	*)
+		[ "$last" = false ] ||
+			fail "diagnose --json $addr: cause $cause, yet the walk did not stop at a failed check"
+		[ "$(json_str warning)" = false ] || fail "diagnose --json $addr: a warning"
 		;;
 	esac
 	for p in "$@"; do
