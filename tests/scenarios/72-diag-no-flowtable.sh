@@ -14,7 +14,7 @@ table inet filter {
 	counter forwarded { }
 	chain forward {
 		type filter hook forward priority 0; policy accept;
-		counter name forwarded
+		ct state new,established counter name forwarded
 	}
 }
 NFT
@@ -24,6 +24,7 @@ udp_exchange 20
 ! ct_has OFFLOAD || ofail "[OFFLOAD] without a flowtable"
 [ "$(fwd_packets)" -ge 40 ] || ofail "forward chain saw $(fwd_packets) of 40 packets"
 ! n r nft list ruleset | grep -q flowtable || fail "a flowtable exists"
+ct_has 'dport=5001' || fail "no conntrack entry for the exchange"
 pass "no flowtable: every packet forwarded, nothing offloaded"
 
 diag_expect no_flowtable 1 10.0.2.2:5001 'no flowtable' 'nft add flowtable' \
