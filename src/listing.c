@@ -50,6 +50,21 @@ static const char *nfo_proto_name(u8 proto, bool *ports)
 	return NULL;
 }
 
+/* The table's family as nft names it. */
+static const char *nfo_nfproto_name(u8 family)
+{
+	switch (family) {
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	default:
+		return "unknown";
+	}
+}
+
 static void nfo_seq_name(struct seq_file *seq, const char *key,
 			 const char *name)
 {
@@ -135,6 +150,7 @@ static void nfo_seq_flow(struct seq_file *seq, struct net *net,
 		seq_printf(seq, " proto=%s", proto);
 	else
 		seq_printf(seq, " proto=%u", t->l4proto);
+	seq_printf(seq, " table_family=%s", nfo_nfproto_name(nft->table->family));
 	nfo_seq_name(seq, "table", nft->table->name);
 	nfo_seq_name(seq, "flowtable", nft->name);
 	/* ctnetlink sends the id as is in a big-endian attribute. */

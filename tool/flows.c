@@ -130,6 +130,7 @@ int cmd_flows(const struct nfo_opts *o, int argc, char **argv)
 			jw_obj_open(&w, NULL);
 			jw_str(&w, "family", family_name(r->family));
 			jw_str(&w, "proto", r->proto);
+			jw_str(&w, "table_family", r->table_family);
 			jw_str(&w, "table", r->table);
 			jw_str(&w, "flowtable", r->flowtable);
 			jw_uint(&w, "ct_id", r->ct_id);
@@ -152,8 +153,9 @@ int cmd_flows(const struct nfo_opts *o, int argc, char **argv)
 		for (i = 0; i < fl.n; i++) {
 			const struct nfo_flow_rec *r = &fl.v[i];
 
-			printf("%s %s flowtable %s %s id %u age %llus idle %llus timeout %llus hw %s flags %s\n",
-			       family_name(r->family), r->proto, r->table,
+			printf("%s %s flowtable %s %s %s id %u age %llus idle %llus timeout %llus hw %s flags %s\n",
+			       family_name(r->family), r->proto,
+			       r->table_family, r->table,
 			       r->flowtable, r->ct_id,
 			       (unsigned long long)r->age,
 			       (unsigned long long)r->idle,

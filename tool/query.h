@@ -118,7 +118,10 @@ struct nfq_dev {
 	unsigned int	mtu;
 	int		master;		/* ifindex of the master (bridge), 0 */
 	int		link;		/* ifindex of the lower device (VLAN), 0 */
-	/* The device offers hardware flow offload (NETIF_F_HW_TC). */
+	/*
+	 * The device offers hardware flow offload (NETIF_F_HW_TC).  Not read
+	 * yet (needs ethtool's netlink features): always false.
+	 */
 	bool		hw_tc;
 };
 

@@ -18,7 +18,8 @@ static size_t flows_of(const struct nfo_flowv *fl, const struct nfq_flowtable *f
 	size_t i, n = 0;
 
 	for (i = 0; i < fl->n; i++)
-		if (!strcmp(fl->v[i].table, f->table) &&
+		if (!strcmp(fl->v[i].table_family, out_nfproto_name(f->family)) &&
+		    !strcmp(fl->v[i].table, f->table) &&
 		    !strcmp(fl->v[i].flowtable, f->name))
 			n++;
 	return n;

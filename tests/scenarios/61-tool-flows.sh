@@ -55,6 +55,7 @@ udp=$(grep 'proto=udp' <<<"$list")
 for l in "$tcp" "$udp"; do
 	[ "$(field "$l" family)" = ipv4 ] || fail "family: $l"
 	[ "$(field "$l" table)" = filter ] || fail "table: $l"
+	[ "$(field "$l" table_family)" = inet ] || fail "table_family: $l"
 	[ "$(field "$l" flowtable)" = ft ] || fail "flowtable: $l"
 	[ "$(field "$l" orig_src)" = 10.0.1.2 ] || fail "orig_src: $l"
 	[ "$(field "$l" orig_dst)" = 10.0.2.2 ] || fail "orig_dst: $l"
@@ -153,7 +154,7 @@ nft-offload -n r flows --src 10.0.1.300 >/dev/null 2>&1 || rc=$?
 # --json: field by field (fixed order), values from the listing.
 js=$(nft-offload -n r --json flows --proto udp) || fail "flows --json failed"
 echo "# $js"
-want="{\"flows\":[{\"family\":\"ipv4\",\"proto\":\"udp\",\"table\":\"filter\",\"flowtable\":\"ft\",\"ct_id\":$(field "$udp" ct_id),"
+want="{\"flows\":[{\"family\":\"ipv4\",\"proto\":\"udp\",\"table_family\":\"inet\",\"table\":\"filter\",\"flowtable\":\"ft\",\"ct_id\":$(field "$udp" ct_id),"
 want+="\"orig\":{\"src\":\"10.0.1.2\",\"dst\":\"10.0.2.2\",\"sport\":40000,\"dport\":5001,\"iif\":\"r-cl\",\"oif\":\"r-srv\",\"xmit\":\"direct\",\"nat\":[\"saddr\"],"
 want+="\"packets\":$(field "$udp" orig_packets),\"bytes\":$(field "$udp" orig_bytes)},"
 want+="\"reply\":{\"src\":\"10.0.2.2\",\"dst\":\"10.0.2.1\",\"sport\":5001,\"dport\":40000,\"iif\":\"r-srv\",\"oif\":\"r-cl\",\"xmit\":\"direct\",\"nat\":[\"daddr\"],"
@@ -172,7 +173,7 @@ for i in 0 1; do
 		json-get "flows.$i.$1" <<<"$js" || fail "flows --json: no flows.$i.$1"
 	}
 	l=$(grep "proto=$(j proto) " <<<"$list")
-	for k in family table flowtable ct_id hw; do
+	for k in family table_family table flowtable ct_id hw; do
 		[ "$(j $k)" = "$(field "$l" $k)" ] || fail "flows --json $i: $k $(j $k), listing $(field "$l" $k)"
 	done
 	for d in orig reply; do

@@ -12,7 +12,7 @@
 #include "logic/stats.h"
 
 static const char line_tcp[] =
-	"family=ipv4 proto=tcp table=filter flowtable=ft ct_id=7 "
+	"family=ipv4 proto=tcp table_family=inet table=filter flowtable=ft ct_id=7 "
 	"orig_src=10.0.1.2 orig_dst=10.0.2.2 orig_sport=41000 orig_dport=5001 "
 	"orig_iif=r-cl orig_oif=r-srv orig_xmit=direct orig_nat=saddr "
 	"orig_packets=53 orig_bytes=402756 reply_src=10.0.2.2 reply_dst=10.0.2.1 "
@@ -37,6 +37,7 @@ static void test_parse(void)
 	CHECK_EQ(r.family, AF_INET);
 	CHECK_EQ(r.l4proto, 6);
 	CHECK(!strcmp(r.table, "filter"));
+	CHECK_STREQ(r.table_family, "inet");
 	CHECK_EQ(r.ct_id, 7);
 	CHECK_EQ(r.dir[0].sport, 41000);
 	CHECK_STREQ(r.dir[1].dst, "10.0.2.1");

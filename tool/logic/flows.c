@@ -178,6 +178,9 @@ static int nfo_field(struct nfo_flow_rec *rec, const char *k, size_t klen,
 	}
 	if (KEY("table"))
 		return nfo_copy(v, vlen, rec->table, sizeof(rec->table));
+	if (KEY("table_family"))
+		return nfo_copy(v, vlen, rec->table_family,
+				sizeof(rec->table_family));
 	if (KEY("flowtable"))
 		return nfo_copy(v, vlen, rec->flowtable,
 				sizeof(rec->flowtable));

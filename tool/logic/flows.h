@@ -6,13 +6,14 @@
  * '=' in a name as \ooo (octal).  Unknown keys are skipped, so new fields
  * can be added without breaking readers.
  *
- *   family proto table flowtable ct_id
+ *   family proto table_family table flowtable ct_id
  *   {orig,reply}_{src,dst,sport,dport,iif,oif,xmit,nat,packets,bytes}
  *   age idle timeout hw flags
  *
  * sport/dport are absent for protocols without ports.  nat is "none" or a
  * comma list of what the direction rewrites (saddr, daddr, sport, dport).
- * flags is "none" or a comma list (teardown).  age, idle and timeout are
+ * flags is "none" or a comma list (teardown).  table_family is the
+ * flowtable's table's family as nft spells it (ip, ip6, inet).  age, idle and timeout are
  * seconds (timeout: until the idle timeout ends the flow).
  */
 #ifndef NFO_TOOL_FLOWS_H
@@ -51,6 +52,7 @@ struct nfo_flow_rec {
 	int		family;		/* AF_INET or AF_INET6 */
 	char		proto[16];	/* name, or the number as text */
 	int		l4proto;	/* IP protocol number, -1 unknown */
+	char		table_family[8];	/* "" when not listed */
 	char		table[NFO_NAME_MAX];
 	char		flowtable[NFO_NAME_MAX];
 	uint32_t	ct_id;		/* conntrack's id (conntrack -o id) */
