@@ -15,7 +15,8 @@ udp_server
 udp_exchange 20
 attempts=$(n r awk '$1 == "offloaded" || $1 ~ /^refused_/ { s += $2 } END { print s }' /proc/net/stat/nft_offload)
 [ "$attempts" = 0 ] || ofail "$attempts offload attempts, yet the rule is behind an accept"
-n r nft list chain inet filter forward | grep -q 'counter packets 0 bytes 0 flow add @ft' ||
+chain=$(n r nft list chain inet filter forward)
+grep -q 'counter packets 0 bytes 0 flow add @ft' <<<"$chain" ||
 	ofail "the flow add rule's counter is not 0"
 [ "$(fwd_packets)" -ge 40 ] || ofail "forward chain saw $(fwd_packets) of 40 packets"
 ! ct_has OFFLOAD || ofail "[OFFLOAD] although the rule is not reached"

@@ -29,7 +29,8 @@ cmd=$(json_str fix | sed -n "s/.*: \(nft add flowtable [^']*'[^']*'\).*/\1/p")
 [ -n "$cmd" ] || fail "no nft command in the fix"
 log "running the fix: $cmd"
 eval "n r $cmd" || fail "the fix's command failed"
-n r nft list flowtable inet filter ft | grep -q 'r-cl' || fail "r-cl not added"
+ft=$(n r nft list flowtable inet filter ft)
+grep -q 'r-cl' <<<"$ft" || fail "r-cl not added"
 n r conntrack -F >/dev/null 2>&1 || true
 fwd0=$(fwd_packets)
 udp_exchange 50 200 4401

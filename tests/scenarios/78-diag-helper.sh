@@ -25,7 +25,8 @@ NFT
 ref0=$(nfo_stat refused_helper)
 tcp_hold_open 4 10.0.2.2 21 200000
 [ "$(nfo_stat refused_helper)" -gt "$ref0" ] || ofail "refused_helper did not rise"
-n r conntrack -L 2>/dev/null | grep -qE 'dport=21 .*helper=ftp' || ofail "no helper=ftp on the connection"
+ct=$(n r conntrack -L 2>/dev/null)
+grep -qE 'dport=21 .*helper=ftp' <<<"$ct" || ofail "no helper=ftp on the connection"
 ! ct_has 'dport=21 .*OFFLOAD' || ofail "a helper connection was offloaded"
 pass "ftp helper: refused_helper $(nfo_stat refused_helper), not offloaded"
 
