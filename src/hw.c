@@ -10,12 +10,21 @@
  * Locking: ft->flow_block_lock (an rw_semaphore inside struct nf_flowtable)
  * guards ft->flow_block.cb_list.  nf_tables calls ->setup with its commit
  * mutex held, or from netdevice events under RTNL; both may sleep.
+ *
+ * A refused bind fails the flowtable (or the device's addition to it):
+ * it is counted (hw_bind_refused) and the device and flowtable are
+ * remembered per netns for /proc/net/nft_offload_hw_refused, where
+ * `nft-offload diagnose` finds them.
  */
 #include <linux/netdevice.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <net/flow_offload.h>
 #include <net/pkt_cls.h>
+#include <net/netfilter/nf_tables.h>
 
 #include "nfo.h"
+#include "stats.h"
 
 static void nfo_hw_bo_init(struct flow_block_offload *bo,
 			   struct nf_flowtable *ft, struct net_device *dev,
@@ -81,6 +90,69 @@ static int nfo_hw_bind_cmd(struct flow_block_offload *bo,
 	return err < 0 ? err : 0;
 }
 
+static void nfo_hw_record_refusal(struct nf_flowtable *ft,
+				  struct net_device *dev, int err)
+{
+	struct nft_flowtable *nft = container_of(ft, struct nft_flowtable,
+						 data);
+	struct nfo_net *nn = nfo_pernet(dev_net(dev));
+	struct nfo_hw_refusal *rec = &nn->hw_refused;
+
+	this_cpu_inc(nn->stats->hw_bind_refused);
+	spin_lock(&nn->hw_refused_lock);
+	rec->set = true;
+	rec->family = ft->type->family;
+	rec->err = err;
+	strscpy(rec->dev, dev->name, sizeof(rec->dev));
+	strscpy(rec->table, nft->table->name, sizeof(rec->table));
+	strscpy(rec->flowtable, nft->name, sizeof(rec->flowtable));
+	spin_unlock(&nn->hw_refused_lock);
+}
+
+static const char *nfo_family_name(u8 family)
+{
+	switch (family) {
+	case NFPROTO_INET:
+		return "inet";
+	case NFPROTO_IPV4:
+		return "ip";
+	case NFPROTO_IPV6:
+		return "ip6";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * One line, "family=F table=T flowtable=N dev=D error=E", or nothing while
+ * no bind was refused in this netns.  Names are escaped as in the flow
+ * listing (space, tab, newline, backslash and '=' as \ooo).
+ */
+int nfo_hw_refused_show(struct seq_file *seq, void *v)
+{
+	struct nfo_net *nn = nfo_pernet(seq_file_single_net(seq));
+	struct nfo_hw_refusal *rec;
+
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	spin_lock(&nn->hw_refused_lock);
+	*rec = nn->hw_refused;
+	spin_unlock(&nn->hw_refused_lock);
+
+	if (rec->set) {
+		seq_printf(seq, "family=%s table=", nfo_family_name(rec->family));
+		seq_escape(seq, rec->table, " \t\n\\=");
+		seq_puts(seq, " flowtable=");
+		seq_escape(seq, rec->flowtable, " \t\n\\=");
+		seq_puts(seq, " dev=");
+		seq_escape(seq, rec->dev, " \t\n\\=");
+		seq_printf(seq, " error=%d\n", rec->err);
+	}
+	kfree(rec);
+	return 0;
+}
+
 int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 		 enum flow_block_command cmd)
 {
@@ -94,6 +166,8 @@ int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 
 	err = nfo_hw_bind_cmd(&bo, ft, dev, cmd, &extack);
 	if (err < 0) {
+		if (cmd == FLOW_BLOCK_BIND)
+			nfo_hw_record_refusal(ft, dev, err);
 		if (extack._msg)
 			pr_info("%s: hardware offload %s failed: %s\n",
 				dev->name,

@@ -35,6 +35,7 @@ static int __net_init nfo_net_init(struct net *net)
 
 	refcount_set(&nn->ref, 1);
 	mutex_init(&nn->lock);
+	spin_lock_init(&nn->hw_refused_lock);
 	INIT_LIST_HEAD(&nn->flowtables);
 	atomic_set(&nn->flows, 0);
 	atomic_set(&nn->flows_peak, 0);

@@ -22,10 +22,27 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/netfilter/nf_tables.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_flow_table.h>
 
 struct nfo_stats;
+struct seq_file;
+
+/*
+ * The last device that refused a flowtable's hardware offload bind
+ * (`flags offload` on a device without TC_SETUP_FT support), shown in
+ * /proc/net/nft_offload_hw_refused so that the tool can name it.
+ */
+struct nfo_hw_refusal {
+	bool	set;
+	u8	family;				/* NFPROTO_* of the flowtable */
+	int	err;				/* what the bind returned */
+	char	dev[IFNAMSIZ];
+	char	table[NFT_NAME_MAXLEN];
+	char	flowtable[NFT_NAME_MAXLEN];
+};
 
 /* Per network namespace state, reached through net_generic(). */
 struct nfo_net {
@@ -51,6 +68,10 @@ struct nfo_net {
 	struct list_head	flowtables;
 
 	struct ctl_table_header	*sysctl;
+
+	/* Guards hw_refused; taken in process context only. */
+	spinlock_t		hw_refused_lock;
+	struct nfo_hw_refusal	hw_refused;
 };
 
 struct nfo_net *nfo_pernet(const struct net *net);
@@ -114,5 +135,6 @@ void nfo_flowtables_teardown(struct nfo_net *nn, const struct net_device *dev);
 /* hw.c */
 int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 		 enum flow_block_command cmd);
+int nfo_hw_refused_show(struct seq_file *seq, void *v);
 
 #endif /* NFO_H */

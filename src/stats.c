@@ -129,6 +129,7 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	for (i = 0; i < NFO_TD_MAX; i++)
 		seq_printf(seq, "teardown_%s %llu\n", nfo_teardown_name(i),
 			   s->teardown[i]);
+	seq_printf(seq, "hw_bind_refused %llu\n", s->hw_bind_refused);
 	kfree(s);
 	return 0;
 }
@@ -136,6 +137,9 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 int nfo_stats_net_init(struct net *net)
 {
 	struct nfo_net *nn = nfo_pernet(net);
+	struct proc_dir_entry *pde;
+	kuid_t uid;
+	kgid_t gid;
 
 	nn->stats = alloc_percpu(struct nfo_stats);
 	if (!nn->stats)
@@ -145,11 +149,24 @@ int nfo_stats_net_init(struct net *net)
 		free_percpu(nn->stats);
 		return -ENOMEM;
 	}
+	/* Names nf_tables objects: as private as the flow listing. */
+	pde = proc_create_net_single("nft_offload_hw_refused", 0440,
+				     net->proc_net, nfo_hw_refused_show, NULL);
+	if (!pde) {
+		remove_proc_entry("nft_offload", net->proc_net_stat);
+		free_percpu(nn->stats);
+		return -ENOMEM;
+	}
+	uid = make_kuid(net->user_ns, 0);
+	gid = make_kgid(net->user_ns, 0);
+	if (uid_valid(uid) && gid_valid(gid))
+		proc_set_user(pde, uid, gid);
 	return 0;
 }
 
 void nfo_stats_net_exit(struct net *net)
 {
+	remove_proc_entry("nft_offload_hw_refused", net->proc_net);
 	remove_proc_entry("nft_offload", net->proc_net_stat);
 }
 

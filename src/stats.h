@@ -70,6 +70,7 @@ struct nfo_stats {
 	u64 xmit[3];		/* directions set up per enum nfo_xmit */
 	u64 refused[NFO_REFUSE_ALL];
 	u64 teardown[NFO_TD_MAX];
+	u64 hw_bind_refused;	/* hardware offload binds devices refused */
 };
 
 static inline void nfo_stat_fast(struct nfo_net *nn, bool ipv6,
