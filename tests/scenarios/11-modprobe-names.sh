@@ -8,7 +8,7 @@ for name in nft_offload kmod-nft-offload; do
 	modloaded nft_offload && expect_ok rmmod nft_offload
 	expect_ok modprobe "$name"
 	modloaded nft_offload || fail "modprobe $name did not load nft_offload"
-	dmesg | tail -n 5 | grep -q 'nft_offload: version .* loaded' ||
+	dmesg | tail -n 5 | matches 'nft_offload: version .* loaded' ||
 		fail "no load line in the kernel log after modprobe $name"
 	expect_ok rmmod nft_offload
 	modloaded nft_offload && fail "rmmod left nft_offload loaded"

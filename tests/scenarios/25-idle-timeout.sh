@@ -31,7 +31,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 		fail "busy flow lost a datagram"
 	sleep 0.5
 done
-n r grep 'dport=5001' /proc/net/nf_conntrack | grep 'sport=4000' | grep -q OFFLOAD ||
+n r grep 'dport=5001' /proc/net/nf_conntrack | grep 'sport=4000' | matches OFFLOAD ||
 	fail "busy flow was not kept offloaded past the idle and conntrack timeouts"
 n r sysctl -q -w net.netfilter.nf_conntrack_udp_timeout=30 \
 	net.netfilter.nf_conntrack_udp_timeout_stream=120

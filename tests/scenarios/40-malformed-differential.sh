@@ -96,7 +96,7 @@ ct_line() {
 }
 
 ct_has() {	# FAMILY PROTO SPORT WORD
-	ct_line "$1" "$2" "$3" | grep -qw -- "$4"
+	ct_line "$1" "$2" "$3" | matches -w -- "$4"
 }
 
 cl_send() {
@@ -155,7 +155,7 @@ tcp_flow() {
 	cl_send "tcp$fam=$c,$TSPORT,$s,$TDPORT,1000,0" open
 	wait_for 5 ct_has "$fam" tcp "$TSPORT" SYN_SENT ||
 		ofail "IPv$fam TCP: no SYN_SENT entry"
-	ct_line "$fam" tcp "$TSPORT" | grep -q "sport=$TDPORT dport=$TSPORT " ||
+	ct_line "$fam" tcp "$TSPORT" | matches "sport=$TDPORT dport=$TSPORT " ||
 		ofail "IPv$fam TCP: reply tuple not to port $TSPORT: $(ct_line "$fam" tcp "$TSPORT")"
 	srv_send "tcp$fam=$s,$TDPORT,$back,$TSPORT,5000,1001" synack
 	wait_for 5 ct_has "$fam" tcp "$TSPORT" SYN_RECV ||

@@ -43,7 +43,7 @@ watch() {
 }
 
 on_port() {
-	bridge -n r fdb show br br0 | grep -qi "^$mac dev $1 "
+	bridge -n r fdb show br br0 | matches -i "^$mac dev $1 "
 }
 
 # Move the client: its MAC and addresses go from cl-r to cl-b.

@@ -29,7 +29,7 @@ table inet filter {
 	}
 }
 NFT
-n r nft list chain inet filter forward | grep -q 'gre' ||
+n r nft list chain inet filter forward | matches 'gre' ||
 	fail "nft did not keep gre in the protocol set"
 
 # tunnel NS DEV TYPE LOCAL REMOTE INNER/PREFIX: a GRE tunnel end, IPv6
@@ -52,7 +52,7 @@ gre_entries() {
 }
 
 gre_offloaded() {
-	gre_entries | grep -q 'OFFLOAD'
+	gre_entries | matches 'OFFLOAD'
 }
 
 # gre_case NAME TYPE CL_LOCAL CL_REMOTE SRV_LOCAL SRV_REMOTE [PATTERN]:
@@ -84,7 +84,7 @@ gre_case() {
 	[ $((fwd * 10)) -lt "$bytes" ] ||
 		ofail "$name: forward chain saw $fwd of $bytes bytes"
 	[ "$(nfo_stat refused_gre_keyed)" = 0 ] || ofail "$name: refused as keyed"
-	[ -z "$want" ] || gre_entries | grep -qE -- "$want" ||
+	[ -z "$want" ] || gre_entries | matches -E -- "$want" ||
 		ofail "$name: no gre entry matches /$want/"
 
 	expect_ok n cl ip link del gt

@@ -47,12 +47,12 @@ done
 [ "$(nft-offload -n r2 flows | tail -n 1)" = "0 flows" ] || fail "tool: r2 not 0 flows"
 [ "$(n r2 nft-offload flows | tail -n 1)" = "0 flows" ] || fail "tool inside r2: not 0 flows"
 [ "$(nft-offload -n r2 --json flows)" = '{"flows":[]}' ] || fail "tool: r2 --json flows not empty"
-nft-offload -n r2 stats | grep -qx 'fast_ipv4_packets \+0' || fail "tool: r2 fast packets not 0"
-nft-offload -n r2 status | grep -qx '  inet filter ft2: hook ingress priority 0; devices { r-cl, r-srv }; flags none; rules 1; flows 0' ||
+nft-offload -n r2 stats | matches -x 'fast_ipv4_packets \+0' || fail "tool: r2 fast packets not 0"
+nft-offload -n r2 status | matches -x '  inet filter ft2: hook ingress priority 0; devices { r-cl, r-srv }; flags none; rules 1; flows 0' ||
 	fail "tool: r2 status: $(nft-offload -n r2 status)"
-nft-offload -n r status | grep -qx '  inet filter ft: hook ingress priority 0; devices { r-cl, r-srv }; flags counter; rules 1; flows 1' ||
+nft-offload -n r status | matches -x '  inet filter ft: hook ingress priority 0; devices { r-cl, r-srv }; flags counter; rules 1; flows 1' ||
 	fail "tool: r status: $(nft-offload -n r status)"
-nft-offload -n r status | grep -q ft2 && fail "tool: r status shows r2's flowtable"
+nft-offload -n r status | matches ft2 && fail "tool: r status shows r2's flowtable"
 rc=0
 nft-offload -n nosuchns status >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "-n nosuchns: exit $rc, expected 2"

@@ -12,7 +12,7 @@ expect_ok modprobe nf_flow_table_inet
 expect_ok modprobe nft_flow_offload
 expect_fail insmod "$ko"
 modloaded nft_offload && fail "nft_offload loaded beside nf_flow_table"
-dmesg | grep -q 'nft_offload: the in-kernel flowtable (nf_flow_table) is present; refusing to load' ||
+dmesg | matches 'nft_offload: the in-kernel flowtable (nf_flow_table) is present; refusing to load' ||
 	fail "no clear refusal line in the kernel log"
 pass "refused to load beside the in-kernel flowtable"
 
@@ -27,7 +27,7 @@ expect_ok modprobe nft_offload
 for m in "${inkernel[@]}"; do
 	expect_fail modprobe "$m"
 	modloaded "$m" && fail "$m loaded beside nft_offload"
-	dmesg | grep -q "nft_offload: refusing to let the in-kernel flowtable module nf_flow_table load" ||
+	dmesg | matches "nft_offload: refusing to let the in-kernel flowtable module nf_flow_table load" ||
 		fail "no veto line for $m"
 done
 pass "in-kernel flowtable modules refused while nft_offload is loaded"

@@ -196,7 +196,7 @@ layered_transfer() {
 }
 
 _ppp_up() {
-	ip -n "$1" -4 addr show dev "$2" 2>/dev/null | grep -q "inet $3"
+	ip -n "$1" -4 addr show dev "$2" 2>/dev/null | matches "inet $3"
 }
 
 # topology_pppoe: the LAN a plain port, the WAN a PPPoE session.  srv is

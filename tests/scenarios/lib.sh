@@ -83,6 +83,13 @@ expect_err() {
 		fail "output of '$*' does not match /$pattern/"
 }
 
+# CMD | matches [GREP-OPTIONS] PATTERN: like grep -q, but reads all of its
+# input, so that under pipefail a writer never dies of SIGPIPE (and fails
+# the pipeline) because grep stopped reading at the first match.
+matches() {
+	grep "$@" >/dev/null
+}
+
 # Milliseconds since boot, from /proc/uptime (always two decimals).
 _uptime_ms() {
 	local up rest
@@ -197,5 +204,5 @@ _no_tentative() {
 }
 
 _link_up() {
-	ip -n "$1" link show "$2" | grep -q 'state UP'
+	ip -n "$1" link show "$2" | matches 'state UP'
 }
