@@ -13,7 +13,7 @@
 # -v          show the guest console live (it is always saved)
 # --show      print each scenario's console section, passed or not, without
 #             kernel log lines (for the demo and benchmarks)
-# Environment: NFO_VM_TIMEOUT (QEMU limit, default 900 s; debug 3600 s),
+# Environment: NFO_VM_TIMEOUT (QEMU limit, default 1500 s; debug 4800 s),
 # NFO_SCENARIO_TIMEOUT (per scenario, default 300 s; debug 600 s: scenarios
 # take 2-2.5 times as long on it under TCG), NFO_APPEND (extra kernel parameters),
 # NFO_BUILD_MODULE (builder called as CMD KVER printing the .ko path; default
@@ -124,7 +124,7 @@ phase() {
 # console to show when the guest never finished. The debug kernel's KASAN
 # shadow and kmemleak's metadata need the memory; its splats the lines.
 mem=1024
-vm_timeout=${NFO_VM_TIMEOUT:-900}
+vm_timeout=${NFO_VM_TIMEOUT:-1500}
 scenario_timeout=${NFO_SCENARIO_TIMEOUT:-}
 tail_lines=60
 build_env=()
@@ -146,7 +146,7 @@ debug)
 		finish
 	fi
 	mem=2048
-	vm_timeout=${NFO_VM_TIMEOUT:-3600}
+	vm_timeout=${NFO_VM_TIMEOUT:-4800}
 	scenario_timeout=${NFO_SCENARIO_TIMEOUT:-600}
 	tail_lines=200
 	;;
