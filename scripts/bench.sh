@@ -9,7 +9,8 @@
 # Two boots per kernel under tests/vm/run.sh --icount (one vCPU, one guest ns
 # is one guest instruction) of tests/scenarios/bench-router.sh: one guest
 # with nft_offload (modes floor, route, classic, ours), one with Debian's
-# in-kernel flowtable modules and without ours (mode inkernel).  Results go
+# in-kernel flowtable modules and without ours (floor, inkernel); each
+# boot's router figures subtract its own floor.  Results go
 # to bench/results/DATE-KERNEL/: table.md, plot.png (router instructions per
 # packet against flows, one line per mode), data.tsv, raw.txt and the run
 # logs.  Unless --no-readme, README.md's performance section gets the tables.
@@ -92,19 +93,26 @@ report() {
 	}
 	function show(x) { return x == "" ? "-" : sprintf("%.0f", x) }
 	# Router instructions per packet of mode m at f flows; "" if not run.
+	# Each boot measures its own floor.
 	function router(m, f) {
 		if (m == "route")
 			f = 1
-		return ((m, f) in cost) ? cost[m, f] - cost["floor", 1] : ""
+		return ((m, f) in cost) ? cost[m, f] - floor[boot[m]] : ""
 	}
 	$1 == "BENCH" { kv() }
 	$2 == "pps" {
 		m = v["mode"]; f = v["flows"]
 		pk[m] = v["packets"]
+		if (m == "floor")
+			floor[v["boot"]] = v["busy_ticks"] * 1e7 / v["rx"]
+		else
+			boot[m] = v["boot"]
 		# A /proc/stat tick is 10 ms, 1e7 instructions under icount.
 		cost[m, f] = v["busy_ticks"] * 1e7 / v["rx"]
 		res[m, f] = 1e7 / v["rx"]
 		setup[m, f] = v["setup_ticks"]
+		if (m == "ours" || m == "inkernel")
+			off[m, f] = v["offloaded"]
 		if (m != "floor" && m != "route" && !(f in known)) {
 			known[f] = 1
 			fl[++nf] = f
@@ -117,11 +125,11 @@ report() {
 		name["route"] = "plain routing"; name["classic"] = "classic firewall"
 		name["inkernel"] = "in-kernel flowtable"; name["ours"] = "nft-offload"
 		printf "### Kernel %s, %s\n\n", kver, date
-		printf "Router instructions per forwarded 64-byte UDP packet (guest instructions\n"
-		printf "under `-icount shift=0`, busy time only, minus the floor of %.0f for the sender\n", cost["floor", 1]
-		printf "and link). A /proc/stat tick (10 ms, 1e7 instructions) is %.0f instructions per\n", res["floor", 1]
-		printf "packet at %d packets per run", pk["floor"]
-		if (pk["inkernel"] != "" && pk["inkernel"] != pk["floor"])
+		printf "Router instructions per forwarded 64-byte UDP packet: busy guest instructions\n"
+		printf "(`-icount shift=0`) per packet the sink received, minus the floor (sender and\n"
+		printf "link: %.0f, and %.0f in the in-kernel boot). One /proc/stat tick (10 ms, 1e7\n", floor["nft-offload"], floor["inkernel"]
+		printf "instructions) is %.0f instructions per packet at %d packets per run", res["ours", 1], pk["ours"]
+		if (pk["inkernel"] != pk["ours"])
 			printf " (%.0f at the in-kernel boot'"'"'s %d)", res["inkernel", 1], pk["inkernel"]
 		printf ";\na figure is the difference of two runs. Both boots took %d min.\n\n", secs / 60
 		printf "| flows | %s | %s | %s | %s | nft-offload vs in-kernel |\n", name["route"], name["classic"], name["inkernel"], name["ours"]
@@ -140,7 +148,12 @@ report() {
 			printf "\n" >data
 		}
 		big = fl[nf]
-		printf "\nPlain routing keeps no per-flow state and runs once, with 1 flow.\n\n"
+		printf "\nPlain routing keeps no per-flow state and runs once, with 1 flow.\n"
+		for (i = 1; i <= nf; i++)
+			for (j = 3; j <= 4; j++)
+				if (((modes[j], fl[i]) in off) && off[modes[j], fl[i]] < fl[i])
+					printf "%s: only %d of %d flows were offloaded before the timed run.\n", name[modes[j]], off[modes[j], fl[i]], fl[i]
+		printf "\n"
 		printf "| at %d flows | %s | %s | %s |\n", big, name["classic"], name["inkernel"], name["ours"]
 		printf "|---|---:|---:|---:|\n"
 		printf "| flow setup, new flows per guest second (two packets each, sender included) |"
@@ -204,9 +217,11 @@ for kernel in "${kernels[@]}"; do
 			grep -v '^Skipping BTF' >&2 || true
 		prof_ko=$top/build/prof-$kver/nfo_prof.ko
 	fi
-	boot "$kernel" "$dir/run-inkernel.log" inkernel --inkernel-flowtable
+	boot "$kernel" "$dir/run-inkernel.log" floor,inkernel --inkernel-flowtable
 	boot "$kernel" "$dir/run-nft-offload.log" floor,route,classic,ours
-	grep -h '^BENCH ' "$dir/run-nft-offload.log" "$dir/run-inkernel.log" >"$dir/raw.txt"
+	for b in nft-offload inkernel; do
+		sed -n "s/^BENCH \([a-z]*\) /BENCH \1 boot=$b /p" "$dir/run-$b.log"
+	done >"$dir/raw.txt"
 	# The VMs' own time (boot and run), which --reuse keeps across calls.
 	report "$dir" "$kver" "$(cat "$dir/run-inkernel.log" "$dir/run-nft-offload.log" |
 		sed -n 's/.*boot+run \([0-9.]*\)s.*/\1/p' | awk '{ s += $1 } END { printf "%d", s }')"
