@@ -316,7 +316,7 @@ profile() {
 	{ awk '{ print $1, 0, $3 }' /proc/kallsyms
 	  awk '$1 != "user" { print $1, 1 }' /tmp/prof.txt; } | sort |
 		awk '$2 == 0 { cur = $3; next } { n[cur]++ } END { for (s in n) print n[s], s }' |
-		sort -rn | head -n 30 |
+		sort -rn | awk 'NR <= 30' |
 		while read -r c sym; do
 			echo "BENCH prof mode=$1 samples=$total share=$(awk -v c="$c" -v t="$total" 'BEGIN { printf "%.1f", 100 * c / t }') symbol=$sym"
 		done
