@@ -1,32 +1,256 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Benchmark (reports, never fails on numbers): the same iperf3 TCP transfer
-# through a masquerading router by the normal path and by the fast path,
-# side by side in one VM run, 1 and 4 streams.  Under emulation wall-clock
-# numbers move between runs; the ratio of the two columns is the result.
-#   scripts/bench.sh [--kernel 6.1|6.12]     NFO_BENCH_SECONDS=8 per run
+# Benchmark: what a forwarded packet costs the router, in guest instructions,
+# by mode and number of concurrent flows.  It reports and never fails on
+# numbers; it fails only when it cannot measure.
+#   scripts/bench.sh [--kernel 6.1|6.12]... [--no-readme] [--profile] [--reuse]
+#   scripts/bench.sh --report DIR      redo DIR's table and plot from its raw.txt
+#
+# Two boots per kernel under tests/vm/run.sh --icount (one vCPU, one guest ns
+# is one guest instruction) of tests/scenarios/bench-router.sh: one guest
+# with nft_offload (modes floor, route, classic, ours), one with Debian's
+# in-kernel flowtable modules and without ours (floor, inkernel); each
+# boot's router figures subtract its own floor.  Results go
+# to bench/results/DATE-KERNEL/: table.md, plot.png (router instructions per
+# packet against flows, one line per mode), data.tsv, raw.txt and the run
+# logs.  Unless --no-readme, README.md's performance section gets the tables.
+# --profile adds a sampling profile (bench/prof/nfo_prof.c) of each
+# flowtable mode and the classic path at 1 flow: profile.md.  --reuse keeps
+# a boot whose complete log today's results folder already has.
+#
+# Environment: NFO_BENCH_FLOWS (default 1,1000,100000; 1000000 works but
+# costs about 35 guest seconds, 10 minutes or more of host time, more per
+# stateful mode, for the 2 million slow-path packets that set the flows up), NFO_BENCH_PACKETS (frames per
+# timed run, default 500000), NFO_BENCH_TCP_SECS (default 2),
+# NFO_BENCH_RESULTS (default bench/results).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kernel=6.1
-if [ "${1:-}" = --kernel ] && [ -n "${2:-}" ]; then
-	kernel=$2
-fi
+kernels=()
+readme=1
+redo=
+profile=0
+reuse=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) [ $# -ge 2 ] || { echo "bench.sh: --kernel needs 6.1 or 6.12" >&2; exit 2; }
+		  kernels+=("$2"); shift ;;
+	--no-readme) readme=0 ;;
+	--profile) profile=1 ;;
+	--reuse) reuse=1 ;;
+	--report) [ $# -ge 2 ] || exit 2; redo=$2; shift ;;
+	*) sed -n '3,6s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1)
+flows=${NFO_BENCH_FLOWS:-1,1000,100000}
+packets=${NFO_BENCH_PACKETS:-500000}
+tcp_secs=${NFO_BENCH_TCP_SECS:-2}
+results=${NFO_BENCH_RESULTS:-$top/bench/results}
 
 "$top/scripts/deps.sh"
-out=$("$top/tests/vm/run.sh" --kernel "$kernel" --scenario bench-throughput --show 2>&1) || {
-	printf '%s\n' "$out"
-	exit 1
+# Only the benchmark draws: gnuplot is its own dependency, not the tests'.
+if [ "$(dpkg-query -W -f='${db:Status-Status}' gnuplot-nox 2>/dev/null || true)" != installed ]; then
+	echo "bench.sh: installing gnuplot-nox"
+	apt-cache show gnuplot-nox >/dev/null 2>&1 || apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null
+fi
+
+# boot KERNEL LOG MODES [run.sh options]: one guest, the modes in a row.
+boot() {
+	local kernel=$1 log=$2 modes=$3 t0=$SECONDS
+
+	shift 3
+	if [ "$reuse" = 1 ] && [ -f "$log" ] && tail -n 1 "$log" | grep -qx '2 passed, 0 failed'; then
+		echo "bench.sh: $kernel: $modes: reusing $log"
+		return 0
+	fi
+	echo "bench.sh: $kernel: $modes ..."
+	if ! NFO_APPEND="nfo.bench_modes=$modes nfo.bench_flows=$flows nfo.bench_packets=$packets nfo.bench_tcp_secs=$tcp_secs nfo.bench_profile=$profile" \
+	     NFO_SCENARIO_TIMEOUT=5400 NFO_VM_TIMEOUT=6000 NFO_EXTRA_KO="$prof_ko" \
+	     "$top/tests/vm/run.sh" --kernel "$kernel" --icount --mem 3072 \
+		--scenario bench-router --show "$@" >"$log" 2>&1; then
+		cat "$log"
+		echo "bench.sh: the $modes run on $kernel could not measure (log: $log)" >&2
+		exit 1
+	fi
+	echo "bench.sh: $kernel: $modes done in $((SECONDS - t0)) s"
 }
-kver=$("$top/scripts/kernels.sh" "$kernel")
-echo "Throughput, client -> router (masquerade) -> server, iperf3 TCP, kernel $kver, TCG"
-echo
-printf '| %-8s | %-18s | %-18s | %-7s |\n' streams "normal path Mbit/s" "fast path Mbit/s" ratio
-printf '|----------|--------------------|--------------------|---------|\n'
-grep '^BENCH tcp-' <<<"$out" | while read -r _ _ streams normal fast; do
-	n=${normal#*=}
-	f=${fast#*=}
-	ratio=$(awk -v a="$n" -v b="$f" 'BEGIN { if (a > 0) printf "%.2fx", b / a; else print "-" }')
-	printf '| %-8s | %-18s | %-18s | %-7s |\n' "${streams#*=}" "$n" "$f" "$ratio"
+
+# report DIR KVER SECONDS: table.md, data.tsv and plot.png from DIR/raw.txt.
+report() {
+	local dir=$1 kver=$2 secs=$3
+
+	awk -v kver="$kver" -v secs="$secs" -v date="$(date +%Y-%m-%d)" -v data="$dir/data.tsv" \
+	    -v packets="$packets" -v flowsarg="$flows" '
+	function kv(i, a) {
+		delete v
+		for (i = 3; i <= NF; i++) {
+			split($i, a, "=")
+			v[a[1]] = a[2]
+		}
+	}
+	function show(x) { return x == "" ? "-" : sprintf("%.0f", x) }
+	# Router instructions per packet of mode m at f flows; "" if not run.
+	# Each boot measures its own floor.
+	function router(m, f) {
+		if (m == "route")
+			f = 1
+		return ((m, f) in cost) ? cost[m, f] - floor[boot[m]] : ""
+	}
+	$1 == "BENCH" { kv() }
+	$2 == "pps" {
+		m = v["mode"]; f = v["flows"]
+		pk[m] = v["packets"]
+		if (m == "floor")
+			floor[v["boot"]] = v["busy_ticks"] * 1e7 / v["rx"]
+		else
+			boot[m] = v["boot"]
+		# A /proc/stat tick is 10 ms, 1e7 instructions under icount.
+		cost[m, f] = v["busy_ticks"] * 1e7 / v["rx"]
+		res[m, f] = 1e7 / v["rx"]
+		setup[m, f] = v["setup_ticks"]
+		if (m == "ours" || m == "inkernel")
+			off[m, f] = v["offloaded"]
+		if (m != "floor" && m != "route" && !(f in known)) {
+			known[f] = 1
+			fl[++nf] = f
+		}
+	}
+	$2 == "mem" { mem[v["mode"], v["flows"]] = v["slab_bytes"] + v["vmalloc_bytes"] }
+	$2 == "tcp" { tcp[v["mode"], v["streams"]] = v["mbit"] }
+	END {
+		split("route classic inkernel ours", modes, " ")
+		name["route"] = "plain routing"; name["classic"] = "classic firewall"
+		name["inkernel"] = "in-kernel flowtable"; name["ours"] = "nft-offload"
+		printf "### Kernel %s, %s\n\n", kver, date
+		printf "Router instructions per forwarded 64-byte UDP packet: busy guest instructions\n"
+		printf "(`-icount shift=0`) per packet the sink received, minus the floor (sender and\n"
+		printf "link: %.0f, and %.0f in the in-kernel boot). One /proc/stat tick (10 ms, 1e7\n", floor["nft-offload"], floor["inkernel"]
+		printf "instructions) is %.0f instructions per packet at %d packets per run", res["ours", 1], pk["ours"]
+		if (pk["inkernel"] != pk["ours"])
+			printf " (%.0f at the in-kernel boot'"'"'s %d)", res["inkernel", 1], pk["inkernel"]
+		printf ";\na figure is the difference of two runs. Both boots took %d min.\n\n", secs / 60
+		printf "| flows | %s | %s | %s | %s | nft-offload vs in-kernel |\n", name["route"], name["classic"], name["inkernel"], name["ours"]
+		printf "|---:|---:|---:|---:|---:|---:|\n"
+		printf "flows\troute\tclassic\tin-kernel\tnft-offload\n" >data
+		for (i = 1; i <= nf; i++) {
+			f = fl[i]
+			r = router("ours", f); k = router("inkernel", f)
+			printf "| %d | %s | %s | %s | %s | %s |\n", f, show(router("route", f)), show(router("classic", f)),
+				show(k), show(r), (r != "" && k > 0) ? sprintf("%+.1f %%", (r / k - 1) * 100) : "-"
+			printf "%d", f >data
+			for (j = 1; j <= 4; j++) {
+				x = router(modes[j], f)
+				printf "\t%s", x == "" ? "?" : sprintf("%.0f", x) >data
+			}
+			printf "\n" >data
+		}
+		big = fl[nf]
+		printf "\nPlain routing keeps no per-flow state and runs once, with 1 flow.\n"
+		for (i = 1; i <= nf; i++)
+			for (j = 3; j <= 4; j++)
+				if (((modes[j], fl[i]) in off) && off[modes[j], fl[i]] < fl[i])
+					printf "%s: only %d of %d flows were offloaded before the timed run.\n", name[modes[j]], off[modes[j], fl[i]], fl[i]
+		printf "\n"
+		printf "| at %d flows | %s | %s | %s |\n", big, name["classic"], name["inkernel"], name["ours"]
+		printf "|---|---:|---:|---:|\n"
+		printf "| flow setup, new flows per guest second (two packets each, sender included) |"
+		for (j = 2; j <= 4; j++) {
+			m = modes[j]
+			printf " %s |", (setup[m, big] > 0) ? sprintf("%.0f", big / (setup[m, big] / 100)) : "-"
+		}
+		printf "\n| memory per flow, slab + vmalloc, conntrack included (bytes) |"
+		for (j = 2; j <= 4; j++)
+			printf " %s |", ((modes[j], big) in mem) ? sprintf("%.0f", mem[modes[j], big] / big) : "-"
+		printf "\n| memory per offloaded flow beyond the classic path (bytes) | |"
+		for (j = 3; j <= 4; j++) {
+			m = modes[j]
+			printf " %s |", ((m, big) in mem && ("classic", big) in mem) ? sprintf("%.0f", (mem[m, big] - mem["classic", big]) / big) : "-"
+		}
+		printf "\n\niperf3 TCP through the masquerading router, Mbit/s by the guest clock\n"
+		printf "(noisy: GSO super-packets over veth; one guest second is 1e9 instructions):\n\n"
+		printf "| streams | %s | %s | %s |\n|---:|---:|---:|---:|\n", name["classic"], name["inkernel"], name["ours"]
+		for (s = 1; s <= 4; s += 3) {
+			printf "| %d |", s
+			for (j = 2; j <= 4; j++)
+				printf " %s |", ((modes[j], s) in tcp) ? tcp[modes[j], s] : "-"
+			printf "\n"
+		}
+	}' "$dir/raw.txt" >"$dir/table.md"
+
+	gnuplot <<-EOF
+	set terminal png size 900,540
+	set output "$dir/plot.png"
+	set title "Router instructions per 64-byte UDP packet, kernel $kver"
+	set xlabel "concurrent flows"
+	set ylabel "guest instructions per packet (floor subtracted)"
+	set logscale x
+	set xrange [0.5:*]
+	set yrange [0:*]
+	set key outside right
+	set datafile missing "?"
+	set datafile separator "\t"
+	plot for [i=2:5] "$dir/data.tsv" using 1:i with linespoints lw 2 pt 7 title columnheader(i)
+	EOF
+}
+
+if [ -n "$redo" ]; then
+	kver=${redo%/}
+	kver=${kver##*/}
+	report "$redo" "${kver#????-??-??-}" "$(cat "$redo"/run-*.log 2>/dev/null |
+		sed -n 's/.*boot+run \([0-9.]*\)s.*/\1/p' | awk '{ s += $1 } END { printf "%d", s }')"
+	cat "$redo/table.md"
+	exit 0
+fi
+
+snippet=()
+for kernel in "${kernels[@]}"; do
+	kver=$("$top/scripts/kernels.sh" "$kernel")
+	dir=$results/$(date +%Y-%m-%d)-$kver
+	mkdir -p "$dir"
+	prof_ko=
+	if [ "$profile" = 1 ]; then
+		mkdir -p "$top/build/prof-$kver"
+		cp "$top/bench/prof/nfo_prof.c" "$top/bench/prof/Kbuild" "$top/build/prof-$kver/"
+		make -s -C "/usr/src/linux-headers-$kver" M="$top/build/prof-$kver" modules 2>&1 |
+			grep -v '^Skipping BTF' >&2 || true
+		prof_ko=$top/build/prof-$kver/nfo_prof.ko
+	fi
+	boot "$kernel" "$dir/run-inkernel.log" floor,inkernel --inkernel-flowtable
+	boot "$kernel" "$dir/run-nft-offload.log" floor,route,classic,ours
+	for b in nft-offload inkernel; do
+		sed -n "s/^BENCH \([a-z]*\) /BENCH \1 boot=$b /p" "$dir/run-$b.log"
+	done >"$dir/raw.txt"
+	# The VMs' own time (boot and run), which --reuse keeps across calls.
+	report "$dir" "$kver" "$(cat "$dir/run-inkernel.log" "$dir/run-nft-offload.log" |
+		sed -n 's/.*boot+run \([0-9.]*\)s.*/\1/p' | awk '{ s += $1 } END { printf "%d", s }')"
+	if [ "$profile" = 1 ]; then
+		awk '$2 == "prof" {
+			for (i = 3; i <= NF; i++) { split($i, a, "="); v[a[1]] = a[2] }
+			if (v["mode"] != last) {
+				printf "\n%s### %s (%d samples, one per 50000 instructions)\n\n| share | symbol |\n|---:|---|\n", last == "" ? "" : "", v["mode"], v["samples"]
+				last = v["mode"]
+			}
+			printf "| %s %% | %s |\n", v["share"], v["symbol"]
+		}' "$dir/raw.txt" >"$dir/profile.md"
+	fi
+	echo
+	cat "$dir/table.md"
+	echo
+	echo "bench.sh: results in $dir"
+	snippet+=("$(cat "$dir/table.md")" "" "Plot: [${dir#"$top"/}/plot.png](${dir#"$top"/}/plot.png)" "")
 done
-grep '^BENCH fast-path' <<<"$out" | sed 's/^BENCH /\n/'
+
+# README.md: the tables between the bench markers.
+if [ "$readme" = 1 ] && grep -q '^<!-- bench:begin -->$' "$top/README.md"; then
+	printf '%s\n' "Command: \`make bench\` (\`scripts/bench.sh$(printf ' --kernel %s' "${kernels[@]}")\`)." "" \
+		"${snippet[@]}" >"$top/build/bench-readme.md"
+	awk -v f="$top/build/bench-readme.md" '
+		/^<!-- bench:begin -->$/ { print; while ((getline l <f) > 0) print l; skip = 1; next }
+		/^<!-- bench:end -->$/ { skip = 0 }
+		!skip' "$top/README.md" >"$top/README.md.tmp"
+	mv "$top/README.md.tmp" "$top/README.md"
+	echo "bench.sh: README.md performance section updated"
+fi

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest initramfs for one Debian kernel.
 #   NFO_MODULE=build/KVER/nft_offload.ko [NFO_TOOL=build/tool/nft-offload] \
-#     tests/vm/mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable]
+#     tests/vm/mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable] [--without-nft-offload]
 # The kernel's modules come from ROOT/lib/modules/KVER, ROOT being
 # $NFO_KERNEL_ROOT when set (the debug kernel's install root, or a Debian
 # image already unpacked), else what tests/vm/fetch-kernel.sh KVER unpacks.
@@ -17,20 +17,28 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: NFO_MODULE=path/nft_offload.ko mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable]" >&2
+	echo "usage: NFO_MODULE=path/nft_offload.ko mkinitramfs.sh KVER OUT.cpio.gz [--with-inkernel-flowtable] [--without-nft-offload]" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
 kver=$1
 out=$2
 with_ft=0
-case "${3:-}" in
-"") ;;
---with-inkernel-flowtable) with_ft=1 ;;
-*) usage ;;
-esac
-module=${NFO_MODULE:?NFO_MODULE must name the nft_offload.ko to install}
-[ -f "$module" ] || { echo "mkinitramfs.sh: $module: no such file" >&2; exit 1; }
+# --without-nft-offload: a guest with no module of ours (benchmarks of the
+# in-kernel flowtable, where nothing of ours may autoload).
+with_nfo=1
+for arg in "${@:3}"; do
+	case "$arg" in
+	--with-inkernel-flowtable) with_ft=1 ;;
+	--without-nft-offload) with_nfo=0 ;;
+	*) usage ;;
+	esac
+done
+module=${NFO_MODULE:-}
+if [ "$with_nfo" = 1 ]; then
+	[ -n "$module" ] || { echo "mkinitramfs.sh: NFO_MODULE must name the nft_offload.ko to install" >&2; exit 1; }
+	[ -f "$module" ] || { echo "mkinitramfs.sh: $module: no such file" >&2; exit 1; }
+fi
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -304,7 +312,11 @@ done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ ! -f "$kmods/$f" ] || cp "$kmods/$f" "$dest/"
 done
-install -D -m 644 "$module" "$dest/updates/nft_offload.ko"
+[ "$with_nfo" = 0 ] || install -D -m 644 "$module" "$dest/updates/nft_offload.ko"
+# More modules of our own from the environment (the benchmark's profiler).
+for ko in ${NFO_EXTRA_KO:-}; do
+	install -D -m 644 "$ko" "$dest/updates/$(basename "$ko")"
+done
 # Indexes for modprobe and the kernel's autoload. With the headers' symbol
 # list (Debian's headers, or the build tree a kernel was installed from),
 # -e names symbols nothing in the guest provides (a module left out).

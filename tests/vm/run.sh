@@ -2,13 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run the scenarios in a QEMU guest on a stock Debian kernel or the debug one.
 #   tests/vm/run.sh [--kernel 6.1|6.12|KVER|debug] [--scenario NAME]... [--coexist]
-#                   [--keep] [--show] [-v|--verbose]
+#                   [--inkernel-flowtable] [--icount] [--mem MB] [--keep] [--show] [-v|--verbose]
 # --kernel    a Debian 12 kernel line (newest ABI in apt) or a release (default 6.1);
 #             debug: Debian's 6.1 source built without CONFIG_NF_FLOW_TABLE and
 #             with KASAN, lockdep, kmemleak, debug objects and UBSAN
 #             (tests/vm/build-debug-kernel.sh; built once, then cached)
 # --scenario  run only these (repeatable; default: all but coexist-*)
 # --coexist   guest also carries the in-kernel flowtable; runs coexist-* scenarios
+# --inkernel-flowtable  guest carries the in-kernel flowtable and no nft_offload
+#             (benchmarks against the in-kernel flowtable)
+# --icount    one vCPU under -icount shift=0: one guest ns is one guest
+#             instruction (benchmarks count instructions this way)
+# --mem MB    guest memory (default 1024; debug 2048)
 # --keep      keep the run's initramfs next to its logs
 # -v          show the guest console live (it is always saved)
 # --show      print each scenario's console section, passed or not, without
@@ -35,6 +40,9 @@ usage() {
 kernel=6.1
 scenarios=()
 coexist=0
+inkernel=0
+icount=0
+mem_opt=
 keep=0
 show=0
 verbose=0
@@ -43,6 +51,9 @@ while [ $# -gt 0 ]; do
 	--kernel) [ $# -ge 2 ] || usage; kernel=$2; shift ;;
 	--scenario) [ $# -ge 2 ] || usage; scenarios+=("$2"); shift ;;
 	--coexist) coexist=1 ;;
+	--inkernel-flowtable) inkernel=1 ;;
+	--icount) icount=1 ;;
+	--mem) [ $# -ge 2 ] || usage; mem_opt=$2; shift ;;
 	--keep) keep=1 ;;
 	--show) show=1 ;;
 	-v|--verbose) verbose=1 ;;
@@ -59,8 +70,8 @@ else
 	selection=all
 fi
 
-if [ "$kernel" = debug ] && [ "$coexist" = 1 ]; then
-	echo "run.sh: --coexist needs the in-kernel flowtable, which the debug kernel lacks" >&2
+if [ "$kernel" = debug ] && [ "$coexist$inkernel" != 00 ]; then
+	echo "run.sh: --coexist and --inkernel-flowtable need the in-kernel flowtable, which the debug kernel lacks" >&2
 	exit 2
 fi
 
@@ -151,6 +162,7 @@ debug)
 	tail_lines=200
 	;;
 esac
+[ -z "$mem_opt" ] || mem=$mem_opt
 
 logdir=$top/build/logs/$kver-$(date +%Y%m%d-%H%M%S)
 [ ! -e "$logdir" ] || logdir=$logdir-$$
@@ -171,6 +183,7 @@ phase tool-build "$top/scripts/build-tool.sh"
 tool=$(tail -n 1 <<<"$phase_out")
 flowtable=()
 [ "$coexist" = 0 ] || flowtable=(--with-inkernel-flowtable)
+[ "$inkernel" = 0 ] || flowtable=(--with-inkernel-flowtable --without-nft-offload)
 phase initramfs env NFO_MODULE="$module" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroot" \
 	"$here/mkinitramfs.sh" "$kver" "$initrd" "${flowtable[@]}"
 
@@ -187,8 +200,10 @@ start=$(now)
 # vCPU, the guest kernel's live code patching (static keys flipped when
 # netfilter hooks come and go) raced QEMU's translation and crashed guests
 # at patch sites ("Oops: int3", soft lockups on a patched NOP).
+cpus=(-smp 2)
+[ "$icount" = 0 ] || cpus=(-smp 1 -icount shift=0)
 timeout "$vm_timeout" qemu-system-x86_64 \
-	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg,thread=single -smp 2 -m "$mem" \
+	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg,thread=single "${cpus[@]}" -m "$mem" \
 	-kernel "$kroot/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
 	-serial "file:$console" -serial "file:$result" -monitor none \
 	</dev/null >"$logdir/qemu.log" 2>&1 &

@@ -1,0 +1,340 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Benchmark, not a test: scripts/bench.sh boots it (never the suite).  It
+# measures and prints BENCH lines; it fails only when it cannot measure.
+#
+# Guest booted with tests/vm/run.sh --icount: one vCPU, one guest ns = one
+# guest instruction.  pktgen in cl sends 64-byte UDP frames through r to
+# srv, whose ingress drops them; busy time (/proc/stat non-idle
+# ticks) over the run divided by the frames srv received is the cost of a
+# packet.  Mode floor drops in r's ingress instead: the sender and link cost
+# that scripts/bench.sh subtracts.
+#
+# Kernel command line (NFO_APPEND):
+#   nfo.bench_modes=floor,route,classic,ours   (inkernel: the in-kernel
+#                      flowtable; needs a guest without nft_offload)
+#   nfo.bench_flows=1,1000,100000              concurrent flows (tuples) of
+#                      the stateful modes; floor and route run with 1
+#   nfo.bench_packets=500000                   frames per timed run
+#   nfo.bench_tcp_secs=2                       iperf3 seconds (guest time;
+#                      0: no TCP runs)
+#   nfo.bench_profile=1                        then profile each flowtable
+#                      mode's timed run at 1 flow (bench/prof/nfo_prof.ko,
+#                      sampling every 50000 instructions)
+#
+# Output, one line each:
+#   BENCH pps mode= flows= packets= rx= busy_ticks= elapsed_ns= setup_ticks=
+#             offloaded= conntrack=
+#   BENCH mem mode= flows= slab_bytes= vmalloc_bytes= ct_slab_bytes= flow_slab_bytes=
+#   BENCH tcp mode= streams= mbit=
+#   BENCH prof mode= samples= share=PERCENT symbol=NAME   (top 30)
+. "$NFO_LIB"
+. "$(dirname "$0")/offload.bash"
+
+param() {
+	local a args
+
+	read -r -a args </proc/cmdline
+	for a in "${args[@]}"; do
+		case "$a" in
+		"nfo.$1="*) echo "${a#*=}" ;;
+		esac
+	done
+}
+
+IFS=, read -r -a MODES <<<"$(param bench_modes)"
+[ ${#MODES[@]} -gt 0 ] || MODES=(floor route classic ours)
+IFS=, read -r -a FLOWS <<<"$(param bench_flows)"
+[ ${#FLOWS[@]} -gt 0 ] || FLOWS=(1 1000 100000)
+PACKETS=$(param bench_packets)
+PACKETS=${PACKETS:-500000}
+TCP_SECS=$(param bench_tcp_secs)
+TCP_SECS=${TCP_SECS:-2}
+PROFILE=$(param bench_profile)
+[ "$(nproc)" = 1 ] || fail "needs one vCPU (run.sh --icount)"
+
+# Non-idle ticks of the only CPU: user nice system irq softirq steal.
+busy() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# Bytes in slab objects in use: all caches, or those named like $1.
+slab_bytes() {
+	awk -v re="${1:-.}" 'NR > 2 && $1 ~ re { s += $2 * $4 } END { printf "%d\n", s }' /proc/slabinfo
+}
+
+vmalloc_bytes() {
+	awk '$1 == "VmallocUsed:" { print $2 * 1024 }' /proc/meminfo
+}
+
+# pktgen, in cl's own /proc/net/pktgen.
+pg() {
+	n cl bash -c "echo '$2' >/proc/net/pktgen/$1" ||
+		fail "pktgen $1 '$2': $(n cl cat "/proc/net/pktgen/$1" 2>&1 | grep -i result || true)"
+}
+
+# Tuples for F flows: NDST destination ports (10000 up) times NPORTS
+# source ports (1024 up), coprime, so pktgen, which steps both every
+# frame, visits every pair once per F frames.  (Masquerade to one address
+# and one destination has only 64512 source ports: hence several
+# destination ports.)  Sets NDST, NPORTS, TUPLES.
+shape() {
+	NDST=1
+	while [ $((NDST * 64000)) -lt "$1" ]; do
+		NDST=$((NDST * 2))
+	done
+	NPORTS=$(($1 / NDST))
+	[ "$NDST" = 1 ] || [ $((NPORTS % 2)) = 1 ] || NPORTS=$((NPORTS - 1))
+	TUPLES=$((NDST * NPORTS))
+}
+
+# pktgen_setup COUNT: COUNT frames over the current tuples, at the next
+# pktgen_start (which returns when they are sent).  Setting up runs a
+# dozen processes: keep it out of what is timed.
+pktgen_setup() {
+	local c
+
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device cl-r"
+	for c in "pkt_size 60" "clone_skb 0" "delay 0" "count $1" \
+		 "dst 10.0.2.2" "dst_mac $RMAC" \
+		 "src_min 10.0.1.2" "src_max 10.0.1.2" \
+		 "udp_src_min 1024" "udp_src_max $((1024 + NPORTS))" \
+		 "udp_dst_min 10000" "udp_dst_max $((10000 + NDST))"; do
+		pg cl-r "$c"
+	done
+}
+
+pktgen_start() {
+	pg pgctrl start
+}
+
+pktgen_send() {
+	pktgen_setup "$1"
+	pktgen_start
+}
+
+# A netdev table in NS dropping our frames at DEV's ingress, counting them.
+drop_at() {
+	n "$1" nft -f - <<-NFT
+	table netdev bench {
+		counter rx { }
+		chain in {
+			type filter hook ingress device "$2" priority 0;
+			meta l4proto udp counter name rx drop
+		}
+	}
+	NFT
+}
+
+rx_count() {
+	n "$1" nft list counter netdev bench rx |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+}
+
+stateful() {
+	case "$1" in
+	classic|ours|inkernel) return 0 ;;
+	esac
+	return 1
+}
+
+# Back to an empty router: no rules, no conntrack entries, no flows.
+reset_router() {
+	n r nft flush ruleset
+	n r conntrack -F >/dev/null 2>&1 || true
+	wait_for 120 bash -c '[ "$(ip netns exec r conntrack -C 2>/dev/null || echo 0)" = 0 ]'
+}
+
+# The router's ruleset for MODE.  classic: firewall4's shape (forward chain
+# with ct state, masquerade); ours and inkernel add a flowtable and flow add.
+router_rules() {
+	local ft= add=
+
+	case "$1" in
+	floor) drop_at r r-cl; return 0 ;;
+	route) return 0 ;;
+	esac
+	if [ "$1" != classic ]; then
+		ft='flowtable ft { hook ingress priority 0; devices = { r-cl, r-srv }; }'
+		add='meta l4proto { tcp, udp } flow add @ft'
+	fi
+	n r nft -f - <<-NFT
+	table inet fw {
+		$ft
+		chain forward {
+			type filter hook forward priority filter; policy drop;
+			$add
+			ct state vmap { established : accept, related : accept, invalid : drop }
+			iifname "r-cl" oifname "r-srv" accept
+		}
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "r-srv" masquerade
+		}
+	}
+	NFT
+	# No flow may expire while its frames come round again (guest time
+	# runs at one instruction per ns).
+	n r sysctl -q -w net.netfilter.nf_conntrack_udp_timeout=3600 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=3600
+	case "$1" in
+	ours) n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600 ;;
+	inkernel) n r sysctl -q -w net.netfilter.nf_flowtable_udp_timeout=3600 ;;
+	esac
+}
+
+# By netlink: reading /proc/net/nf_conntrack walks the table from the start
+# for every chunk read, quadratic in the number of entries.
+offloaded_flows() {
+	n r conntrack -L 2>/dev/null | grep -c OFFLOAD || true
+}
+
+# One timed run of MODE with F flows set up (and offloaded) beforehand.
+measure() {
+	local mode=$1 f=$2 setup=0 off=0 ct=0 b0 b1 t0 t1 rx0 rx1 ns=srv
+	local s0 v0 c0 fl0
+
+	shape "$f"
+	reset_router
+	router_rules "$mode"
+	[ "$mode" != floor ] || ns=r
+	if stateful "$mode"; then
+		s0=$(slab_bytes)
+		v0=$(vmalloc_bytes)
+		c0=$(slab_bytes '^nf_conntrack$')
+		fl0=$(slab_bytes '^(nfo_flow|nf_flow)')
+		# Two passes: the first creates and confirms each conntrack
+		# entry, the second offloads it.
+		pktgen_setup $((2 * TUPLES))
+		b0=$(busy)
+		pktgen_start
+		b1=$(busy)
+		setup=$((b1 - b0))
+		ct=$(n r conntrack -C)
+		[ "$mode" = classic ] || off=$(offloaded_flows)
+		echo "BENCH mem mode=$mode flows=$TUPLES slab_bytes=$(( $(slab_bytes) - s0 ))" \
+			"vmalloc_bytes=$(( $(vmalloc_bytes) - v0 ))" \
+			"ct_slab_bytes=$(( $(slab_bytes '^nf_conntrack$') - c0 ))" \
+			"flow_slab_bytes=$(( $(slab_bytes '^(nfo_flow|nf_flow)') - fl0 ))"
+		[ "$ct" -ge $((TUPLES * 95 / 100)) ] ||
+			fail "$mode: only $ct conntrack entries for $TUPLES flows"
+		# Fewer offloaded flows is a result (the table says so), not a
+		# failure to measure.
+		if [ "$mode" != classic ] && [ "$off" -lt "$TUPLES" ]; then
+			log "$mode: $off of $TUPLES flows offloaded before the timed run"
+			[ "$mode" != ours ] || n r awk '$2 != 0 { printf "#   %s\n", $0 }' /proc/net/stat/nft_offload
+		fi
+	fi
+	rx0=$(rx_count "$ns")
+	pktgen_setup "$PACKETS"
+	b0=$(busy)
+	t0=$(date +%s%N)
+	pktgen_start
+	t1=$(date +%s%N)
+	b1=$(busy)
+	rx1=$(rx_count "$ns")
+	[ "$mode" != ours ] || log "ours: $(nfo_stat fast_ipv4_packets) fast-path packets so far"
+	echo "BENCH pps mode=$mode flows=$TUPLES packets=$PACKETS rx=$((rx1 - rx0))" \
+		"busy_ticks=$((b1 - b0)) elapsed_ns=$((t1 - t0)) setup_ticks=$setup" \
+		"offloaded=$off conntrack=$ct"
+	[ $((rx1 - rx0)) -gt $((PACKETS / 2)) ] ||
+		fail "$mode: only $((rx1 - rx0)) of $PACKETS frames arrived"
+}
+
+tcp_run() {	# MODE STREAMS
+	local spid mbit
+
+	reset_router
+	router_rules "$1"
+	n srv iperf3 -s -1 >/dev/null 2>&1 &
+	spid=$!
+	wait_listen srv 5201 tcp 6 >&2 || wait_listen srv 5201 tcp 4 >&2
+	mbit=$(n cl iperf3 -c 10.0.2.2 -t "$TCP_SECS" -P "$2" -f m 2>&1 |
+		awk '/receiver/ { v = $(NF - 2) } END { print v }')
+	wait "$spid" || true
+	echo "BENCH tcp mode=$1 streams=$2 mbit=${mbit:-0}"
+}
+
+for mode in "${MODES[@]}"; do
+	case "$mode" in
+	inkernel)
+		! modloaded nft_offload || fail "nft_offload is loaded: not the in-kernel flowtable"
+		modprobe nf_flow_table_inet
+		modprobe nft_flow_offload
+		;;
+	ours)
+		modprobe nft_offload
+		;;
+	esac
+done
+modprobe nf_conntrack
+modprobe pktgen
+# Room for a million flows: a table as big as the largest run, and the limit
+# above it (both global, set in the initial namespace).
+max=1
+for f in "${FLOWS[@]}"; do
+	[ "$f" -le "$max" ] || max=$f
+done
+echo "$max" >/sys/module/nf_conntrack/parameters/hashsize
+sysctl -q -w net.netfilter.nf_conntrack_max=$((max * 2 + 1024))
+
+topology_router
+drop_at srv srv-r
+# Neighbours resolved both ways before anything is offloaded.
+n r ping -c 1 -W 2 10.0.1.2 >/dev/null
+n r ping -c 1 -W 2 10.0.2.2 >/dev/null
+RMAC=$(n r cat /sys/class/net/r-cl/address)
+log "kernel $(uname -r), $(nproc) CPU, $PACKETS frames per run, modes ${MODES[*]}, flows ${FLOWS[*]}"
+
+for mode in "${MODES[@]}"; do
+	flows=("${FLOWS[@]}")
+	# No per-flow state in the router: one flow count says it all.
+	stateful "$mode" || flows=(1)
+	for f in "${flows[@]}"; do
+		measure "$mode" "$f"
+		log "$mode, $f flows done, up $(cut -d' ' -f1 /proc/uptime)s"
+	done
+done
+# profile MODE: where the timed run at 1 flow spends its instructions.
+profile() {
+	local total
+
+	modprobe nfo_prof period_ns=50000
+	shape 1
+	reset_router
+	router_rules "$1"
+	pktgen_send 2
+	pktgen_setup "$PACKETS"
+	echo 1 >/proc/nfo_prof
+	pktgen_start
+	echo 0 >/proc/nfo_prof
+	cat /proc/nfo_prof >/tmp/prof.txt
+	rmmod nfo_prof
+	total=$(wc -l </tmp/prof.txt)
+	# Each sample under the symbol at or below its address.
+	{ awk '{ print $1, 0, $3 }' /proc/kallsyms
+	  awk '$1 != "user" { print $1, 1 }' /tmp/prof.txt; } | sort |
+		awk '$2 == 0 { cur = $3; next } { n[cur]++ } END { for (s in n) print n[s], s }' |
+		sort -rn | awk 'NR <= 30' |
+		while read -r c sym; do
+			echo "BENCH prof mode=$1 samples=$total share=$(awk -v c="$c" -v t="$total" 'BEGIN { printf "%.1f", 100 * c / t }') symbol=$sym"
+		done
+	echo "BENCH prof mode=$1 samples=$total share=$(awk -v t="$total" -v u="$(grep -c user /tmp/prof.txt || true)" 'BEGIN { printf "%.1f", 100 * u / t }') symbol=(user)"
+}
+
+if [ "$PROFILE" = 1 ]; then
+	for mode in "${MODES[@]}"; do
+		case "$mode" in
+		ours|inkernel|classic) profile "$mode" ;;
+		esac
+	done
+fi
+
+for mode in "${MODES[@]}"; do
+	stateful "$mode" && [ "$TCP_SECS" != 0 ] || continue
+	for streams in 1 4; do
+		tcp_run "$mode" "$streams"
+	done
+done
+reset_router
