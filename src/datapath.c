@@ -424,6 +424,15 @@ static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 		return true;
 	if (skb_dst(skb))
 		return false;
+	/*
+	 * The control block still holds what the layers below left (GRO);
+	 * clear it as ip_rcv() and ipv6_rcv() do: 6.1's decode_session6()
+	 * reads the next header at IP6CB()->nhoff.
+	 */
+	if (family == NFO_FAMILY_IPV4)
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	else
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	skb_dst_set_noref(skb, fd->dst);
 	ok = __xfrm_policy_check(NULL, XFRM_POLICY_FWD, skb,
 				 family == NFO_FAMILY_IPV4 ? AF_INET : AF_INET6);
