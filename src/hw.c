@@ -112,7 +112,7 @@ static void nfo_hw_record_refusal(struct nf_flowtable *ft,
 /*
  * One line, "family=F table=T flowtable=N dev=D error=E", or nothing while
  * no bind was refused in this netns.  Names are escaped as in the flow
- * listing (space, tab, newline, backslash and '=' as \ooo).
+ * listing (nfo_seq_escape_name()).
  */
 int nfo_hw_refused_show(struct seq_file *seq, void *v)
 {

@@ -66,10 +66,22 @@ const char *nfo_nfproto_name(u8 family)
 	}
 }
 
-/* A name as a value: space, tab, newline, backslash and '=' as \ooo. */
+/*
+ * A name as a value: every byte but printable ASCII, and space, backslash
+ * and '=', as \ooo.  nf_tables takes any bytes in table and flowtable
+ * names, so a carriage return or a terminal escape must not reach the
+ * reader as is.
+ */
 void nfo_seq_escape_name(struct seq_file *seq, const char *name)
 {
-	seq_escape(seq, name, " \t\n\\=");
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)name; *c; c++) {
+		if (*c <= ' ' || *c >= 0x7f || *c == '\\' || *c == '=')
+			seq_printf(seq, "\\%03o", *c);
+		else
+			seq_putc(seq, *c);
+	}
 }
 
 static void nfo_seq_name(struct seq_file *seq, const char *key,
