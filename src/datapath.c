@@ -545,7 +545,12 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	if (unlikely(!nfo_xfrm_fwd_ok(skb, fd, family, state->net)))
 		return nfo_slow(nn, NFO_SLOW_XFRM_POLICY);
 
-	/* A bundle's MTU, less the IPsec overhead, follows the path's. */
+	/*
+	 * A bundle's MTU as ip_forward() and ip6_forward() take it: IPv4's
+	 * is the path's less the IPsec overhead, IPv6's the device's (the
+	 * metric counts only when locked).  What no longer fits once
+	 * encapsulated, xfrm output answers with the ICMP error itself.
+	 */
 	mtu = fd->mtu;
 	if (fd->xmit == NFO_XMIT_XFRM)
 		mtu = family == NFO_FAMILY_IPV4 ?
