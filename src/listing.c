@@ -194,30 +194,32 @@ static void nfo_seq_flow(struct seq_file *seq, struct net *net,
 							       "none");
 }
 
+struct nfo_seq_walk {
+	struct seq_file			*seq;
+	struct net			*net;
+	const struct nft_flowtable	*nft;
+	u32				now;
+};
+
+static bool nfo_seq_flow_one(struct nfo_flow *flow, void *arg)
+{
+	const struct nfo_seq_walk *w = arg;
+
+	nfo_seq_flow(w->seq, w->net, w->nft, flow, w->now);
+	return false;
+}
+
 static void nfo_seq_flowtable(struct seq_file *seq, struct net *net,
 			      struct nf_flowtable *ft)
 {
-	const struct nft_flowtable *nft = container_of(ft, struct nft_flowtable,
-						       data);
-	struct rhashtable_iter iter;
-	struct nfo_flow_dir *d;
-	u32 now = (u32)jiffies;
+	struct nfo_seq_walk w = {
+		.seq	= seq,
+		.net	= net,
+		.nft	= container_of(ft, struct nft_flowtable, data),
+		.now	= (u32)jiffies,
+	};
 
-	rhashtable_walk_enter(&ft->rhashtable, &iter);
-	rhashtable_walk_start(&iter);
-	while ((d = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(d)) {
-			if (PTR_ERR(d) == -EAGAIN)
-				continue;
-			break;
-		}
-		/* Each flow is hashed twice: list it once. */
-		if (d->dir != IP_CT_DIR_ORIGINAL)
-			continue;
-		nfo_seq_flow(seq, net, nft, nfo_flow_of(d), now);
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	nfo_flows_walk(ft, nfo_seq_flow_one, &w);
 }
 
 static int nfo_flows_show(struct seq_file *seq, void *v)
