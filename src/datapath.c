@@ -424,6 +424,15 @@ static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 		return true;
 	if (skb_dst(skb))
 		return false;
+	/*
+	 * The control block still holds what the layers below left (GRO);
+	 * clear it as ip_rcv() and ipv6_rcv() do: 6.1's decode_session6()
+	 * reads the next header at IP6CB()->nhoff.
+	 */
+	if (family == NFO_FAMILY_IPV4)
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	else
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	skb_dst_set_noref(skb, fd->dst);
 	ok = __xfrm_policy_check(NULL, XFRM_POLICY_FWD, skb,
 				 family == NFO_FAMILY_IPV4 ? AF_INET : AF_INET6);
@@ -536,7 +545,12 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	if (unlikely(!nfo_xfrm_fwd_ok(skb, fd, family, state->net)))
 		return nfo_slow(nn, NFO_SLOW_XFRM_POLICY);
 
-	/* A bundle's MTU, less the IPsec overhead, follows the path's. */
+	/*
+	 * A bundle's MTU as ip_forward() and ip6_forward() take it: IPv4's
+	 * is the path's less the IPsec overhead, IPv6's the device's (the
+	 * metric counts only when locked).  What no longer fits once
+	 * encapsulated, xfrm output answers with the ICMP error itself.
+	 */
 	mtu = fd->mtu;
 	if (fd->xmit == NFO_XMIT_XFRM)
 		mtu = family == NFO_FAMILY_IPV4 ?

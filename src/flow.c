@@ -285,9 +285,8 @@ static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow)
  * Visit every flow of @ft once, from process context.  @fn returns true to
  * have the flow removed.
  */
-static void nfo_flows_walk(struct nf_flowtable *ft,
-			   bool (*fn)(struct nfo_flow *flow, void *arg),
-			   void *arg)
+void nfo_flows_walk(struct nf_flowtable *ft,
+		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg)
 {
 	struct rhashtable_iter iter;
 	struct nfo_flow_dir *d;

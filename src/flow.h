@@ -181,6 +181,8 @@ void nfo_flow_cache_exit(void);
 
 /* Flowtable life (the rhashtable and GC of struct nf_flowtable). */
 int nfo_flows_init(struct nf_flowtable *ft);
+void nfo_flows_walk(struct nf_flowtable *ft,
+		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg);
 void nfo_flows_destroy(struct nf_flowtable *ft);
 void nfo_flows_teardown_dev(struct nf_flowtable *ft,
 			    const struct net_device *dev,

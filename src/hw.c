@@ -109,24 +109,10 @@ static void nfo_hw_record_refusal(struct nf_flowtable *ft,
 	spin_unlock(&nn->hw_refused_lock);
 }
 
-static const char *nfo_family_name(u8 family)
-{
-	switch (family) {
-	case NFPROTO_INET:
-		return "inet";
-	case NFPROTO_IPV4:
-		return "ip";
-	case NFPROTO_IPV6:
-		return "ip6";
-	default:
-		return "unknown";
-	}
-}
-
 /*
  * One line, "family=F table=T flowtable=N dev=D error=E", or nothing while
  * no bind was refused in this netns.  Names are escaped as in the flow
- * listing (space, tab, newline, backslash and '=' as \ooo).
+ * listing (nfo_seq_escape_name()).
  */
 int nfo_hw_refused_show(struct seq_file *seq, void *v)
 {
@@ -141,12 +127,12 @@ int nfo_hw_refused_show(struct seq_file *seq, void *v)
 	spin_unlock(&nn->hw_refused_lock);
 
 	if (rec->set) {
-		seq_printf(seq, "family=%s table=", nfo_family_name(rec->family));
-		seq_escape(seq, rec->table, " \t\n\\=");
+		seq_printf(seq, "family=%s table=", nfo_nfproto_name(rec->family));
+		nfo_seq_escape_name(seq, rec->table);
 		seq_puts(seq, " flowtable=");
-		seq_escape(seq, rec->flowtable, " \t\n\\=");
+		nfo_seq_escape_name(seq, rec->flowtable);
 		seq_puts(seq, " dev=");
-		seq_escape(seq, rec->dev, " \t\n\\=");
+		nfo_seq_escape_name(seq, rec->dev);
 		seq_printf(seq, " error=%d\n", rec->err);
 	}
 	kfree(rec);

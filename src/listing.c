@@ -52,7 +52,7 @@ static const char *nfo_proto_name(u8 proto, bool *ports)
 }
 
 /* The table's family as nft names it. */
-static const char *nfo_nfproto_name(u8 family)
+const char *nfo_nfproto_name(u8 family)
 {
 	switch (family) {
 	case NFPROTO_INET:
@@ -66,11 +66,29 @@ static const char *nfo_nfproto_name(u8 family)
 	}
 }
 
+/*
+ * A name as a value: every byte but printable ASCII, and space, backslash
+ * and '=', as \ooo.  nf_tables takes any bytes in table and flowtable
+ * names, so a carriage return or a terminal escape must not reach the
+ * reader as is.
+ */
+void nfo_seq_escape_name(struct seq_file *seq, const char *name)
+{
+	const unsigned char *c;
+
+	for (c = (const unsigned char *)name; *c; c++) {
+		if (*c <= ' ' || *c >= 0x7f || *c == '\\' || *c == '=')
+			seq_printf(seq, "\\%03o", *c);
+		else
+			seq_putc(seq, *c);
+	}
+}
+
 static void nfo_seq_name(struct seq_file *seq, const char *key,
 			 const char *name)
 {
 	seq_printf(seq, " %s=", key);
-	seq_escape(seq, name, " \t\n\\=");
+	nfo_seq_escape_name(seq, name);
 }
 
 static void nfo_seq_addr(struct seq_file *seq, const char *dir,
@@ -89,7 +107,7 @@ static void nfo_seq_dev(struct seq_file *seq, struct net *net,
 
 	seq_printf(seq, " %s_%s=", dir, key);
 	if (dev)
-		seq_escape(seq, dev->name, " \t\n\\=");
+		nfo_seq_escape_name(seq, dev->name);
 	else
 		seq_printf(seq, "%d", ifindex);
 }
@@ -128,7 +146,7 @@ static void nfo_seq_dir(struct seq_file *seq, struct net *net,
 	nfo_seq_dev(seq, net, dir, "iif", t->iif);
 	out = fd->xmit == NFO_XMIT_DIRECT ? fd->path.dev : fd->dst->dev;
 	seq_printf(seq, " %s_oif=", dir);
-	seq_escape(seq, out->name, " \t\n\\=");
+	nfo_seq_escape_name(seq, out->name);
 	seq_printf(seq, " %s_xmit=%s", dir, nfo_xmit_name(fd->xmit));
 	nfo_seq_nat(seq, dir, fd->nat);
 	seq_printf(seq, " %s_packets=%llu %s_bytes=%llu", dir,
@@ -176,30 +194,32 @@ static void nfo_seq_flow(struct seq_file *seq, struct net *net,
 							       "none");
 }
 
+struct nfo_seq_walk {
+	struct seq_file			*seq;
+	struct net			*net;
+	const struct nft_flowtable	*nft;
+	u32				now;
+};
+
+static bool nfo_seq_flow_one(struct nfo_flow *flow, void *arg)
+{
+	const struct nfo_seq_walk *w = arg;
+
+	nfo_seq_flow(w->seq, w->net, w->nft, flow, w->now);
+	return false;
+}
+
 static void nfo_seq_flowtable(struct seq_file *seq, struct net *net,
 			      struct nf_flowtable *ft)
 {
-	const struct nft_flowtable *nft = container_of(ft, struct nft_flowtable,
-						       data);
-	struct rhashtable_iter iter;
-	struct nfo_flow_dir *d;
-	u32 now = (u32)jiffies;
+	struct nfo_seq_walk w = {
+		.seq	= seq,
+		.net	= net,
+		.nft	= container_of(ft, struct nft_flowtable, data),
+		.now	= (u32)jiffies,
+	};
 
-	rhashtable_walk_enter(&ft->rhashtable, &iter);
-	rhashtable_walk_start(&iter);
-	while ((d = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(d)) {
-			if (PTR_ERR(d) == -EAGAIN)
-				continue;
-			break;
-		}
-		/* Each flow is hashed twice: list it once. */
-		if (d->dir != IP_CT_DIR_ORIGINAL)
-			continue;
-		nfo_seq_flow(seq, net, nft, nfo_flow_of(d), now);
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	nfo_flows_walk(ft, nfo_seq_flow_one, &w);
 }
 
 static int nfo_flows_show(struct seq_file *seq, void *v)
@@ -215,14 +235,18 @@ static int nfo_flows_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-int nfo_listing_net_init(struct net *net)
+/*
+ * A /proc/net file that names nf_tables objects: mode 0440 and owned by
+ * the netns's root, as /proc/net/nf_conntrack is.
+ */
+int nfo_proc_create_private(struct net *net, const char *name,
+			    int (*show)(struct seq_file *, void *))
 {
 	struct proc_dir_entry *pde;
 	kuid_t uid;
 	kgid_t gid;
 
-	pde = proc_create_net_single("nft_offload_flows", 0440, net->proc_net,
-				     nfo_flows_show, NULL);
+	pde = proc_create_net_single(name, 0440, net->proc_net, show, NULL);
 	if (!pde)
 		return -ENOMEM;
 	uid = make_kuid(net->user_ns, 0);
@@ -230,6 +254,12 @@ int nfo_listing_net_init(struct net *net)
 	if (uid_valid(uid) && gid_valid(gid))
 		proc_set_user(pde, uid, gid);
 	return 0;
+}
+
+int nfo_listing_net_init(struct net *net)
+{
+	return nfo_proc_create_private(net, "nft_offload_flows",
+				       nfo_flows_show);
 }
 
 void nfo_listing_net_exit(struct net *net)

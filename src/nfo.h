@@ -117,9 +117,13 @@ int nfo_stats_net_init(struct net *net);
 void nfo_stats_net_exit(struct net *net);
 void nfo_stats_free(struct nfo_net *nn);
 
-/* listing.c: /proc/net/nft_offload_flows */
+/* listing.c: /proc/net/nft_offload_flows, helpers for the proc files */
 int nfo_listing_net_init(struct net *net);
 void nfo_listing_net_exit(struct net *net);
+int nfo_proc_create_private(struct net *net, const char *name,
+			    int (*show)(struct seq_file *, void *));
+const char *nfo_nfproto_name(u8 family);
+void nfo_seq_escape_name(struct seq_file *seq, const char *name);
 
 /* notify.c */
 int nfo_notify_init(void);

@@ -137,9 +137,6 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 int nfo_stats_net_init(struct net *net)
 {
 	struct nfo_net *nn = nfo_pernet(net);
-	struct proc_dir_entry *pde;
-	kuid_t uid;
-	kgid_t gid;
 
 	nn->stats = alloc_percpu(struct nfo_stats);
 	if (!nn->stats)
@@ -150,17 +147,12 @@ int nfo_stats_net_init(struct net *net)
 		return -ENOMEM;
 	}
 	/* Names nf_tables objects: as private as the flow listing. */
-	pde = proc_create_net_single("nft_offload_hw_refused", 0440,
-				     net->proc_net, nfo_hw_refused_show, NULL);
-	if (!pde) {
+	if (nfo_proc_create_private(net, "nft_offload_hw_refused",
+				    nfo_hw_refused_show)) {
 		remove_proc_entry("nft_offload", net->proc_net_stat);
 		free_percpu(nn->stats);
 		return -ENOMEM;
 	}
-	uid = make_kuid(net->user_ns, 0);
-	gid = make_kgid(net->user_ns, 0);
-	if (uid_valid(uid) && gid_valid(gid))
-		proc_set_user(pde, uid, gid);
 	return 0;
 }
 

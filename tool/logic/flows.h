@@ -2,9 +2,9 @@
 /*
  * The flow listing /proc/net/nft_offload_flows: one line per offloaded
  * flow, "key=value" fields separated by single spaces.  Values never
- * contain spaces: the kernel escapes a space, tab, newline, backslash or
- * '=' in a name as \ooo (octal).  Unknown keys are skipped, so new fields
- * can be added without breaking readers.
+ * contain spaces: the kernel escapes a space, backslash, '=' and every
+ * byte that is not printable ASCII in a name as \ooo (octal).  Unknown
+ * keys are skipped, so new fields can be added without breaking readers.
  *
  *   family proto table_family table flowtable ct_id
  *   {orig,reply}_{src,dst,sport,dport,iif,oif,xmit,nat,packets,bytes}
