@@ -181,6 +181,35 @@ static void test_json(void)
 	free(buf);
 }
 
+/* Bytes that are not UTF-8 (names may hold any) become U+FFFD. */
+static void test_json_utf8(void)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },		/* valid */
+		{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },	/* 4 bytes */
+		{ "a\xc3", "\"a\\ufffd\"" },			/* cut short */
+		{ "\xc3\x0a", "\"\\ufffd\\n\"" },
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },		/* overlong */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	/* surrogate */
+		{ "\xf4\x90\x80\x80x", "\"\\ufffd\\ufffd\\ufffd\\ufffdx\"" },
+		{ "\xff", "\"\\ufffd\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		jw_escape(f, t[i].in);
+		fclose(f);
+		CHECK_STREQ(buf, t[i].out);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	test_parse();
@@ -188,5 +217,6 @@ int main(void)
 	test_filter_sort();
 	test_stats();
 	test_json();
+	test_json_utf8();
 	return check_finish("test_tool_logic.c");
 }
