@@ -76,8 +76,10 @@ static void test_unescape(void)
 
 	CHECK_EQ(nfo_unescape("a\\075b", 6, out, sizeof(out)), 0);
 	CHECK_STREQ(out, "a=b");
-	CHECK_EQ(nfo_unescape("a\\07", 4, out, sizeof(out)), 0);
-	CHECK_STREQ(out, "a\\07");
+	CHECK(nfo_unescape("a\\07", 4, out, sizeof(out)) < 0);
+	CHECK(nfo_unescape("a\\9zz", 5, out, sizeof(out)) < 0);
+	CHECK_EQ(nfo_unescape("\\134\\040", 8, out, sizeof(out)), 0);
+	CHECK_STREQ(out, "\\ ");
 	CHECK(nfo_unescape("\\000", 4, out, sizeof(out)) < 0);
 	CHECK(nfo_unescape("12345678", 8, out, sizeof(out)) < 0);
 }

@@ -78,10 +78,13 @@ int nfo_unescape(const char *in, size_t in_len, char *out, size_t len)
 	for (i = 0; i < in_len; i++) {
 		char c = in[i];
 
-		if (c == '\\' && in_len - i >= 4 &&
-		    in[i + 1] >= '0' && in[i + 1] <= '3' &&
-		    in[i + 2] >= '0' && in[i + 2] <= '7' &&
-		    in[i + 3] >= '0' && in[i + 3] <= '7') {
+		/* The kernel escapes '\\' itself: any other is malformed. */
+		if (c == '\\') {
+			if (in_len - i < 4 ||
+			    in[i + 1] < '0' || in[i + 1] > '3' ||
+			    in[i + 2] < '0' || in[i + 2] > '7' ||
+			    in[i + 3] < '0' || in[i + 3] > '7')
+				return -1;
 			c = (char)(((in[i + 1] - '0') << 6) |
 				   ((in[i + 2] - '0') << 3) | (in[i + 3] - '0'));
 			i += 3;
