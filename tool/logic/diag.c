@@ -71,20 +71,18 @@ uint64_t diag_attempts(const struct diag_facts *f)
 
 int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 {
-	const char *p = text;
+	const char *next = text, *p;
+	size_t linelen;
 
 	f->hw_refused_dev[0] = '\0';
 	f->hw_refused_table[0] = '\0';
 	f->hw_refused_ft[0] = '\0';
-	while (*p) {
-		size_t linelen = strcspn(p, "\n");
+	while (nfo_next_line(&next, &p, &linelen)) {
 		const char *end = p + linelen;
 		bool dev = false, table = false, ft = false;
 
-		if (!linelen) {
-			p++;
+		if (!linelen)
 			continue;
-		}
 		while (p < end) {
 			const char *sp = memchr(p, ' ', (size_t)(end - p));
 			const char *fend = sp ? sp : end;
@@ -118,8 +116,6 @@ int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 		}
 		if (!dev || !table || !ft || !f->hw_refused_dev[0])
 			return -1;
-		if (*p == '\n')
-			p++;
 	}
 	return 0;
 }

@@ -76,6 +76,13 @@ struct nfo_flowv {
  */
 int nfo_flow_parse_line(const char *line, struct nfo_flow_rec *rec);
 
+/*
+ * The next line of the text at *@p: sets @line and @len (newline not
+ * counted), moves *@p past it; false at the end of the text.  Shared by
+ * the parsers of the module's files.
+ */
+bool nfo_next_line(const char **p, const char **line, size_t *len);
+
 /* Parses a whole listing; skips empty lines.  -1 on a malformed line. */
 int nfo_flows_parse(const char *text, struct nfo_flowv *out);
 void nfo_flowv_free(struct nfo_flowv *v);
