@@ -154,7 +154,12 @@ int main(int argc, char **argv)
 		err = nfq_netns_enter(o.netns);
 		if (err) {
 			nfo_err("netns %s: %s", o.netns, strerror(-err));
-			return err == -ENOENT ? NFO_EXIT_USAGE : NFO_EXIT_SYSTEM;
+			/*
+			 * No such name, a malformed one (nfq_netns_enter) or
+			 * a file that setns() says is no namespace: usage.
+			 */
+			return err == -ENOENT || err == -EINVAL ?
+			       NFO_EXIT_USAGE : NFO_EXIT_SYSTEM;
 		}
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
