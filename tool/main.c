@@ -45,11 +45,21 @@ static void usage(FILE *f)
 	      "  status                       module, sysctls, flowtables\n"
 	      "  flows [--src A] [--dst A] [--port P] [--proto P] [--dev D]\n"
 	      "        [--sort bytes|age]     the offloaded flows\n"
-	      "  stats [-w|--watch [SECONDS]] the module's counters (rates with -w)\n"
-	      "  diagnose [ADDR[:PORT] | [ADDR6]:PORT]\n"
+	      "  stats [-w|--watch [SECONDS]] [-c COUNT]\n"
+	      "                               the module's counters (rates with -w)\n"
+	      "  diagnose [-v] [ADDR[:PORT] | ADDR6 | [ADDR6]:PORT]\n"
 	      "                               why a connection is (not) offloaded\n"
 	      "  version                      the tool's and the module's version\n"
 	      "  help                         this text\n"
+	      "\n"
+	      "options: --json (JSON on stdout), -n|--netns NAME (/run/netns/NAME),\n"
+	      "-h|--help, -V|--version\n"
+	      "\n"
+	      "diagnose causes, in the order checked: module_missing,\n"
+	      "inkernel_flowtable, sysctl_off, no_hw_offload, no_flowtable,\n"
+	      "no_flow_rule, rule_not_reached, no_connection,\n"
+	      "device_not_in_flowtable, upper_device_listed, helper, ct_state,\n"
+	      "mtu, not_offloaded; offloaded and none when all is well\n"
 	      "\n"
 	      "exit codes: 0 ok, 1 diagnose found a problem, 2 usage error,\n"
 	      "3 the system could not be read, 4 module not loaded\n"
@@ -144,7 +154,12 @@ int main(int argc, char **argv)
 		err = nfq_netns_enter(o.netns);
 		if (err) {
 			nfo_err("netns %s: %s", o.netns, strerror(-err));
-			return err == -ENOENT ? NFO_EXIT_USAGE : NFO_EXIT_SYSTEM;
+			/*
+			 * No such name, a malformed one (nfq_netns_enter) or
+			 * a file that setns() says is no namespace: usage.
+			 */
+			return err == -ENOENT || err == -EINVAL ?
+			       NFO_EXIT_USAGE : NFO_EXIT_SYSTEM;
 		}
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -278,6 +278,25 @@ out:
 	return err;
 }
 
+/*
+ * nf_tables (and rtnetlink) mark a dump NLM_F_DUMP_INTR when the ruleset
+ * (the device list) changed while it ran, and libmnl then fails with EINTR: the dump is started again from an
+ * empty @out (freed with @free_fn), a few times, before giving up.
+ */
+#define NFQ_DUMP_TRIES 4
+#define NFQ_DUMP(err, bus, nlh, cb, out, free_fn)			\
+	do {								\
+		int try_;						\
+									\
+		for (try_ = 0; try_ < NFQ_DUMP_TRIES; try_++) {		\
+			memset((out), 0, sizeof(*(out)));		\
+			(err) = nfq_talk((bus), (nlh), (cb), (out));	\
+			if ((err) != -EINTR)				\
+				break;					\
+			free_fn(out);					\
+		}							\
+	} while (0)
+
 /* A dump request of nf_tables. */
 static struct nlmsghdr *nfq_nft_dump(char *buf, int msg)
 {
@@ -346,10 +365,9 @@ int nfq_flowtables(struct nfq_flowtables *out)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
-	memset(out, 0, sizeof(*out));
-	err = nfq_talk(NETLINK_NETFILTER,
-		       nfq_nft_dump(buf, NFT_MSG_GETFLOWTABLE),
-		       nfq_flowtable_cb, out);
+	NFQ_DUMP(err, NETLINK_NETFILTER,
+		 nfq_nft_dump(buf, NFT_MSG_GETFLOWTABLE), nfq_flowtable_cb,
+		 out, nfq_flowtables_free);
 	if (err) {
 		nfq_flowtables_free(out);
 		return err;
@@ -413,9 +431,8 @@ int nfq_chains(struct nfq_chains *out)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
-	memset(out, 0, sizeof(*out));
-	err = nfq_talk(NETLINK_NETFILTER, nfq_nft_dump(buf, NFT_MSG_GETCHAIN),
-		       nfq_chain_cb, out);
+	NFQ_DUMP(err, NETLINK_NETFILTER, nfq_nft_dump(buf, NFT_MSG_GETCHAIN),
+		 nfq_chain_cb, out, nfq_chains_free);
 	if (err)
 		nfq_chains_free(out);
 	return err;
@@ -482,9 +499,8 @@ int nfq_rules(struct nfq_rules *out)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	int err;
 
-	memset(out, 0, sizeof(*out));
-	err = nfq_talk(NETLINK_NETFILTER, nfq_nft_dump(buf, NFT_MSG_GETRULE),
-		       nfq_rule_cb, out);
+	NFQ_DUMP(err, NETLINK_NETFILTER, nfq_nft_dump(buf, NFT_MSG_GETRULE),
+		 nfq_rule_cb, out, nfq_rules_free);
 	if (err)
 		nfq_rules_free(out);
 	return err;
@@ -570,7 +586,7 @@ int nfq_devices(struct nfq_devs *out)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
-	err = nfq_talk(NETLINK_ROUTE, nlh, nfq_link_cb, out);
+	NFQ_DUMP(err, NETLINK_ROUTE, nlh, nfq_link_cb, out, nfq_devices_free);
 	if (err)
 		nfq_devices_free(out);
 	return err;
@@ -767,7 +783,8 @@ int nfq_conntrack(struct nfq_cts *out)
 	nfg->nfgen_family = AF_UNSPEC;
 	nfg->version = NFNETLINK_V0;
 	nfg->res_id = 0;
-	err = nfq_talk(NETLINK_NETFILTER, nlh, nfq_ct_cb, out);
+	NFQ_DUMP(err, NETLINK_NETFILTER, nlh, nfq_ct_cb, out,
+		 nfq_conntrack_free);
 	if (err)
 		nfq_conntrack_free(out);
 	return err;

@@ -56,6 +56,17 @@ nft-offload -n r status | matches ft2 && fail "tool: r status shows r2's flowtab
 rc=0
 nft-offload -n nosuchns status >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "-n nosuchns: exit $rc, expected 2"
+# A malformed name, and a file that is no namespace, are usage errors too.
+for bad in '' a/b ..; do
+	rc=0
+	nft-offload -n "$bad" status >/dev/null 2>&1 || rc=$?
+	[ "$rc" = 2 ] || fail "-n '$bad': exit $rc, expected 2"
+done
+mkdir -p /run/netns && : > /run/netns/notans
+rc=0
+nft-offload -n notans status >/dev/null 2>&1 || rc=$?
+rm -f /run/netns/notans
+[ "$rc" = 2 ] || fail "-n notans (a plain file): exit $rc, expected 2"
 
 # Now traffic through r2: each netns keeps its own.
 r_pk=$(stat r fast_ipv4_packets)

@@ -76,8 +76,10 @@ static void test_unescape(void)
 
 	CHECK_EQ(nfo_unescape("a\\075b", 6, out, sizeof(out)), 0);
 	CHECK_STREQ(out, "a=b");
-	CHECK_EQ(nfo_unescape("a\\07", 4, out, sizeof(out)), 0);
-	CHECK_STREQ(out, "a\\07");
+	CHECK(nfo_unescape("a\\07", 4, out, sizeof(out)) < 0);
+	CHECK(nfo_unescape("a\\9zz", 5, out, sizeof(out)) < 0);
+	CHECK_EQ(nfo_unescape("\\134\\040", 8, out, sizeof(out)), 0);
+	CHECK_STREQ(out, "\\ ");
 	CHECK(nfo_unescape("\\000", 4, out, sizeof(out)) < 0);
 	CHECK(nfo_unescape("12345678", 8, out, sizeof(out)) < 0);
 }
@@ -181,6 +183,35 @@ static void test_json(void)
 	free(buf);
 }
 
+/* Bytes that are not UTF-8 (names may hold any) become U+FFFD. */
+static void test_json_utf8(void)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },		/* valid */
+		{ "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },	/* 4 bytes */
+		{ "a\xc3", "\"a\\ufffd\"" },			/* cut short */
+		{ "\xc3\x0a", "\"\\ufffd\\n\"" },
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },		/* overlong */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },	/* surrogate */
+		{ "\xf4\x90\x80\x80x", "\"\\ufffd\\ufffd\\ufffd\\ufffdx\"" },
+		{ "\xff", "\"\\ufffd\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		jw_escape(f, t[i].in);
+		fclose(f);
+		CHECK_STREQ(buf, t[i].out);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	test_parse();
@@ -188,5 +219,6 @@ int main(void)
 	test_filter_sort();
 	test_stats();
 	test_json();
+	test_json_utf8();
 	return check_finish("test_tool_logic.c");
 }

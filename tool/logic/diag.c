@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "flows.h"
 
 static const char * const diag_cause_names[DIAG_CAUSE_MAX] = {
 	[DIAG_NONE]			= "none",
@@ -68,49 +69,20 @@ uint64_t diag_attempts(const struct diag_facts *f)
 	return sum;
 }
 
-/* Copies a \ooo-escaped value of @len bytes; -1 if malformed or too long. */
-static int unescape(const char *in, size_t len, char *out, size_t size)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len; i++) {
-		char c = in[i];
-
-		if (c == '\\') {
-			if (i + 3 >= len)
-				return -1;
-			if (in[i + 1] < '0' || in[i + 1] > '3' ||
-			    in[i + 2] < '0' || in[i + 2] > '7' ||
-			    in[i + 3] < '0' || in[i + 3] > '7')
-				return -1;
-			c = (char)((in[i + 1] - '0') << 6 |
-				   (in[i + 2] - '0') << 3 | (in[i + 3] - '0'));
-			i += 3;
-		}
-		if (o + 1 >= size)
-			return -1;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 {
-	const char *p = text;
+	const char *next = text, *p;
+	size_t linelen;
 
 	f->hw_refused_dev[0] = '\0';
 	f->hw_refused_table[0] = '\0';
 	f->hw_refused_ft[0] = '\0';
-	while (*p) {
-		size_t linelen = strcspn(p, "\n");
+	while (nfo_next_line(&next, &p, &linelen)) {
 		const char *end = p + linelen;
 		bool dev = false, table = false, ft = false;
 
-		if (!linelen) {
-			p++;
+		if (!linelen)
 			continue;
-		}
 		while (p < end) {
 			const char *sp = memchr(p, ' ', (size_t)(end - p));
 			const char *fend = sp ? sp : end;
@@ -123,16 +95,19 @@ int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 			klen = (size_t)(eq - p);
 			vlen = (size_t)(fend - eq - 1);
 			if (klen == 3 && !memcmp(p, "dev", 3)) {
-				err = unescape(eq + 1, vlen, f->hw_refused_dev,
-					       sizeof(f->hw_refused_dev));
+				err = nfo_unescape(eq + 1, vlen,
+						   f->hw_refused_dev,
+						   sizeof(f->hw_refused_dev));
 				dev = true;
 			} else if (klen == 5 && !memcmp(p, "table", 5)) {
-				err = unescape(eq + 1, vlen, f->hw_refused_table,
-					       sizeof(f->hw_refused_table));
+				err = nfo_unescape(eq + 1, vlen,
+						   f->hw_refused_table,
+						   sizeof(f->hw_refused_table));
 				table = true;
 			} else if (klen == 9 && !memcmp(p, "flowtable", 9)) {
-				err = unescape(eq + 1, vlen, f->hw_refused_ft,
-					       sizeof(f->hw_refused_ft));
+				err = nfo_unescape(eq + 1, vlen,
+						   f->hw_refused_ft,
+						   sizeof(f->hw_refused_ft));
 				ft = true;
 			}
 			if (err)
@@ -141,8 +116,6 @@ int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 		}
 		if (!dev || !table || !ft || !f->hw_refused_dev[0])
 			return -1;
-		if (*p == '\n')
-			p++;
 	}
 	return 0;
 }

@@ -78,10 +78,13 @@ int nfo_unescape(const char *in, size_t in_len, char *out, size_t len)
 	for (i = 0; i < in_len; i++) {
 		char c = in[i];
 
-		if (c == '\\' && in_len - i >= 4 &&
-		    in[i + 1] >= '0' && in[i + 1] <= '3' &&
-		    in[i + 2] >= '0' && in[i + 2] <= '7' &&
-		    in[i + 3] >= '0' && in[i + 3] <= '7') {
+		/* The kernel escapes '\\' itself: any other is malformed. */
+		if (c == '\\') {
+			if (in_len - i < 4 ||
+			    in[i + 1] < '0' || in[i + 1] > '3' ||
+			    in[i + 2] < '0' || in[i + 2] > '7' ||
+			    in[i + 3] < '0' || in[i + 3] > '7')
+				return -1;
 			c = (char)(((in[i + 1] - '0') << 6) |
 				   ((in[i + 2] - '0') << 3) | (in[i + 3] - '0'));
 			i += 3;
@@ -258,43 +261,53 @@ int nfo_flow_parse_line(const char *line, struct nfo_flow_rec *rec)
 	return 0;
 }
 
+bool nfo_next_line(const char **p, const char **line, size_t *len)
+{
+	const char *nl;
+
+	if (!**p)
+		return false;
+	nl = strchr(*p, '\n');
+	*line = *p;
+	*len = nl ? (size_t)(nl - *p) : strlen(*p);
+	*p += *len;
+	if (**p == '\n')
+		(*p)++;
+	return true;
+}
+
 int nfo_flows_parse(const char *text, struct nfo_flowv *out)
 {
-	const char *p = text;
-	size_t cap = 0;
+	const char *p = text, *l;
+	size_t cap = 0, len;
 
 	out->v = NULL;
 	out->n = 0;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+	while (nfo_next_line(&p, &l, &len)) {
+		char *line;
+		int err;
 
-		if (len) {
-			char *line = strndup(p, len);
-			int err;
+		if (!len)
+			continue;
+		line = strndup(l, len);
+		if (!line)
+			goto fail;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			void *nv = realloc(out->v, ncap * sizeof(*out->v));
 
-			if (!line)
+			if (!nv) {
+				free(line);
 				goto fail;
-			if (out->n == cap) {
-				size_t ncap = cap ? cap * 2 : 16;
-				void *nv = realloc(out->v, ncap * sizeof(*out->v));
-
-				if (!nv) {
-					free(line);
-					goto fail;
-				}
-				out->v = nv;
-				cap = ncap;
 			}
-			err = nfo_flow_parse_line(line, &out->v[out->n]);
-			free(line);
-			if (err)
-				goto fail;
-			out->n++;
+			out->v = nv;
+			cap = ncap;
 		}
-		p += len;
-		if (*p == '\n')
-			p++;
+		err = nfo_flow_parse_line(line, &out->v[out->n]);
+		free(line);
+		if (err)
+			goto fail;
+		out->n++;
 	}
 	return 0;
 fail:

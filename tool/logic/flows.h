@@ -76,11 +76,23 @@ struct nfo_flowv {
  */
 int nfo_flow_parse_line(const char *line, struct nfo_flow_rec *rec);
 
+/*
+ * The next line of the text at *@p: sets @line and @len (newline not
+ * counted), moves *@p past it; false at the end of the text.  Shared by
+ * the parsers of the module's files.
+ */
+bool nfo_next_line(const char **p, const char **line, size_t *len);
+
 /* Parses a whole listing; skips empty lines.  -1 on a malformed line. */
 int nfo_flows_parse(const char *text, struct nfo_flowv *out);
 void nfo_flowv_free(struct nfo_flowv *v);
 
-/* Undoes the kernel's \ooo escaping into @out (size @len); -1 if too long. */
+/*
+ * Undoes the kernel's \ooo escaping of @in (@in_len bytes) into @out
+ * (size @len, NUL-terminated); -1 when too long, when it would hold a NUL,
+ * or on a backslash not followed by three octal digits.  Shared by the
+ * flow listing and the hw-refusal record parsers.
+ */
 int nfo_unescape(const char *in, size_t in_len, char *out, size_t len);
 
 /* IP protocol number from a name or a number ("tcp", "17"); -1 unknown. */

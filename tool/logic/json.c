@@ -11,12 +11,64 @@ void jw_init(struct jw *w, FILE *f)
 	w->f = f;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF) that starts a NUL-terminated
+ * @p, or 0 when it does not start one.
+ */
+static size_t jw_utf8_len(const unsigned char *p)
+{
+	unsigned int cp, min;
+	size_t len, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		cp = p[0] & 0x1fu;
+		min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		cp = p[0] & 0x0fu;
+		min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		cp = p[0] & 0x07u;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	/* A NUL is not a continuation byte, so this stops at the end. */
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * Names from the kernel (tables, devices) may hold any bytes; JSON text
+ * must be UTF-8, so a byte that does not begin a well-formed sequence is
+ * written as U+FFFD, the replacement character.
+ */
 void jw_escape(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	fputc('"', f);
 	for (; *p; p++) {
+		if (*p >= 0x80) {
+			size_t n = jw_utf8_len(p);
+
+			if (!n) {
+				fputs("\\ufffd", f);
+				continue;
+			}
+			fwrite(p, 1, n, f);
+			p += n - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);

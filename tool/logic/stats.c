@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flows.h"
 #include "stats.h"
 
 static int nfo_stat_line(const char *p, size_t len, struct nfo_stat *s)
@@ -34,32 +35,26 @@ static int nfo_stat_line(const char *p, size_t len, struct nfo_stat *s)
 
 int nfo_stats_parse(const char *text, struct nfo_statv *out)
 {
-	const char *p = text;
-	size_t cap = 0;
+	const char *p = text, *line;
+	size_t cap = 0, len;
 
 	out->v = NULL;
 	out->n = 0;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+	while (nfo_next_line(&p, &line, &len)) {
+		if (!len)
+			continue;
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			void *nv = realloc(out->v, ncap * sizeof(*out->v));
 
-		if (len) {
-			if (out->n == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				void *nv = realloc(out->v, ncap * sizeof(*out->v));
-
-				if (!nv)
-					goto fail;
-				out->v = nv;
-				cap = ncap;
-			}
-			if (nfo_stat_line(p, len, &out->v[out->n]))
+			if (!nv)
 				goto fail;
-			out->n++;
+			out->v = nv;
+			cap = ncap;
 		}
-		p += len;
-		if (*p == '\n')
-			p++;
+		if (nfo_stat_line(line, len, &out->v[out->n]))
+			goto fail;
+		out->n++;
 	}
 	return 0;
 fail:
