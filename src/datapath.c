@@ -372,13 +372,16 @@ static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 
 /*
  * Through IPsec output with the flow's bundle, as ip_forward_finish() and
- * ip6_forward_finish() hand a forwarded packet to dst_output(): the
- * postrouting hook of the inner packet, encryption, then the outer
- * packet's local-out and postrouting.  The bundle is set without a
- * reference (the flow holds it and RCU keeps it while we run): xfrm
- * output takes its own (skb_dst_force()) before any asynchronous step,
- * crypto or a queueing hook, and GSO segments are made and sent before
- * it returns.
+ * ip6_forward_finish() hand a forwarded packet to dst_output(): encryption,
+ * then the outer packet's local-out and postrouting.  The inner packet
+ * skips the postrouting hook (the REROUTED flag, which xfrm output clears
+ * with the rest of the control block before it builds the outer packet),
+ * as every offloaded packet skips the chains after ingress: it carries no
+ * conntrack entry, and a postrouting rule such as `ct state invalid drop`
+ * would otherwise take it for one.  The bundle is set without a reference
+ * (the flow holds it and RCU keeps it while we run): xfrm output takes
+ * its own (skb_dst_force()) before any asynchronous step, crypto or a
+ * queueing hook, and GSO segments are made and sent before it returns.
  */
 static void nfo_xmit_xfrm(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 			  u8 family, struct net *net)
@@ -389,11 +392,11 @@ static void nfo_xmit_xfrm(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	if (family == NFO_FAMILY_IPV4) {
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		IPCB(skb)->iif = skb->skb_iif;
-		IPCB(skb)->flags = IPSKB_FORWARDED;
+		IPCB(skb)->flags = IPSKB_FORWARDED | IPSKB_REROUTED;
 	} else {
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		IP6CB(skb)->iif = skb->skb_iif;
-		IP6CB(skb)->flags = IP6SKB_FORWARDED;
+		IP6CB(skb)->flags = IP6SKB_FORWARDED | IP6SKB_REROUTED;
 	}
 	dst_output(net, NULL, skb);
 }

@@ -81,6 +81,17 @@ tunnel 4
 tunnel 6
 
 offload_ruleset route
+# Offloaded packets skip the chains after ingress, postrouting included:
+# they carry no conntrack entry, so this rule would drop every one of them
+# if the inner packet passed postrouting on its way into xfrm output.
+n r nft -f - <<'NFT'
+table inet post {
+	chain post {
+		type filter hook postrouting priority 0; policy accept;
+		ct state invalid drop
+	}
+}
+NFT
 # On the r-srv link, srv's ingress: ESP, and TCP that did not come out of
 # IPsec (re-received decrypted packets carry a secpath).
 n srv nft -f - <<'NFT'
