@@ -3,6 +3,7 @@
 # diagnose: nft_offload not loaded.  The router forwards a UDP exchange on
 # the normal path only (no statistics file, no [OFFLOAD]); diagnose names
 # module_missing, with and without an address, and exit 1.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

@@ -4,6 +4,7 @@
 # exchange is refused offload (refused_sysctl_off rises, no [OFFLOAD]);
 # diagnose names sysctl_off and the knob.  Turning it back on (the fix)
 # offloads the next exchange and diagnose says offloaded.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

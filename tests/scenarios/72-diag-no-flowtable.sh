@@ -3,6 +3,7 @@
 # diagnose: the module is loaded but the router has no flowtable (and so
 # no flow add).  A UDP exchange is forwarded without any offload attempt;
 # diagnose names no_flowtable and shows how to create one.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

@@ -3,6 +3,7 @@
 # diagnose: a flowtable, but no rule with flow add.  A UDP exchange makes
 # no offload attempt (offloaded and every refused_* stay 0, no [OFFLOAD]);
 # diagnose names no_flow_rule and the rule to add.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

@@ -3,6 +3,7 @@
 # diagnose: the flow add rule sits behind a rule that accepts the traffic,
 # so it is never evaluated: its counter stays at 0 and the module counts no
 # attempt.  diagnose names rule_not_reached, the chain and the counter.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

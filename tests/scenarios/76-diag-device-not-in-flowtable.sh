@@ -6,6 +6,7 @@
 # forward chain.  diagnose names device_not_in_flowtable with the VLAN
 # device and the port to add (r-cl, not r-cl.10).  Running the fix it
 # prints offloads the next exchange.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"

@@ -6,6 +6,7 @@
 # rather than directly on the port.  diagnose warns upper_device_listed,
 # naming br0 and r-cl; listing the port instead (the fix) gives direct
 # transmit and "offloaded".
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"

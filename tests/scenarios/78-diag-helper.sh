@@ -4,6 +4,7 @@
 # TCP connection to the server's port 21 is never offloaded
 # (refused_helper rises, no [OFFLOAD], conntrack shows helper=ftp);
 # diagnose names helper and "ftp".
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

@@ -4,6 +4,7 @@
 # gets established: flow add refuses it (refused_not_established rises),
 # conntrack holds it in SYN_SENT, [UNREPLIED].  diagnose names ct_state
 # and the state.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

@@ -4,6 +4,7 @@
 # then carries datagrams larger than 1500 bytes: each takes the normal path
 # to be fragmented (slow_mtu rises) while conntrack shows [OFFLOAD].
 # diagnose names mtu with both devices and their MTUs.
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

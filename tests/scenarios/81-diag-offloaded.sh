@@ -5,6 +5,7 @@
 # flow's fast-path counters, for ADDR:PORT, [ADDR6]:PORT and through
 # -n NETNS; none without an address; no_connection for an address nothing
 # talks to; a malformed address is a usage error (exit 2).
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/diag.bash"

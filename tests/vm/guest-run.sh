@@ -7,7 +7,8 @@
 #   NFO-START <uptime>          guest userland is up
 #   NFO-RESULT PASS|FAIL <name> one per scenario, then kernel-log-clean
 #   NFO-DONE                    the last line; missing if anything broke
-# nfo.scenarios=all runs every scenario except coexist-*, demo-* and bench-*;
+# nfo.scenarios=all runs every scenario except coexist-*, demo-* and bench-*
+# (and, with nfo.lane=debug, those marked "# nfo-lanes: stock", see below);
 # nfo.scenarios=coexist
 # runs only coexist-*; otherwise a comma-separated list of names.
 # nfo.timeout=SECONDS overrides the per-scenario limit (NFO_SCENARIO_TIMEOUT).
@@ -236,8 +237,17 @@ all)
 		f=${f##*/}
 		# Tests only: coexist-* need their own boot, demo-* and
 		# bench-* are run by name (scripts/demo.sh, scripts/bench.sh).
-		[[ $f == coexist-* || $f == demo-* || $f == bench-* ]] ||
-			names+=("${f%.sh}")
+		[[ $f == coexist-* || $f == demo-* || $f == bench-* ]] &&
+			continue
+		# A line "# nfo-lanes: stock" keeps a scenario off the debug
+		# lane: userspace logic over kernel state that the other
+		# scenarios already put under the debug kernel's checkers.
+		if [ "$(param lane)" = debug ] &&
+		   grep -qx '# nfo-lanes: stock' "/nfo/scenarios/$f"; then
+			echo "nfo: $f: not on the debug lane (nfo-lanes: stock)"
+			continue
+		fi
+		names+=("${f%.sh}")
 	done
 	;;
 coexist)

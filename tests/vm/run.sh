@@ -191,6 +191,7 @@ phase initramfs env NFO_MODULE="$module" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroo
 # check can fail and panic the guest before it starts.
 append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M no_timer_check nfo.scenarios=$selection"
 [ -z "$scenario_timeout" ] || append+=" nfo.timeout=$scenario_timeout"
+[ "$kernel" != debug ] || append+=" nfo.lane=debug"
 [ -z "${NFO_APPEND:-}" ] || append+=" $NFO_APPEND"
 
 : >"$console"
