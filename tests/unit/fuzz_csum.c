@@ -17,14 +17,7 @@
 #include "../../src/logic/csum.c"
 #include "pktbuild.h"
 
-#define FUZZ_ASSERT(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: assertion failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 #define BUF_MAX 2048
 

@@ -18,14 +18,7 @@
 #include "../../src/logic/parse.c"
 #include "../../src/logic/tuple.c"
 
-#define FUZZ_ASSERT(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: assertion failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 static enum nfo_verdict run(int fam, const u8 *pkt, unsigned int pkt_len,
 			    unsigned int hlen, struct nfo_pkt *p)

@@ -17,14 +17,7 @@
 
 #include "../../tool/logic/flows.c"
 
-#define FUZZ_ASSERT(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: assertion failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 static void fuzz_addr(const char *s, bool dst)
 {
@@ -109,10 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 512)
 		return 0;
-	s = malloc(size + 1);
-	FUZZ_ASSERT(s);
-	memcpy(s, data, size);
-	s[size] = '\0';
+	s = fuzz_strndup(data, size);
 	fuzz_addr(s, false);
 	fuzz_addr(s, true);
 	fuzz_port(s);

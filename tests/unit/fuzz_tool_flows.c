@@ -17,14 +17,7 @@
 
 #include "../../tool/logic/flows.c"
 
-#define FUZZ_ASSERT(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: assertion failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 #define TERMINATED(m) FUZZ_ASSERT(memchr((m), '\0', sizeof(m)) != NULL)
 
@@ -165,10 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 16384)
 		return 0;
-	s = malloc(size + 1);
-	FUZZ_ASSERT(s);
-	memcpy(s, data, size);
-	s[size] = '\0';
+	s = fuzz_strndup(data, size);
 	if (nfo_flows_parse(s, &v) == 0) {
 		for (i = 0; i < v.n; i++)
 			check_rec(&v.v[i]);

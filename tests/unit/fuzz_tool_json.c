@@ -18,14 +18,7 @@
 #include "../../tool/logic/json.c"
 #include "jsoncheck.h"
 
-#define FUZZ_ASSERT(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: assertion failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 static bool valid_utf8(const char *s, size_t n)
 {
@@ -153,10 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 4096)
 		return 0;
-	s = malloc(size);
-	FUZZ_ASSERT(s);
-	memcpy(s, data + 1, size - 1);
-	s[size - 1] = '\0';
+	s = fuzz_strndup(data + 1, size - 1);
 	if (data[0] & 1)
 		fuzz_doc(s);
 	else

@@ -21,14 +21,7 @@
 #include "../../tool/logic/flows.c"
 #include "../../tool/logic/diag.c"
 
-#define FUZZ_ASSERT(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: assertion failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 static void fuzz_stats(const char *s)
 {
@@ -123,10 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 16384)
 		return 0;
-	s = malloc(size);
-	FUZZ_ASSERT(s);
-	memcpy(s, data + 1, size - 1);
-	s[size - 1] = '\0';
+	s = fuzz_strndup(data + 1, size - 1);
 	if (data[0] & 1)
 		fuzz_hw_refused(s);
 	else
