@@ -3,7 +3,7 @@
 # The main job: a virtual home router with the ruleset OpenWrt's firewall4
 # generates (flow offloading on, masquerade towards the WAN), a LAN client
 # and a WAN server.  Shows the module autoloading, a download and an upload
-# being offloaded, and what the module and conntrack report about it.
+# being offloaded, and what the module, conntrack and nft-offload report.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 
@@ -52,6 +52,12 @@ timed_transfer "fast path"
 say "While it ran, conntrack showed the connection as [OFFLOAD]; a UDP flow now:"
 n cl udp-pingpong send 10.0.2.2 5001 200 1000 || fail "UDP exchange failed"
 n r conntrack -L 2>/dev/null | grep OFFLOAD || fail "no [OFFLOAD] entry"
+
+say "What nft-offload says: the flowtable, the offloaded UDP flow, and diagnose"
+nft-offload -n r status
+nft-offload -n r flows --proto udp
+nft-offload -n r diagnose 10.0.2.2:5001 ||
+	fail "diagnose does not find the UDP flow offloaded"
 
 say "Module statistics (/proc/net/stat/nft_offload in the router's netns), non-zero lines"
 n r awk '$2 != 0' /proc/net/stat/nft_offload
