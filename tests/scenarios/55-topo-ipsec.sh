@@ -28,10 +28,34 @@ KEY_IN=0x89abcdef0123456789abcdef0123456789abcdef
 KEY_OUT2=0x1111111111111111222222222222222233333333
 KEY_IN2=0x4444444444444444555555555555555566666666
 
-# sa NS FAM SRC DST SPI KEY: one ESP tunnel-mode SA (rfc4106 AES-GCM).
+# Debian's kernels must set up AES-GCM for ESP.  The debug kernel's small
+# crypto configuration cannot (its SAs fail to initialise): there, and
+# only there, the SAs use ESP's null encryption, the same xfrm output path
+# with the same SAs and counters.
+CIPHER=aes-gcm
+case "$(uname -r)" in
+*-nfo-debug)
+	netns cryptoprobe
+	if ! n cryptoprobe ip xfrm state add src 192.0.2.1 dst 192.0.2.2 \
+		proto esp spi 1 mode tunnel aead 'rfc4106(gcm(aes))' \
+		0x0123456789abcdef0123456789abcdef01234567 128; then
+		CIPHER=null
+		log "debug kernel without AES-GCM for ESP: null encryption"
+	fi
+	ip netns delete cryptoprobe
+	;;
+esac
+
+# sa NS FAM SRC DST SPI KEY: one ESP tunnel-mode SA.
 sa() {
-	expect_ok n "$1" ip -"$2" xfrm state add src "$3" dst "$4" proto esp \
-		spi "$5" reqid 1 mode tunnel aead 'rfc4106(gcm(aes))' "$6" 128
+	if [ "$CIPHER" = aes-gcm ]; then
+		expect_ok n "$1" ip -"$2" xfrm state add src "$3" dst "$4" proto esp \
+			spi "$5" reqid 1 mode tunnel aead 'rfc4106(gcm(aes))' "$6" 128
+	else
+		expect_ok n "$1" ip -"$2" xfrm state add src "$3" dst "$4" proto esp \
+			spi "$5" reqid 1 mode tunnel enc 'ecb(cipher_null)' '' \
+			auth digest_null ''
+	fi
 }
 
 # pol NS FAM SEL_SRC SEL_DST DIR TUN_SRC TUN_DST
@@ -151,7 +175,7 @@ ipsec_transfer() {
 	[ "$(nfo_stat slow_secpath)" -gt 0 ] || ofail "IPv$f: decrypted replies did not take the normal path"
 	[ $(( $(srv_counter esp_pkts) - esp0 )) -ge "$sap" ] || ofail "IPv$f: srv saw fewer ESP packets than the SA sent"
 	[ "$(srv_counter clear)" = "$clr0" ] || ofail "IPv$f: clear TCP on the r-srv link"
-	pass "IPv$f through the ESP tunnel: [OFFLOAD], xmit_xfrm, every fast-path packet through the outbound SA (AES-GCM), intact"
+	pass "IPv$f through the ESP tunnel: [OFFLOAD], xmit_xfrm, every fast-path packet through the outbound SA ($CIPHER), intact"
 }
 
 ipsec_transfer 4 10.9.0.1 10.0.2.1 10.0.2.2
