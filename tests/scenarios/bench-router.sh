@@ -5,9 +5,11 @@
 #
 # Guest booted with tests/vm/run.sh --icount: one vCPU, one guest ns = one
 # guest instruction.  pktgen in cl sends 64-byte UDP frames through r to
-# srv, whose ingress drops them; busy time (/proc/stat non-idle
-# ticks) over the run divided by the frames srv received is the cost of a
-# packet.  Mode floor drops in r's ingress instead: the sender and link cost
+# srv, whose ingress drops them; busy time over the run divided by the
+# frames srv received is the cost of a packet.  Busy time is the run time
+# of all tasks on the CPU (/proc/schedstat, in ns, so in instructions;
+# softirqs run in the task they interrupt); /proc/stat's non-idle ticks
+# (10 ms) are printed beside it.  Mode floor drops in r's ingress instead: the sender and link cost
 # that scripts/bench.sh subtracts.
 #
 # Kernel command line (NFO_APPEND):
@@ -23,11 +25,12 @@
 #                      sampling every 50000 instructions)
 #
 # Output, one line each:
-#   BENCH pps mode= flows= packets= rx= busy_ticks= elapsed_ns= setup_ticks=
-#             offloaded= conntrack=
+#   BENCH pps mode= flows= packets= rx= busy_ns= busy_ticks= elapsed_ns=
+#             setup_ticks= offloaded= conntrack=
 #   BENCH mem mode= flows= slab_bytes= vmalloc_bytes= ct_slab_bytes= flow_slab_bytes=
 #   BENCH tcp mode= streams= mbit=
 #   BENCH prof mode= samples= share=PERCENT symbol=NAME   (top 30)
+#   BENCH callers mode= samples= share=PERCENT chain=F<CALLER<...   (top 40)
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 
@@ -56,6 +59,18 @@ PROFILE=$(param bench_profile)
 # Non-idle ticks of the only CPU: user nice system irq softirq steal.
 busy() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# Run time of all tasks on the CPU so far, ns, into BUSY_NS.  Read by
+# the shell itself: a process forked to read it would add its own run.
+busy_ns() {
+	local cpu a b c d e f t rest
+
+	BUSY_NS=
+	while read -r cpu a b c d e f t rest; do
+		[ "$cpu" != cpu0 ] || BUSY_NS=$t
+	done </proc/schedstat
+	[ -n "$BUSY_NS" ] || fail "no cpu0 run time in /proc/schedstat"
 }
 
 # Bytes in slab objects in use: all caches, or those named like $1.
@@ -193,7 +208,7 @@ offloaded_flows() {
 # One timed run of MODE with F flows set up (and offloaded) beforehand.
 measure() {
 	local mode=$1 f=$2 setup=0 off=0 ct=0 b0 b1 t0 t1 rx0 rx1 ns=srv
-	local s0 v0 c0 fl0
+	local s0 v0 c0 fl0 n0 n1
 
 	shape "$f"
 	reset_router
@@ -230,13 +245,17 @@ measure() {
 	pktgen_setup "$PACKETS"
 	b0=$(busy)
 	t0=$(date +%s%N)
+	busy_ns
+	n0=$BUSY_NS
 	pktgen_start
+	busy_ns
+	n1=$BUSY_NS
 	t1=$(date +%s%N)
 	b1=$(busy)
 	rx1=$(rx_count "$ns")
 	[ "$mode" != ours ] || log "ours: $(nfo_stat fast_ipv4_packets) fast-path packets so far"
 	echo "BENCH pps mode=$mode flows=$TUPLES packets=$PACKETS rx=$((rx1 - rx0))" \
-		"busy_ticks=$((b1 - b0)) elapsed_ns=$((t1 - t0)) setup_ticks=$setup" \
+		"busy_ns=$((n1 - n0)) busy_ticks=$((b1 - b0)) elapsed_ns=$((t1 - t0)) setup_ticks=$setup" \
 		"offloaded=$off conntrack=$ct"
 	[ $((rx1 - rx0)) -gt $((PACKETS / 2)) ] ||
 		fail "$mode: only $((rx1 - rx0)) of $PACKETS frames arrived"
@@ -321,6 +340,49 @@ profile() {
 			echo "BENCH prof mode=$1 samples=$total share=$(awk -v c="$c" -v t="$total" 'BEGIN { printf "%.1f", 100 * c / t }') symbol=$sym"
 		done
 	echo "BENCH prof mode=$1 samples=$total share=$(awk -v t="$total" -v u="$(grep -c user /tmp/prof.txt || true)" 'BEGIN { printf "%.1f", 100 * u / t }') symbol=(user)"
+	# The sampled function and four callers, by symbol (binary search in
+	# the sorted symbol table; "x" keeps the comparisons on strings).
+	LC_ALL=C sort /proc/kallsyms | awk -v mode="$1" -v total="$total" '
+		NR == FNR { a[++n] = "x" $1; s[n] = $3; next }
+		function sym(x, lo, hi, mid) {
+			x = "x" x
+			if (x < a[1])
+				return "?"
+			lo = 1; hi = n
+			while (lo < hi) {
+				mid = int((lo + hi + 1) / 2)
+				if (a[mid] <= x) lo = mid; else hi = mid - 1
+			}
+			last = lo
+			return s[lo]
+		}
+		function low32(h, i, v) {
+			v = 0
+			h = substr(h, length(h) - 7)
+			for (i = 1; i <= 8; i++)
+				v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+			return v
+		}
+		$1 == "user" { next }
+		{
+			c = sym($1)
+			# Where in our own functions: symbol+offset.
+			if (c ~ /^nfo_/)
+				hot[sprintf("%s+0x%x", c, (low32($1) - low32(substr(a[last], 2)) + 4294967296) % 4294967296)]++
+			for (i = 2; i <= NF && i <= 5; i++)
+				c = c "<" sym($i)
+			cnt[c]++
+		}
+		END {
+			for (k in cnt)
+				printf "%d %s\n", cnt[k], k
+			for (k in hot)
+				printf "%d @%s\n", hot[k], k
+		}' - /tmp/prof.txt | sort -rn >/tmp/chains.txt
+	awk -v mode="$1" -v total="$total" '$2 !~ /^@/ && ++n <= 40 {
+		printf "BENCH callers mode=%s samples=%d share=%.2f chain=%s\n", mode, total, 100 * $1 / total, $2 }' /tmp/chains.txt
+	awk -v mode="$1" -v total="$total" '$2 ~ /^@/ && ++n <= 2000 {
+		printf "BENCH hot mode=%s samples=%d share=%.2f at=%s\n", mode, total, 100 * $1 / total, substr($2, 2) }' /tmp/chains.txt
 }
 
 if [ "$PROFILE" = 1 ]; then
