@@ -46,18 +46,22 @@ static unsigned int nfo_slow(struct nfo_net *nn, unsigned int reason)
 static enum nfo_verdict nfo_parse(struct sk_buff *skb, u8 family, u32 max,
 				  struct nfo_pkt *p)
 {
-	enum nfo_verdict (*parse)(const u8 *data, unsigned int hlen,
-				  unsigned int pkt_len, struct nfo_pkt *p);
 	unsigned int len = min_t(u32, skb->len, max);
 	enum nfo_verdict v;
+	int pass;
 
-	parse = family == NFO_FAMILY_IPV4 ? nfo_parse_ipv4 : nfo_parse_ipv6;
-	v = parse(skb->data, skb_headlen(skb), len, p);
-	if (v != NFO_PULL)
-		return v;
-	if (!pskb_may_pull(skb, p->need))
-		return NFO_R_TRUNCATED;
-	return parse(skb->data, skb_headlen(skb), len, p);
+	/* Direct calls: an indirect one costs a retpoline on every packet. */
+	for (pass = 0; pass < 2; pass++) {
+		if (family == NFO_FAMILY_IPV4)
+			v = nfo_parse_ipv4(skb->data, skb_headlen(skb), len, p);
+		else
+			v = nfo_parse_ipv6(skb->data, skb_headlen(skb), len, p);
+		if (v != NFO_PULL || pass)
+			return v;
+		if (!pskb_may_pull(skb, p->need))
+			return NFO_R_TRUNCATED;
+	}
+	return v;
 }
 
 /*
@@ -220,14 +224,14 @@ static void nfo_ipv6_addr_replace(struct in6_addr *addr, const __be32 *to,
 }
 
 /*
- * Rewrite addresses and ports to what the other direction's tuple expects,
- * fixing the IPv4 header checksum and the TCP/UDP checksum incrementally.
- * @nh is the writable network header, @p the parse result.  GRE (version
- * 0: no ports) only has its addresses rewritten; its header and payload
- * are not touched.
+ * Rewrite addresses and ports to the reverse of the other direction's
+ * tuple (@rev), fixing the IPv4 header checksum and the TCP/UDP checksum
+ * incrementally.  @nh is the writable network header, @p the parse
+ * result.  GRE (version 0: no ports) only has its addresses rewritten;
+ * its header and payload are not touched.
  */
 static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
-		    u8 *nh, const struct nfo_pkt *p)
+		    const struct nfo_tuple *rev, u8 *nh, const struct nfo_pkt *p)
 {
 	bool partial = skb->ip_summed == CHECKSUM_PARTIAL;
 	bool udp = p->l4proto == IPPROTO_UDP;
@@ -242,28 +246,28 @@ static void nfo_nat(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 		struct iphdr *iph = (struct iphdr *)nh;
 
 		if (fd->nat & NFO_NAT_SADDR)
-			nfo_ipv4_addr_replace(iph, &iph->saddr, fd->nat_src[0],
+			nfo_ipv4_addr_replace(iph, &iph->saddr, rev->dst[0],
 					      l4sum, udp, partial);
 		if (fd->nat & NFO_NAT_DADDR)
-			nfo_ipv4_addr_replace(iph, &iph->daddr, fd->nat_dst[0],
+			nfo_ipv4_addr_replace(iph, &iph->daddr, rev->src[0],
 					      l4sum, udp, partial);
 	} else {
 		struct ipv6hdr *ip6h = (struct ipv6hdr *)nh;
 
 		if (fd->nat & NFO_NAT_SADDR)
-			nfo_ipv6_addr_replace(&ip6h->saddr, fd->nat_src, l4sum,
+			nfo_ipv6_addr_replace(&ip6h->saddr, rev->dst, l4sum,
 					      udp, partial);
 		if (fd->nat & NFO_NAT_DADDR)
-			nfo_ipv6_addr_replace(&ip6h->daddr, fd->nat_dst, l4sum,
+			nfo_ipv6_addr_replace(&ip6h->daddr, rev->src, l4sum,
 					      udp, partial);
 	}
 
 	if (!l4sum)
 		return;
 	if (fd->nat & NFO_NAT_SPORT)
-		nfo_port_replace(l4sum, &ports[0], fd->nat_sport, udp, partial);
+		nfo_port_replace(l4sum, &ports[0], rev->dport, udp, partial);
 	if (fd->nat & NFO_NAT_DPORT)
-		nfo_port_replace(l4sum, &ports[1], fd->nat_dport, udp, partial);
+		nfo_port_replace(l4sum, &ports[1], rev->sport, udp, partial);
 }
 
 /*
@@ -291,8 +295,9 @@ static bool nfo_l4_csum_ok(struct sk_buff *skb, const struct net *net,
 							   NFPROTO_IPV6);
 }
 
+/* @rev: the other direction's tuple, whose source is our destination. */
 static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
-			   u8 family)
+			   const struct nfo_tuple *rev, u8 family)
 {
 	struct net_device *outdev = fd->dst->dev;
 
@@ -302,14 +307,14 @@ static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	skb_dst_set_noref(skb, fd->dst);
 
 	if (family == NFO_FAMILY_IPV4) {
-		__be32 nh = rt_nexthop(dst_rtable(fd->dst), fd->nat_dst[0]);
+		__be32 nh = rt_nexthop(dst_rtable(fd->dst), rev->src[0]);
 
 		neigh_xmit(NEIGH_ARP_TABLE, outdev, &nh, skb);
 	} else {
 		const struct in6_addr *nh;
 
 		nh = rt6_nexthop(dst_rt6_info(fd->dst),
-				 (const struct in6_addr *)fd->nat_dst);
+				 (const struct in6_addr *)rev->src);
 		neigh_xmit(NEIGH_ND_TABLE, outdev, nh, skb);
 	}
 }
@@ -447,6 +452,20 @@ static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 }
 
 /*
+ * The neighbour's Ethernet address, consistent against a concurrent
+ * update (neigh_ha_snapshot() with the length known: no memcpy() call).
+ */
+static void nfo_neigh_ha(u8 *h_dest, const struct neighbour *n)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqbegin(&n->ha_lock);
+		ether_addr_copy(h_dest, n->ha);
+	} while (read_seqretry(&n->ha_lock, seq));
+}
+
+/*
  * Is the port a bridge chose for this direction still its choice?  Only
  * looked at again when the forwarding databases changed (@gen).
  */
@@ -490,7 +509,7 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	u8 family = e->family;
 	enum nfo_verdict v;
 	struct nfo_pkt p;
-	u8 h_dest[ETH_ALEN];
+	u8 h_dest[ETH_ALEN] __aligned(2);
 	u32 now, timeout, mtu;
 	int i;
 
@@ -501,7 +520,7 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	nfo_tuple_from_pkt(&p, state->in->ifindex, &tuple);
 	for (i = 0; i < e->num; i++)
 		nfo_tuple_push_encap(&tuple, e->id[i], e->proto[i]);
-	fd = rhashtable_lookup(&ft->rhashtable, &tuple, nfo_flow_rht_params);
+	fd = nfo_flow_lookup(ft, &tuple);
 	if (!fd)
 		return nfo_slow(nn, NFO_SLOW_NO_FLOW);
 	flow = nfo_flow_of(fd);
@@ -572,7 +591,7 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 			if (unlikely(READ_ONCE(n->dead) ||
 				     !(READ_ONCE(n->nud_state) & NUD_VALID)))
 				goto stale_neigh;
-			neigh_ha_snapshot(h_dest, n, n->dev);
+			nfo_neigh_ha(h_dest, n);
 			/* A bridge chose the port for the old address. */
 			if (unlikely(path->bridge &&
 				     !ether_addr_equal(h_dest, path->h_dest)))
@@ -615,7 +634,7 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		__vlan_hwaccel_clear_tag(skb);
 
 	if (fd->nat)
-		nfo_nat(skb, fd, skb->data, &p);
+		nfo_nat(skb, fd, &other->tuple, skb->data, &p);
 	if (family == NFO_FAMILY_IPV4) {
 		nfo_ipv4_decrease_ttl(skb->data);
 		/* As ip_forward() does, for the egress qdisc's benefit. */
@@ -630,8 +649,12 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	nfo_stat_fast(nn, family == NFO_FAMILY_IPV6, skb->len);
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
-		nfo_upper_stats(other->xmit == NFO_XMIT_DIRECT ?
-				&other->path : &nfo_no_path, &fd->path, skb);
+		const struct nfo_path *rx = other->xmit == NFO_XMIT_DIRECT ?
+					    &other->path : &nfo_no_path;
+
+		/* Plain ports have no devices above them: no call. */
+		if (rx->upper_num | fd->path.upper_num)
+			nfo_upper_stats(rx, &fd->path, skb);
 		nfo_xmit_direct(skb, fd, family, h_dest);
 	} else {
 		if (other->xmit == NFO_XMIT_DIRECT)
@@ -639,7 +662,7 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		if (fd->xmit == NFO_XMIT_XFRM)
 			nfo_xmit_xfrm(skb, fd, family, state->net);
 		else
-			nfo_xmit_neigh(skb, fd, family);
+			nfo_xmit_neigh(skb, fd, &other->tuple, family);
 	}
 	return NF_STOLEN;
 

@@ -56,7 +56,7 @@ static int nfo_rht_obj_cmpfn(struct rhashtable_compare_arg *arg,
 	return !nfo_tuple_equal(arg->key, &d->tuple);
 }
 
-const struct rhashtable_params nfo_flow_rht_params = {
+static const struct rhashtable_params nfo_flow_rht_params = {
 	.head_offset		= offsetof(struct nfo_flow_dir, node),
 	.key_offset		= offsetof(struct nfo_flow_dir, tuple),
 	.key_len		= NFO_TUPLE_KEY_LEN,
@@ -65,6 +65,17 @@ const struct rhashtable_params nfo_flow_rht_params = {
 	.obj_cmpfn		= nfo_rht_obj_cmpfn,
 	.automatic_shrinking	= true,
 };
+
+/*
+ * The datapath's lookup, here where the table's parameters are constants:
+ * rhashtable_lookup() then calls the hash and compare functions directly
+ * instead of through the table's copy of them.  Under rcu_read_lock().
+ */
+struct nfo_flow_dir *nfo_flow_lookup(struct nf_flowtable *ft,
+				     const struct nfo_tuple *tuple)
+{
+	return rhashtable_lookup(&ft->rhashtable, tuple, nfo_flow_rht_params);
+}
 
 static void nfo_addr_copy(__be32 *to, const union nf_inet_addr *from,
 			  u8 family)
@@ -98,6 +109,7 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 	u8 family = in->src.l3num == NFPROTO_IPV4 ? NFO_FAMILY_IPV4 :
 						    NFO_FAMILY_IPV6;
 	struct nfo_tuple *t = &fd->tuple;
+	__be32 nsrc[4], ndst[4];
 
 	t->family = family;
 	t->l4proto = in->dst.protonum;
@@ -109,17 +121,18 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 	t->encap_num = route->dir[d].encap_num;
 	memcpy(t->encap, route->dir[d].encap, sizeof(t->encap));
 
-	nfo_addr_copy(fd->nat_src, &out->dst.u3, family);
-	nfo_addr_copy(fd->nat_dst, &out->src.u3, family);
-	fd->nat_sport = out->dst.u.all;
-	fd->nat_dport = out->src.u.all;
-	if (memcmp(fd->nat_src, t->src, sizeof(t->src)))
+	/* The rewritten packet's addresses and ports: the datapath reads
+	 * them from the other direction's tuple.
+	 */
+	nfo_addr_copy(nsrc, &out->dst.u3, family);
+	nfo_addr_copy(ndst, &out->src.u3, family);
+	if (memcmp(nsrc, t->src, sizeof(t->src)))
 		fd->nat |= NFO_NAT_SADDR;
-	if (memcmp(fd->nat_dst, t->dst, sizeof(t->dst)))
+	if (memcmp(ndst, t->dst, sizeof(t->dst)))
 		fd->nat |= NFO_NAT_DADDR;
-	if (fd->nat_sport != t->sport)
+	if (out->dst.u.all != t->sport)
 		fd->nat |= NFO_NAT_SPORT;
-	if (fd->nat_dport != t->dport)
+	if (out->src.u.all != t->dport)
 		fd->nat |= NFO_NAT_DPORT;
 
 	fd->dir = d;

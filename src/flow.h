@@ -84,7 +84,11 @@ struct nfo_flow_dir {
 	/* Read by the datapath on every hit; read-only once hashed. */
 	u8			dir;	/* IP_CT_DIR_ORIGINAL or _REPLY */
 	u8			xmit;	/* enum nfo_xmit */
-	u8			nat;	/* NFO_NAT_* */
+	/*
+	 * NFO_NAT_*: what differs from the reverse of the other direction's
+	 * tuple, which holds the new addresses and ports.
+	 */
+	u8			nat;
 	u16			mtu;
 	u32			dst_cookie;
 	/*
@@ -99,11 +103,6 @@ struct nfo_flow_dir {
 	/* Route of this direction, held; an xfrm bundle when XFRM. */
 	struct dst_entry	*dst;
 	struct nfo_path		path;	/* DIRECT only */
-	/* New addresses and ports when nat says so (wire order). */
-	__be32			nat_src[4];
-	__be32			nat_dst[4];
-	__be16			nat_sport;
-	__be16			nat_dport;
 };
 
 struct nfo_flow {
@@ -168,7 +167,8 @@ nfo_td_flowtable(const struct nf_flowtable *ft)
 	return check_net(read_pnet(&ft->net)) ? NFO_TD_FLOWTABLE : NFO_TD_NETNS;
 }
 
-extern const struct rhashtable_params nfo_flow_rht_params;
+struct nfo_flow_dir *nfo_flow_lookup(struct nf_flowtable *ft,
+				     const struct nfo_tuple *tuple);
 
 struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route);
 void nfo_flow_free(struct nfo_flow *flow);

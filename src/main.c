@@ -15,12 +15,7 @@
 #include "flow.h"
 #include "version.h"
 
-static unsigned int nfo_net_id __read_mostly;
-
-struct nfo_net *nfo_pernet(const struct net *net)
-{
-	return net_generic(net, nfo_net_id);
-}
+unsigned int nfo_net_id __read_mostly;
 
 void nfo_net_put(struct nfo_net *nn)
 {

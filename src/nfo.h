@@ -25,6 +25,7 @@
 #include <linux/spinlock.h>
 #include <linux/netfilter/nf_tables.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/netfilter/nf_flow_table.h>
 
 struct nfo_stats;
@@ -74,7 +75,13 @@ struct nfo_net {
 	struct nfo_hw_refusal	hw_refused;
 };
 
-struct nfo_net *nfo_pernet(const struct net *net);
+extern unsigned int nfo_net_id;
+
+static inline struct nfo_net *nfo_pernet(const struct net *net)
+{
+	return net_generic(net, nfo_net_id);
+}
+
 void nfo_net_put(struct nfo_net *nn);
 
 /*

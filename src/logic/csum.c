@@ -75,38 +75,6 @@ __wsum nfo_csum_ipv6_nofold(const __be32 *saddr, const __be32 *daddr,
 	return nfo_csum_add(sum, (__force __wsum)nfo_cpu_to_be32(proto));
 }
 
-/* 16-bit end-around-carry addition. */
-static inline u16 nfo_add16(u16 a, u16 b)
-{
-	u16 r = (u16)(a + b);
-
-	return (u16)(r + (r < b));
-}
-
-void nfo_csum_replace2(__sum16 *field, __be16 from, __be16 to)
-{
-	u16 s = (u16)~(__force u16)*field;
-
-	s = nfo_add16(s, (u16)~(__force u16)from);
-	s = nfo_add16(s, (__force u16)to);
-	*field = (__force __sum16)(u16)~s;
-}
-
-/* ~HC as a 32-bit partial sum (upper half all ones, so never zero). */
-static inline __wsum nfo_csum_neg_field(__sum16 field)
-{
-	return (__force __wsum)~(__force u32)nfo_csum_unfold(field);
-}
-
-void nfo_csum_replace4(__sum16 *field, __be32 from, __be32 to)
-{
-	__wsum s = nfo_csum_neg_field(*field);
-
-	s = nfo_csum_sub(s, (__force __wsum)from);
-	s = nfo_csum_add(s, (__force __wsum)to);
-	*field = nfo_csum_fold(s);
-}
-
 /* Add ~from[0..3] and to[0..3] to @s. */
 static __wsum nfo_csum_diff16(__wsum s, const __be32 *from, const __be32 *to)
 {
@@ -130,36 +98,6 @@ void nfo_csum_replace16(__sum16 *field, const __be32 *from, const __be32 *to)
  * final complement.  Adding the difference to that value and folding
  * again (complementing twice) keeps it in the same form.
  */
-static inline __sum16 nfo_csum_fold_nocompl(__wsum s)
-{
-	return (__force __sum16)(u16)~(__force u16)nfo_csum_fold(s);
-}
-
-void nfo_l4_csum_replace4(__sum16 *field, __be32 from, __be32 to,
-			  bool partial, bool pseudohdr)
-{
-	__wsum s;
-
-	if (!partial) {
-		nfo_csum_replace4(field, from, to);
-		return;
-	}
-	if (!pseudohdr)
-		return;
-	s = nfo_csum_sub(nfo_csum_unfold(*field), (__force __wsum)from);
-	s = nfo_csum_add(s, (__force __wsum)to);
-	*field = nfo_csum_fold_nocompl(s);
-}
-
-void nfo_l4_csum_replace2(__sum16 *field, __be16 from, __be16 to,
-			  bool partial, bool pseudohdr)
-{
-	/* Zero-extended to 32 bits, as inet_proto_csum_replace2() does. */
-	nfo_l4_csum_replace4(field, (__force __be32)(u32)(__force u16)from,
-			     (__force __be32)(u32)(__force u16)to,
-			     partial, pseudohdr);
-}
-
 void nfo_l4_csum_replace16(__sum16 *field, const __be32 *from,
 			   const __be32 *to, bool partial, bool pseudohdr)
 {
@@ -171,36 +109,6 @@ void nfo_l4_csum_replace16(__sum16 *field, const __be32 *from,
 		return;
 	*field = nfo_csum_fold_nocompl(nfo_csum_diff16(nfo_csum_unfold(*field),
 						       from, to));
-}
-
-/* Zero UDP checksum with a complete checksum: no checksum, leave it. */
-static inline bool nfo_udp_csum_absent(const __sum16 *field, bool partial)
-{
-	return !*field && !partial;
-}
-
-static inline void nfo_udp_csum_mangle(__sum16 *field)
-{
-	if (!*field)
-		*field = NFO_CSUM_MANGLED_0;
-}
-
-void nfo_udp_csum_replace2(__sum16 *field, __be16 from, __be16 to,
-			   bool partial, bool pseudohdr)
-{
-	if (nfo_udp_csum_absent(field, partial))
-		return;
-	nfo_l4_csum_replace2(field, from, to, partial, pseudohdr);
-	nfo_udp_csum_mangle(field);
-}
-
-void nfo_udp_csum_replace4(__sum16 *field, __be32 from, __be32 to,
-			   bool partial, bool pseudohdr)
-{
-	if (nfo_udp_csum_absent(field, partial))
-		return;
-	nfo_l4_csum_replace4(field, from, to, partial, pseudohdr);
-	nfo_udp_csum_mangle(field);
 }
 
 void nfo_udp_csum_replace16(__sum16 *field, const __be32 *from,
@@ -221,22 +129,3 @@ __wsum nfo_csum_complete_replace4(__wsum csum, __be32 from, __be32 to)
 	return (__force __wsum)~(__force u32)s;
 }
 
-u8 nfo_ipv4_decrease_ttl(u8 *iph)
-{
-	__sum16 check;
-	u32 c;
-
-	/*
-	 * The TTL is the high byte of the 16-bit word at offset 8, so the
-	 * covered sum drops by 0x0100 and the checksum grows by as much.
-	 * Done on the raw field with a wire-order constant; a sum of 0xffff
-	 * is stored as 0x0000, as a full recomputation would give.
-	 */
-	memcpy(&check, iph + 10, sizeof(check));
-	c = (u32)(__force u16)check + (u32)(__force u16)nfo_cpu_to_be16(0x0100);
-	c += c >= 0xffff;
-	check = (__force __sum16)(u16)c;
-	memcpy(iph + 10, &check, sizeof(check));
-	iph[8]--;
-	return iph[8];
-}

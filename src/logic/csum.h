@@ -53,6 +53,28 @@ static inline __sum16 nfo_csum_fold(__wsum sum)
 	return (__force __sum16)(u16)~s;
 }
 
+/*
+ * Is the checksum of a 20-byte IPv4 header (no options) right?  The
+ * sum of a correct header, its checksum field included, folds to 0
+ * (kernel: ip_fast_csum() == 0).  Five words unrolled: this is on every
+ * fast-path packet.
+ */
+static inline bool nfo_ipv4_hdr_csum_ok(const void *hdr)
+{
+	const u8 *p = hdr;
+	u64 acc = 0;
+	u32 w;
+	int i;
+
+	for (i = 0; i < 20; i += 4) {
+		memcpy(&w, p + i, 4);
+		acc += w;
+	}
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	return !nfo_csum_fold((__force __wsum)(u32)acc);
+}
+
 /* Widen a 16-bit field to a partial sum (kernel: csum_unfold). */
 static inline __wsum nfo_csum_unfold(__sum16 n)
 {
@@ -89,8 +111,8 @@ __wsum nfo_csum_ipv6_nofold(const __be32 *saddr, const __be32 *daddr,
  * inet_proto_csum_replace16().  Use these for the IPv4 header checksum and
  * for an L4 checksum of a packet whose checksum is complete.
  */
-void nfo_csum_replace2(__sum16 *field, __be16 from, __be16 to);
-void nfo_csum_replace4(__sum16 *field, __be32 from, __be32 to);
+static inline void nfo_csum_replace2(__sum16 *field, __be16 from, __be16 to);
+static inline void nfo_csum_replace4(__sum16 *field, __be32 from, __be32 to);
 void nfo_csum_replace16(__sum16 *field, const __be32 *from, const __be32 *to);
 
 /*
@@ -113,10 +135,10 @@ void nfo_csum_replace16(__sum16 *field, const __be32 *from, const __be32 *to);
  *
  * These do not apply the UDP zero rule: use nfo_udp_csum_replace*().
  */
-void nfo_l4_csum_replace2(__sum16 *field, __be16 from, __be16 to,
-			  bool partial, bool pseudohdr);
-void nfo_l4_csum_replace4(__sum16 *field, __be32 from, __be32 to,
-			  bool partial, bool pseudohdr);
+static inline void nfo_l4_csum_replace2(__sum16 *field, __be16 from, __be16 to,
+					bool partial, bool pseudohdr);
+static inline void nfo_l4_csum_replace4(__sum16 *field, __be32 from, __be32 to,
+					bool partial, bool pseudohdr);
 void nfo_l4_csum_replace16(__sum16 *field, const __be32 *from,
 			   const __be32 *to, bool partial, bool pseudohdr);
 
@@ -126,10 +148,10 @@ void nfo_l4_csum_replace16(__sum16 *field, const __be32 *from,
  * checksum" and is left zero; otherwise (or when @partial) the field is
  * updated and a result of 0 is written as 0xffff (NFO_CSUM_MANGLED_0).
  */
-void nfo_udp_csum_replace2(__sum16 *field, __be16 from, __be16 to,
-			   bool partial, bool pseudohdr);
-void nfo_udp_csum_replace4(__sum16 *field, __be32 from, __be32 to,
-			   bool partial, bool pseudohdr);
+static inline void nfo_udp_csum_replace2(__sum16 *field, __be16 from, __be16 to,
+					 bool partial, bool pseudohdr);
+static inline void nfo_udp_csum_replace4(__sum16 *field, __be32 from, __be32 to,
+					 bool partial, bool pseudohdr);
 void nfo_udp_csum_replace16(__sum16 *field, const __be32 *from,
 			    const __be32 *to, bool partial, bool pseudohdr);
 
@@ -148,6 +170,124 @@ __wsum nfo_csum_complete_replace4(__wsum csum, __be32 from, __be32 to);
  * writable) and fix its checksum incrementally.  Returns the new TTL.
  * Same bytes as the kernel's ip_decrease_ttl().
  */
-u8 nfo_ipv4_decrease_ttl(u8 *iph);
+static inline u8 nfo_ipv4_decrease_ttl(u8 *iph);
+
+/*
+ * The 2- and 4-byte updates and the TTL decrement are inline: each runs
+ * on every NATed fast-path packet, where a call costs as much as the
+ * arithmetic.  Documented with their declarations above.
+ */
+
+/* 16-bit end-around-carry addition. */
+static inline u16 nfo_add16(u16 a, u16 b)
+{
+	u16 r = (u16)(a + b);
+
+	return (u16)(r + (r < b));
+}
+
+static inline void nfo_csum_replace2(__sum16 *field, __be16 from, __be16 to)
+{
+	u16 s = (u16)~(__force u16)*field;
+
+	s = nfo_add16(s, (u16)~(__force u16)from);
+	s = nfo_add16(s, (__force u16)to);
+	*field = (__force __sum16)(u16)~s;
+}
+
+/* ~HC as a 32-bit partial sum (upper half all ones, so never zero). */
+static inline __wsum nfo_csum_neg_field(__sum16 field)
+{
+	return (__force __wsum)~(__force u32)nfo_csum_unfold(field);
+}
+
+static inline void nfo_csum_replace4(__sum16 *field, __be32 from, __be32 to)
+{
+	__wsum s = nfo_csum_neg_field(*field);
+
+	s = nfo_csum_sub(s, (__force __wsum)from);
+	s = nfo_csum_add(s, (__force __wsum)to);
+	*field = nfo_csum_fold(s);
+}
+
+static inline __sum16 nfo_csum_fold_nocompl(__wsum s)
+{
+	return (__force __sum16)(u16)~(__force u16)nfo_csum_fold(s);
+}
+
+static inline void nfo_l4_csum_replace4(__sum16 *field, __be32 from, __be32 to,
+					bool partial, bool pseudohdr)
+{
+	__wsum s;
+
+	if (!partial) {
+		nfo_csum_replace4(field, from, to);
+		return;
+	}
+	if (!pseudohdr)
+		return;
+	s = nfo_csum_sub(nfo_csum_unfold(*field), (__force __wsum)from);
+	s = nfo_csum_add(s, (__force __wsum)to);
+	*field = nfo_csum_fold_nocompl(s);
+}
+
+static inline void nfo_l4_csum_replace2(__sum16 *field, __be16 from, __be16 to,
+					bool partial, bool pseudohdr)
+{
+	/* Zero-extended to 32 bits, as inet_proto_csum_replace2() does. */
+	nfo_l4_csum_replace4(field, (__force __be32)(u32)(__force u16)from,
+			     (__force __be32)(u32)(__force u16)to,
+			     partial, pseudohdr);
+}
+
+/* Zero UDP checksum with a complete checksum: no checksum, leave it. */
+static inline bool nfo_udp_csum_absent(const __sum16 *field, bool partial)
+{
+	return !*field && !partial;
+}
+
+static inline void nfo_udp_csum_mangle(__sum16 *field)
+{
+	if (!*field)
+		*field = NFO_CSUM_MANGLED_0;
+}
+
+static inline void nfo_udp_csum_replace2(__sum16 *field, __be16 from, __be16 to,
+					 bool partial, bool pseudohdr)
+{
+	if (nfo_udp_csum_absent(field, partial))
+		return;
+	nfo_l4_csum_replace2(field, from, to, partial, pseudohdr);
+	nfo_udp_csum_mangle(field);
+}
+
+static inline void nfo_udp_csum_replace4(__sum16 *field, __be32 from, __be32 to,
+					 bool partial, bool pseudohdr)
+{
+	if (nfo_udp_csum_absent(field, partial))
+		return;
+	nfo_l4_csum_replace4(field, from, to, partial, pseudohdr);
+	nfo_udp_csum_mangle(field);
+}
+
+static inline u8 nfo_ipv4_decrease_ttl(u8 *iph)
+{
+	__sum16 check;
+	u32 c;
+
+	/*
+	 * The TTL is the high byte of the 16-bit word at offset 8, so the
+	 * covered sum drops by 0x0100 and the checksum grows by as much.
+	 * Done on the raw field with a wire-order constant; a sum of 0xffff
+	 * is stored as 0x0000, as a full recomputation would give.
+	 */
+	memcpy(&check, iph + 10, sizeof(check));
+	c = (u32)(__force u16)check + (u32)(__force u16)nfo_cpu_to_be16(0x0100);
+	c += c >= 0xffff;
+	check = (__force __sum16)(u16)c;
+	memcpy(iph + 10, &check, sizeof(check));
+	iph[8]--;
+	return iph[8];
+}
 
 #endif /* NFO_LOGIC_CSUM_H */

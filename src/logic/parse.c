@@ -170,7 +170,7 @@ enum nfo_verdict nfo_parse_ipv4(const u8 *data, unsigned int hlen,
 	 * The normal path drops a header whose checksum is wrong (ip_rcv());
 	 * so must we, by not forwarding it.
 	 */
-	if (nfo_csum_fold(nfo_csum_partial(data, NFO_IPV4_HLEN, 0)))
+	if (!nfo_ipv4_hdr_csum_ok(data))
 		return NFO_R_BAD_CSUM;
 
 	p->family = NFO_FAMILY_IPV4;

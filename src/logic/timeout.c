@@ -4,11 +4,6 @@
  */
 #include "timeout.h"
 
-bool nfo_refresh_due(u32 now, u32 expires, u32 timeout, u32 slack)
-{
-	return (u32)(now + timeout - expires) > slack;
-}
-
 u32 nfo_ct_teardown_timeout(u32 state_timeout, u32 offload_timeout)
 {
 	u32 t;

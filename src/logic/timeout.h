@@ -34,7 +34,11 @@ static inline bool nfo_flow_expired(u32 now, u32 expires)
  * if it moves it earlier at all (the timeout was lowered): like the
  * kernel, the difference is taken as an unsigned number.
  */
-bool nfo_refresh_due(u32 now, u32 expires, u32 timeout, u32 slack);
+static inline bool nfo_refresh_due(u32 now, u32 expires, u32 timeout,
+				   u32 slack)
+{
+	return (u32)(now + timeout - expires) > slack;
+}
 
 /*
  * Conntrack timeout to leave at teardown, in ticks: while a flow is

@@ -62,8 +62,23 @@ bool nfo_tuple_equal(const struct nfo_tuple *a, const struct nfo_tuple *b);
  * Fill @t from a parsed packet (NFO_OK or NFO_R_TCP_FIN_RST) received on
  * interface @iif, with no encapsulation.
  */
-void nfo_tuple_from_pkt(const struct nfo_pkt *p, int iif,
-			struct nfo_tuple *t);
+static inline void nfo_tuple_from_pkt(const struct nfo_pkt *p, int iif,
+				      struct nfo_tuple *t)
+{
+	memset(t, 0, sizeof(*t));
+	memcpy(t->src, p->src, sizeof(t->src));
+	memcpy(t->dst, p->dst, sizeof(t->dst));
+	if (p->family == NFO_FAMILY_IPV4) {
+		/* Whatever the parser left there, the key wants zeros. */
+		memset(&t->src[1], 0, 3 * sizeof(t->src[0]));
+		memset(&t->dst[1], 0, 3 * sizeof(t->dst[0]));
+	}
+	t->sport = p->sport;
+	t->dport = p->dport;
+	t->iif = iif;
+	t->family = p->family;
+	t->l4proto = p->l4proto;
+}
 
 /*
  * Record one more encapsulation layer, outermost first.  Returns false,
