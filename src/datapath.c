@@ -177,7 +177,7 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 }
 
 /* The L4 checksum update for an address (4 or 16 bytes) or port change. */
-static void nfo_l4_replace4(__sum16 *sum, __be32 from, __be32 to, bool udp,
+static __always_inline void nfo_l4_replace4(__sum16 *sum, __be32 from, __be32 to, bool udp,
 			    bool partial)
 {
 	if (udp)
@@ -186,7 +186,7 @@ static void nfo_l4_replace4(__sum16 *sum, __be32 from, __be32 to, bool udp,
 		nfo_l4_csum_replace4(sum, from, to, partial, true);
 }
 
-static void nfo_l4_replace16(__sum16 *sum, const __be32 *from,
+static __always_inline void nfo_l4_replace16(__sum16 *sum, const __be32 *from,
 			     const __be32 *to, bool udp, bool partial)
 {
 	if (udp)
@@ -195,7 +195,7 @@ static void nfo_l4_replace16(__sum16 *sum, const __be32 *from,
 		nfo_l4_csum_replace16(sum, from, to, partial, true);
 }
 
-static void nfo_port_replace(__sum16 *sum, __be16 *port, __be16 to, bool udp,
+static __always_inline void nfo_port_replace(__sum16 *sum, __be16 *port, __be16 to, bool udp,
 			     bool partial)
 {
 	if (udp)
@@ -206,7 +206,7 @@ static void nfo_port_replace(__sum16 *sum, __be16 *port, __be16 to, bool udp,
 }
 
 /* @l4sum is NULL for GRE: no checksum covers the addresses. */
-static void nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *addr, __be32 to,
+static __always_inline void nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *addr, __be32 to,
 				  __sum16 *l4sum, bool udp, bool partial)
 {
 	nfo_csum_replace4(&iph->check, *addr, to);
@@ -215,7 +215,7 @@ static void nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *addr, __be32 to,
 	*addr = to;
 }
 
-static void nfo_ipv6_addr_replace(struct in6_addr *addr, const __be32 *to,
+static __always_inline void nfo_ipv6_addr_replace(struct in6_addr *addr, const __be32 *to,
 				  __sum16 *l4sum, bool udp, bool partial)
 {
 	if (l4sum)

@@ -111,8 +111,10 @@ u32 nfo_jhash_words(const void *key, unsigned int nwords, u32 initval)
 
 /*
  * An IPv4 key has zeros in three words of each address: only the seven
- * others are hashed (two mixing rounds fewer).  Keys of different
- * families never compare equal, so each family may hash its own way.
+ * others are hashed (two mixing rounds fewer), and without layers the
+ * two encapsulation words are zero too: five then.  Keys that differ in
+ * family or number of layers never compare equal, so each kind may
+ * hash its own way.
  */
 u32 nfo_tuple_hash(const struct nfo_tuple *t, u32 seed)
 {
@@ -121,8 +123,8 @@ u32 nfo_tuple_hash(const struct nfo_tuple *t, u32 seed)
 
 	if (t->family != NFO_FAMILY_IPV4)
 		return nfo_jhash_words(t, NFO_TUPLE_KEY_LEN / 4, seed);
-	/* nfo_jhash_words() of these seven words, unrolled. */
-	s.a = 0xdeadbeef + (7 << 2) + seed;
+	/* nfo_jhash_words() of these five or seven words, unrolled. */
+	s.a = 0xdeadbeef + ((t->encap_num ? 7 : 5) << 2) + seed;
 	s.b = s.a;
 	s.c = s.a;
 	s.a += (__force u32)t->src[0];
@@ -131,9 +133,11 @@ u32 nfo_tuple_hash(const struct nfo_tuple *t, u32 seed)
 	nfo_jmix(&s);
 	s.a += nfo_load32(k + offsetof(struct nfo_tuple, iif));
 	s.b += nfo_load32(k + offsetof(struct nfo_tuple, family));
-	s.c += nfo_load32(k + offsetof(struct nfo_tuple, encap[0]));
-	nfo_jmix(&s);
-	s.a += nfo_load32(k + offsetof(struct nfo_tuple, encap[1]));
+	if (t->encap_num) {
+		s.c += nfo_load32(k + offsetof(struct nfo_tuple, encap[0]));
+		nfo_jmix(&s);
+		s.a += nfo_load32(k + offsetof(struct nfo_tuple, encap[1]));
+	}
 	nfo_jfinal(&s);
 	return s.c;
 }

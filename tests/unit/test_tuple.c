@@ -35,7 +35,7 @@ static const u32 known_jhash[14][2] = {
  * little-endian CPU (the key words are native loads of wire bytes, so a
  * big-endian CPU gets other, equally good, values).
  */
-#define KNOWN_TUPLE_HASH_LE	{ 0x72d3c4aa, 0x7ef45256 }
+#define KNOWN_TUPLE_HASH_LE	{ 0x95b862d9, 0x473404d0 }
 
 static void fixed_tuple(struct nfo_tuple *t)
 {
@@ -123,11 +123,20 @@ static void test_hash_known(void)
 	h1 = nfo_tuple_hash(&t, 0xfeedface);
 	CHECK(h0 != h1);
 	{
-		/* IPv4: the words that are not always zero, in key order. */
+		/*
+		 * IPv4: the words that are not always zero, in key order;
+		 * the layers' two only when there are layers.
+		 */
 		const u32 *k = (const u32 *)&t;
 		u32 w[7] = { k[0], k[4], k[8], k[9], k[10], k[11], k[12] };
 
-		CHECK_EQ(h0, nfo_jhash_words(w, 7, 0));
+		CHECK_EQ(h0, nfo_jhash_words(w, 5, 0));
+		CHECK(nfo_tuple_push_encap(&t, 100, nfo_cpu_to_be16(0x8100)));
+		w[4] = k[10];
+		w[5] = k[11];
+		w[6] = k[12];
+		CHECK_EQ(nfo_tuple_hash(&t, 0), nfo_jhash_words(w, 7, 0));
+		fixed_tuple(&t);
 	}
 	/* IPv6: the whole key. */
 	t.family = NFO_FAMILY_IPV6;
@@ -155,11 +164,12 @@ static void test_equal(void)
 
 	/*
 	 * Any single key byte changed: unequal, and (here) a new hash, but
-	 * for the address words an IPv4 key always has zero, which its hash
-	 * leaves out.
+	 * for the words an IPv4 key without layers always has zero (three of
+	 * each address, the two layers), which its hash leaves out.
 	 */
 	for (i = 0; i < NFO_TUPLE_KEY_LEN; i++) {
-		bool zero_word = (i >= 4 && i < 16) || (i >= 20 && i < 32);
+		bool zero_word = (i >= 4 && i < 16) || (i >= 20 && i < 32) ||
+				 i >= 44;
 
 		fixed_tuple(&b);
 		pb[i] ^= 0x01;
