@@ -20,8 +20,10 @@
 #
 # Environment: NFO_BENCH_FLOWS (default 1,1000,100000; 1000000 works but
 # costs about 35 guest seconds, 10 minutes or more of host time, more per
-# stateful mode, for the 2 million slow-path packets that set the flows up), NFO_BENCH_PACKETS (frames per
-# timed run, default 500000), NFO_BENCH_TCP_SECS (default 2),
+# # stateful mode, for the 2 million slow-path packets that set the flows
+# up), NFO_BENCH_PACKETS (frames per timed run, default 200000: busy time
+# is measured to the instruction), NFO_BENCH_TCP_SECS (default 2),
+# NFO_BENCH_CRR (short TCP connections per stateful mode, default 2000),
 # NFO_BENCH_RESULTS (default bench/results).
 set -euo pipefail
 
@@ -45,8 +47,9 @@ while [ $# -gt 0 ]; do
 done
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1)
 flows=${NFO_BENCH_FLOWS:-1,1000,100000}
-packets=${NFO_BENCH_PACKETS:-500000}
+packets=${NFO_BENCH_PACKETS:-200000}
 tcp_secs=${NFO_BENCH_TCP_SECS:-2}
+crr=${NFO_BENCH_CRR:-2000}
 results=${NFO_BENCH_RESULTS:-$top/bench/results}
 
 "$top/scripts/deps.sh"
@@ -67,7 +70,7 @@ boot() {
 		return 0
 	fi
 	echo "bench.sh: $kernel: $modes ..."
-	if ! NFO_APPEND="nfo.bench_modes=$modes nfo.bench_flows=$flows nfo.bench_packets=$packets nfo.bench_tcp_secs=$tcp_secs nfo.bench_profile=$profile" \
+	if ! NFO_APPEND="nfo.bench_modes=$modes nfo.bench_flows=$flows nfo.bench_packets=$packets nfo.bench_tcp_secs=$tcp_secs nfo.bench_crr=$crr nfo.bench_profile=$profile" \
 	     NFO_SCENARIO_TIMEOUT=5400 NFO_VM_TIMEOUT=6000 NFO_EXTRA_KO="$prof_ko" \
 	     "$top/tests/vm/run.sh" --kernel "$kernel" --icount --mem 3072 \
 		--scenario bench-router --show "$@" >"$log" 2>&1; then
@@ -103,13 +106,21 @@ report() {
 	$2 == "pps" {
 		m = v["mode"]; f = v["flows"]
 		pk[m] = v["packets"]
+		# Busy ns are instructions under icount; older results have
+		# only /proc/stat ticks (10 ms, 1e7 instructions).
+		if ("busy_ns" in v) {
+			c = v["busy_ns"] / v["rx"]
+			res[m, f] = 1 / v["rx"]
+		} else {
+			c = v["busy_ticks"] * 1e7 / v["rx"]
+			res[m, f] = 1e7 / v["rx"]
+			ticks = 1
+		}
 		if (m == "floor")
-			floor[v["boot"]] = v["busy_ticks"] * 1e7 / v["rx"]
+			floor[v["boot"]] = c
 		else
 			boot[m] = v["boot"]
-		# A /proc/stat tick is 10 ms, 1e7 instructions under icount.
-		cost[m, f] = v["busy_ticks"] * 1e7 / v["rx"]
-		res[m, f] = 1e7 / v["rx"]
+		cost[m, f] = c
 		setup[m, f] = v["setup_ticks"]
 		if (m == "ours" || m == "inkernel")
 			off[m, f] = v["offloaded"]
@@ -120,6 +131,11 @@ report() {
 	}
 	$2 == "mem" { mem[v["mode"], v["flows"]] = v["slab_bytes"] + v["vmalloc_bytes"] }
 	$2 == "tcp" { tcp[v["mode"], v["streams"]] = v["mbit"] }
+	$2 == "crr" {
+		crr[v["mode"]] = v["busy_ns"] / v["conns"]
+		crrn = v["conns"]; crrsize = v["size"]
+		crroff[v["mode"]] = v["offloaded"]
+	}
 	END {
 		split("route classic inkernel ours", modes, " ")
 		name["route"] = "plain routing"; name["classic"] = "classic firewall"
@@ -127,11 +143,19 @@ report() {
 		printf "### Kernel %s, %s\n\n", kver, date
 		printf "Router instructions per forwarded 64-byte UDP packet: busy guest instructions\n"
 		printf "(`-icount shift=0`) per packet the sink received, minus the floor (sender and\n"
-		printf "link: %.0f, and %.0f in the in-kernel boot). One /proc/stat tick (10 ms, 1e7\n", floor["nft-offload"], floor["inkernel"]
-		printf "instructions) is %.0f instructions per packet at %d packets per run", res["ours", 1], pk["ours"]
-		if (pk["inkernel"] != pk["ours"])
-			printf " (%.0f at the in-kernel boot'"'"'s %d)", res["inkernel", 1], pk["inkernel"]
-		printf ";\na figure is the difference of two runs. Both boots took %d min.\n\n", secs / 60
+		printf "link: %.0f, and %.0f in the in-kernel boot).", floor["nft-offload"], floor["inkernel"]
+		if (ticks) {
+			printf " One /proc/stat tick (10 ms, 1e7\n"
+			printf "instructions) is %.0f instructions per packet at %d packets per run", res["ours", 1], pk["ours"]
+			if (pk["inkernel"] != pk["ours"])
+				printf " (%.0f at the in-kernel boot'"'"'s %d)", res["inkernel", 1], pk["inkernel"]
+			printf ";\na figure is the difference of two runs."
+		} else {
+			printf " Busy time is the run time of all\n"
+			printf "tasks (/proc/schedstat, ns: one instruction each), over %d packets per run;\n", pk["ours"]
+			printf "a figure is the difference of two runs, which repeat within a few instructions."
+		}
+		printf " Both boots took %d min.\n\n", secs / 60
 		printf "| flows | %s | %s | %s | %s | nft-offload vs in-kernel |\n", name["route"], name["classic"], name["inkernel"], name["ours"]
 		printf "|---:|---:|---:|---:|---:|---:|\n"
 		printf "flows\troute\tclassic\tin-kernel\tnft-offload\n" >data
@@ -168,6 +192,19 @@ report() {
 		for (j = 3; j <= 4; j++) {
 			m = modes[j]
 			printf " %s |", ((m, big) in mem && ("classic", big) in mem) ? sprintf("%.0f", (mem[m, big] - mem["classic", big]) / big) : "-"
+		}
+		if (crrn) {
+			printf "\n| short TCP connections (%d in a row: connect, %d bytes echoed, close) | |", crrn, crrsize
+			for (j = 3; j <= 4; j++)
+				printf " |"
+			printf "\n| guest instructions per connection, client and server included |"
+			for (j = 2; j <= 4; j++)
+				printf " %s |", (modes[j] in crr) ? sprintf("%.0f", crr[modes[j]]) : "-"
+			printf "\n| against the classic path | |"
+			for (j = 3; j <= 4; j++)
+				printf " %s |", ((modes[j] in crr) && crr["classic"] > 0) ? sprintf("%+.1f %%", (crr[modes[j]] / crr["classic"] - 1) * 100) : "-"
+			if ("ours" in crroff)
+				printf "\n| connections nft-offload offloaded | | | %d |", crroff["ours"]
 		}
 		printf "\n\niperf3 TCP through the masquerading router, Mbit/s by the guest clock\n"
 		printf "(noisy: GSO super-packets over veth; one guest second is 1e9 instructions):\n\n"

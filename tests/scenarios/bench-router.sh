@@ -20,6 +20,9 @@
 #   nfo.bench_packets=500000                   frames per timed run
 #   nfo.bench_tcp_secs=2                       iperf3 seconds (guest time;
 #                      0: no TCP runs)
+#   nfo.bench_crr=2000                         short TCP connections per
+#                      stateful mode (connect, 1000 bytes echoed, close;
+#                      0: none)
 #   nfo.bench_profile=1                        then profile each flowtable
 #                      mode's timed run at 1 flow (bench/prof/nfo_prof.ko,
 #                      sampling every 50000 instructions)
@@ -29,6 +32,7 @@
 #             setup_ticks= offloaded= conntrack=
 #   BENCH mem mode= flows= slab_bytes= vmalloc_bytes= ct_slab_bytes= flow_slab_bytes=
 #   BENCH tcp mode= streams= mbit=
+#   BENCH crr mode= conns= size= busy_ns= elapsed_ns= offloaded=
 #   BENCH prof mode= samples= share=PERCENT symbol=NAME   (top 30)
 #   BENCH callers mode= samples= share=PERCENT chain=F<CALLER<...   (top 40)
 . "$NFO_LIB"
@@ -54,6 +58,8 @@ PACKETS=${PACKETS:-500000}
 TCP_SECS=$(param bench_tcp_secs)
 TCP_SECS=${TCP_SECS:-2}
 PROFILE=$(param bench_profile)
+CRR=$(param bench_crr)
+CRR=${CRR:-2000}
 [ "$(nproc)" = 1 ] || fail "needs one vCPU (run.sh --icount)"
 
 # Non-idle ticks of the only CPU: user nice system irq softirq steal.
@@ -261,6 +267,33 @@ measure() {
 		fail "$mode: only $((rx1 - rx0)) of $PACKETS frames arrived"
 }
 
+# Short connections, one after the other: what offloading costs (or saves)
+# a connection that ends before much of it is forwarded.  Busy time of the
+# whole guest (client, router, server) per connection.  Ours also reports
+# how many flows it offloaded meanwhile (0 for the others: not counted).
+crr_run() {	# MODE
+	local spid n0 n1 t0 t1 o0=0 o1=0 out
+
+	reset_router
+	router_rules "$1"
+	n srv tcp-crr serve 5002 &
+	spid=$!
+	wait_listen srv 5002 tcp 6 >&2 || wait_listen srv 5002 tcp 4 >&2
+	n cl tcp-crr run 10.0.2.2 5002 20 1000 >/dev/null || fail "$1: short connections failed"
+	[ "$1" != ours ] || o0=$(nfo_stat offloaded)
+	t0=$(date +%s%N)
+	busy_ns
+	n0=$BUSY_NS
+	out=$(n cl tcp-crr run 10.0.2.2 5002 "$CRR" 1000) || fail "$1: short connections failed: $out"
+	busy_ns
+	n1=$BUSY_NS
+	t1=$(date +%s%N)
+	[ "$1" != ours ] || o1=$(nfo_stat offloaded)
+	kill "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	echo "BENCH crr mode=$1 conns=$CRR size=1000 busy_ns=$((n1 - n0)) elapsed_ns=$((t1 - t0)) offloaded=$((o1 - o0))"
+}
+
 tcp_run() {	# MODE STREAMS
 	local spid mbit
 
@@ -392,6 +425,11 @@ if [ "$PROFILE" = 1 ]; then
 		esac
 	done
 fi
+
+for mode in "${MODES[@]}"; do
+	stateful "$mode" && [ "$CRR" != 0 ] || continue
+	crr_run "$mode"
+done
 
 for mode in "${MODES[@]}"; do
 	stateful "$mode" && [ "$TCP_SECS" != 0 ] || continue
