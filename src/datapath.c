@@ -151,21 +151,22 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 			    const struct nfo_path *tx, const struct sk_buff *skb)
 {
 	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	const struct nfo_path_upper *up;
 	unsigned int len = skb->len;
 	int i;
 
-	for (i = 0; i < rx->upper_num; i++) {
-		struct net_device *dev = rx->upper[i];
+	for (up = rx->upper, i = 0; up && i < up->num; i++) {
+		struct net_device *dev = up->dev[i];
 
-		if (rx->upper_vlan & BIT(i))
+		if (up->vlan & BIT(i))
 			nfo_vlan_stats_add(dev, true, len);
 		else
 			dev_sw_netstats_rx_add(dev, len);
 	}
-	for (i = 0; i < tx->upper_num; i++) {
-		struct net_device *dev = tx->upper[i];
+	for (up = tx->upper, i = 0; up && i < up->num; i++) {
+		struct net_device *dev = up->dev[i];
 
-		if (tx->upper_vlan & BIT(i)) {
+		if (up->vlan & BIT(i)) {
 			nfo_vlan_stats_add(dev, false, len + ETH_HLEN);
 		} else if (dev->type == ARPHRD_PPP) {
 			/* It sees GSO packets segmented. */
@@ -177,8 +178,8 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 }
 
 /* The L4 checksum update for an address (4 or 16 bytes) or port change. */
-static __always_inline void nfo_l4_replace4(__sum16 *sum, __be32 from, __be32 to, bool udp,
-			    bool partial)
+static __always_inline void
+nfo_l4_replace4(__sum16 *sum, __be32 from, __be32 to, bool udp, bool partial)
 {
 	if (udp)
 		nfo_udp_csum_replace4(sum, from, to, partial, true);
@@ -186,8 +187,9 @@ static __always_inline void nfo_l4_replace4(__sum16 *sum, __be32 from, __be32 to
 		nfo_l4_csum_replace4(sum, from, to, partial, true);
 }
 
-static __always_inline void nfo_l4_replace16(__sum16 *sum, const __be32 *from,
-			     const __be32 *to, bool udp, bool partial)
+static __always_inline void
+nfo_l4_replace16(__sum16 *sum, const __be32 *from, const __be32 *to, bool udp,
+		 bool partial)
 {
 	if (udp)
 		nfo_udp_csum_replace16(sum, from, to, partial, true);
@@ -195,8 +197,8 @@ static __always_inline void nfo_l4_replace16(__sum16 *sum, const __be32 *from,
 		nfo_l4_csum_replace16(sum, from, to, partial, true);
 }
 
-static __always_inline void nfo_port_replace(__sum16 *sum, __be16 *port, __be16 to, bool udp,
-			     bool partial)
+static __always_inline void
+nfo_port_replace(__sum16 *sum, __be16 *port, __be16 to, bool udp, bool partial)
 {
 	if (udp)
 		nfo_udp_csum_replace2(sum, *port, to, partial, false);
@@ -206,8 +208,9 @@ static __always_inline void nfo_port_replace(__sum16 *sum, __be16 *port, __be16 
 }
 
 /* @l4sum is NULL for GRE: no checksum covers the addresses. */
-static __always_inline void nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *addr, __be32 to,
-				  __sum16 *l4sum, bool udp, bool partial)
+static __always_inline void
+nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *addr, __be32 to,
+		      __sum16 *l4sum, bool udp, bool partial)
 {
 	nfo_csum_replace4(&iph->check, *addr, to);
 	if (l4sum)
@@ -215,8 +218,9 @@ static __always_inline void nfo_ipv4_addr_replace(struct iphdr *iph, __be32 *add
 	*addr = to;
 }
 
-static __always_inline void nfo_ipv6_addr_replace(struct in6_addr *addr, const __be32 *to,
-				  __sum16 *l4sum, bool udp, bool partial)
+static __always_inline void
+nfo_ipv6_addr_replace(struct in6_addr *addr, const __be32 *to, __sum16 *l4sum,
+		      bool udp, bool partial)
 {
 	if (l4sum)
 		nfo_l4_replace16(l4sum, addr->s6_addr32, to, udp, partial);
@@ -496,9 +500,9 @@ static bool nfo_rx_mac_ok(const struct sk_buff *skb,
 	       ether_addr_equal(eth_hdr(skb)->h_dest, other->path.h_source);
 }
 
-static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
-				 const struct nf_hook_state *state,
-				 const struct nfo_encap *e)
+static __always_inline unsigned int
+nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
+	     const struct nf_hook_state *state, const struct nfo_encap *e)
 {
 	struct nfo_net *nn = nfo_pernet(state->net);
 	const struct nfo_flow_dir *other;
@@ -653,11 +657,11 @@ static unsigned int nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 					    &other->path : &nfo_no_path;
 
 		/* Plain ports have no devices above them: no call. */
-		if (rx->upper_num | fd->path.upper_num)
+		if (rx->upper || fd->path.upper)
 			nfo_upper_stats(rx, &fd->path, skb);
 		nfo_xmit_direct(skb, fd, family, h_dest);
 	} else {
-		if (other->xmit == NFO_XMIT_DIRECT)
+		if (other->xmit == NFO_XMIT_DIRECT && other->path.upper)
 			nfo_upper_stats(&other->path, &nfo_no_path, skb);
 		if (fd->xmit == NFO_XMIT_XFRM)
 			nfo_xmit_xfrm(skb, fd, family, state->net);
@@ -717,15 +721,15 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 		     skb->pkt_type != PACKET_OTHERHOST))
 		return nfo_slow(nfo_pernet(state->net), NFO_SLOW_NOT_HOST);
 
-	if (!e.off)
-		return nfo_fastpath(ft, skb, state, &e);
-
-	skb_pull_rcsum(skb, e.off);
-	skb_reset_network_header(skb);
-	skb->protocol = e.family == NFO_FAMILY_IPV4 ? htons(ETH_P_IP) :
-						      htons(ETH_P_IPV6);
+	if (unlikely(e.off)) {
+		skb_pull_rcsum(skb, e.off);
+		skb_reset_network_header(skb);
+		skb->protocol = e.family == NFO_FAMILY_IPV4 ?
+				htons(ETH_P_IP) : htons(ETH_P_IPV6);
+	}
+	/* One call site: the compiler inlines it, no call per packet. */
 	verdict = nfo_fastpath(ft, skb, state, &e);
-	if (verdict == NF_ACCEPT) {
+	if (unlikely(e.off) && verdict == NF_ACCEPT) {
 		skb_push_rcsum(skb, e.off);
 		skb_reset_network_header(skb);
 		skb->protocol = protocol;

@@ -51,6 +51,18 @@ enum {
 #define NFO_UPPER_MAX	4
 
 /*
+ * The devices the normal path would have sent through (bridge, VLAN, PPP),
+ * held; only paths with such layers have them, so they live apart from the
+ * flow.  Written while the path is built, then read-only; freed with the
+ * path (after the flow's grace period).
+ */
+struct nfo_path_upper {
+	u8			num;
+	u8			vlan;		/* bit i: dev[i] is VLAN */
+	struct net_device	*dev[NFO_UPPER_MAX];
+};
+
+/*
  * How a DIRECT direction reaches the wire: the lowest device (an Ethernet
  * port: what `devices = { }` lists), the layers it pushes (VLAN tags, a
  * PPPoE session) and the Ethernet addresses.  Found with
@@ -64,16 +76,13 @@ struct nfo_path {
 	/* The peer's address the path was found for; sent to when !neigh. */
 	u8			h_dest[ETH_ALEN];
 	u8			encap_num;
-	u8			upper_num;
-	u8			upper_vlan;	/* bit i: upper[i] is VLAN */
 	u8			pppoe;		/* a PPPoE session is pushed */
 	u8			bridge;		/* a bridge chose the port */
 	/* nfo_fdb_gen when the bridge's choice was last checked. */
 	u32			fdb_gen;	/* READ/WRITE_ONCE */
 	/* Layers to push, outermost first (logic/tuple.h's order). */
 	struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
-	/* The devices the normal path would have sent through; held. */
-	struct net_device	*upper[NFO_UPPER_MAX];
+	struct nfo_path_upper	*upper;		/* NULL: none */
 };
 
 struct nfo_flow_dir {

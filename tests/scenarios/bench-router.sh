@@ -276,7 +276,7 @@ crr_run() {	# MODE
 
 	reset_router
 	router_rules "$1"
-	n srv tcp-crr serve 5002 &
+	n srv tcp-crr serve 5002 $((CRR + 20)) &
 	spid=$!
 	wait_listen srv 5002 tcp 6 >&2 || wait_listen srv 5002 tcp 4 >&2
 	n cl tcp-crr run 10.0.2.2 5002 20 1000 >/dev/null || fail "$1: short connections failed"
@@ -289,8 +289,7 @@ crr_run() {	# MODE
 	n1=$BUSY_NS
 	t1=$(date +%s%N)
 	[ "$1" != ours ] || o1=$(nfo_stat offloaded)
-	kill "$spid" 2>/dev/null || true
-	wait "$spid" 2>/dev/null || true
+	wait "$spid" || fail "$1: the short connections' server failed"
 	echo "BENCH crr mode=$1 conns=$CRR size=1000 busy_ns=$((n1 - n0)) elapsed_ns=$((t1 - t0)) offloaded=$((o1 - o0))"
 }
 

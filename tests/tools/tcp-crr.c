@@ -3,16 +3,16 @@
  * tcp-crr: many short TCP connections one after the other (connect,
  * request, response, close), for the benchmark's connection-rate run.
  *
- *   tcp-crr serve PORT                 answer each connection: read SIZE
+ *   tcp-crr serve PORT [COUNT]         answer each connection: read SIZE
  *                                      bytes (the first 4 say SIZE), send
- *                                      them back, close
+ *                                      them back, close; exit after COUNT
+ *                                      connections (default: never)
  *   tcp-crr run ADDR PORT COUNT SIZE   COUNT connections in a row, each
  *                                      sending SIZE bytes (4..65536) and
  *                                      checking the echo byte for byte
  *
  * run prints "connections N failed N seconds S rate R/s" and exits 0 only
- * when every connection completed with its echo intact.  serve runs until
- * killed.
+ * when every connection completed with its echo intact.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -59,7 +59,7 @@ static void fill(uint8_t *buf, uint32_t size, uint32_t seq)
 	}
 }
 
-static int serve(const char *port)
+static int serve(const char *port, long count)
 {
 	struct addrinfo hints = { .ai_family = AF_INET6,
 				  .ai_socktype = SOCK_STREAM,
@@ -83,7 +83,7 @@ static int serve(const char *port)
 		return 1;
 	}
 	freeaddrinfo(ai);
-	for (;;) {
+	while (count < 0 || count-- > 0) {
 		c = accept(fd, NULL, NULL);
 		if (c < 0)
 			continue;
@@ -95,6 +95,8 @@ static int serve(const char *port)
 		}
 		close(c);
 	}
+	close(fd);
+	return 0;
 }
 
 /* One connection; 0 when the echo came back intact. */
@@ -145,11 +147,11 @@ static int run(const char *addr, const char *port, long count, long size)
 
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "serve"))
-		return serve(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "serve"))
+		return serve(argv[2], argc == 4 ? atol(argv[3]) : -1);
 	if (argc == 6 && !strcmp(argv[1], "run"))
 		return run(argv[2], argv[3], atol(argv[4]), atol(argv[5]));
-	fprintf(stderr, "usage: tcp-crr serve PORT\n"
+	fprintf(stderr, "usage: tcp-crr serve PORT [COUNT]\n"
 			"       tcp-crr run ADDR PORT COUNT SIZE\n");
 	return 2;
 }
