@@ -332,8 +332,19 @@ static void nfo_xmit_direct_one(struct sk_buff *skb,
 	skb->dev = outdev;
 	/* Headroom was made before the packet was changed. */
 	nfo_tx_encap(skb, path, family);
-	if (dev_hard_header(skb, outdev, ntohs(skb->protocol), h_dest,
-			    path->h_source, skb->len) < 0) {
+	if (likely(outdev->header_ops &&
+		   outdev->header_ops->create == eth_header)) {
+		/*
+		 * What eth_header() would write (our ethertypes are never
+		 * 802.3 lengths), without the indirect call.
+		 */
+		struct ethhdr *eth = __skb_push(skb, ETH_HLEN);
+
+		eth->h_proto = skb->protocol;
+		ether_addr_copy(eth->h_source, path->h_source);
+		ether_addr_copy(eth->h_dest, h_dest);
+	} else if (dev_hard_header(skb, outdev, ntohs(skb->protocol), h_dest,
+				   path->h_source, skb->len) < 0) {
 		kfree_skb(skb);
 		return;
 	}
@@ -504,7 +515,7 @@ static __always_inline unsigned int
 nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	     const struct nf_hook_state *state, const struct nfo_encap *e)
 {
-	struct nfo_net *nn = nfo_pernet(state->net);
+	struct nfo_net *nn = nfo_pernet_rcu(state->net);
 	const struct nfo_flow_dir *other;
 	struct nfo_flow_dir *fd;
 	struct nfo_tuple tuple;
@@ -709,7 +720,7 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 		if (v == NFO_R_PROTO)	/* ARP, PPP control, ...: not ours */
 			return NF_ACCEPT;
 		if (v != NFO_OK)
-			return nfo_slow(nfo_pernet(state->net), v);
+			return nfo_slow(nfo_pernet_rcu(state->net), v);
 		break;
 	default:
 		return NF_ACCEPT;
@@ -719,7 +730,7 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (unlikely(skb->pkt_type != PACKET_HOST &&
 		     skb->pkt_type != PACKET_OTHERHOST))
-		return nfo_slow(nfo_pernet(state->net), NFO_SLOW_NOT_HOST);
+		return nfo_slow(nfo_pernet_rcu(state->net), NFO_SLOW_NOT_HOST);
 
 	if (unlikely(e.off)) {
 		skb_pull_rcsum(skb, e.off);

@@ -82,6 +82,16 @@ static inline struct nfo_net *nfo_pernet(const struct net *net)
 	return net_generic(net, nfo_net_id);
 }
 
+/*
+ * The same, for callers already in an RCU read-side section (the
+ * datapath): net_generic() takes and drops its own, two calls per packet
+ * with a preemptible RCU.
+ */
+static inline struct nfo_net *nfo_pernet_rcu(const struct net *net)
+{
+	return rcu_dereference(net->gen)->ptr[nfo_net_id];
+}
+
 void nfo_net_put(struct nfo_net *nn);
 
 /*

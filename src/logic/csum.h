@@ -59,17 +59,22 @@ static inline __sum16 nfo_csum_fold(__wsum sum)
  * (kernel: ip_fast_csum() == 0).  Five words unrolled: this is on every
  * fast-path packet.
  */
+static inline u32 nfo_csum_load32(const u8 *p)
+{
+	u32 w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
 static inline bool nfo_ipv4_hdr_csum_ok(const void *hdr)
 {
 	const u8 *p = hdr;
-	u64 acc = 0;
-	u32 w;
-	int i;
+	u64 acc;
 
-	for (i = 0; i < 20; i += 4) {
-		memcpy(&w, p + i, 4);
-		acc += w;
-	}
+	acc = (u64)nfo_csum_load32(p) + nfo_csum_load32(p + 4) +
+	      nfo_csum_load32(p + 8) + nfo_csum_load32(p + 12) +
+	      nfo_csum_load32(p + 16);
 	acc = (acc & 0xffffffffu) + (acc >> 32);
 	acc = (acc & 0xffffffffu) + (acc >> 32);
 	return !nfo_csum_fold((__force __wsum)(u32)acc);
