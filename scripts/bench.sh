@@ -6,8 +6,9 @@
 #   scripts/bench.sh [--kernel 6.1|6.12]... [--no-readme] [--profile] [--reuse]
 #   scripts/bench.sh --report DIR      redo DIR's table and plot from its raw.txt
 #
-# Two boots per kernel under tests/vm/run.sh --icount (one vCPU, one guest ns
-# is one guest instruction) of tests/scenarios/bench-router.sh: one guest
+# Two boots per kernel, side by side, under tests/vm/run.sh --icount (one
+# vCPU, one guest ns is one guest instruction) of
+# tests/scenarios/bench-router.sh: one guest
 # with nft_offload (modes floor, route, classic, ours), one with Debian's
 # in-kernel flowtable modules and without ours (floor, inkernel); each
 # boot's router figures subtract its own floor.  Results go
@@ -255,8 +256,17 @@ for kernel in "${kernels[@]}"; do
 			grep -v '^Skipping BTF' >&2 || true
 		prof_ko=$top/build/prof-$kver/nfo_prof.ko
 	fi
+	# The two boots run side by side, one vCPU each: instruction counts do
+	# not depend on the host's load.  The second starts once the first
+	# is in QEMU, as both build the module in the same directory.
+	boot "$kernel" "$dir/run-nft-offload.log" floor,route,classic,ours &
+	first=$!
+	while kill -0 "$first" 2>/dev/null &&
+	      ! pgrep -f '^qemu-system-x86_64 .*nfo\.bench_modes=floor,route,classic,ours ' >/dev/null; do
+		sleep 1
+	done
 	boot "$kernel" "$dir/run-inkernel.log" floor,inkernel --inkernel-flowtable
-	boot "$kernel" "$dir/run-nft-offload.log" floor,route,classic,ours
+	wait "$first" || exit 1
 	for b in nft-offload inkernel; do
 		sed -n "s/^BENCH \([a-z]*\) /BENCH \1 boot=$b /p" "$dir/run-$b.log"
 	done >"$dir/raw.txt"
