@@ -323,9 +323,9 @@ static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	}
 }
 
-static void nfo_xmit_direct_one(struct sk_buff *skb,
-				const struct nfo_path *path, u8 family,
-				const u8 *h_dest)
+static __always_inline void nfo_xmit_direct_one(struct sk_buff *skb,
+						const struct nfo_path *path,
+						u8 family, const u8 *h_dest)
 {
 	struct net_device *outdev = path->dev;
 
@@ -632,7 +632,9 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		l4len = sizeof(struct udphdr);
 	else
 		l4len = 0;
-	if (skb_ensure_writable(skb, p.thoff + l4len))
+	/* Mostly nothing to do: not cloned, headers in the linear part. */
+	if (unlikely(skb_cloned(skb) || skb_headlen(skb) < p.thoff + l4len) &&
+	    skb_ensure_writable(skb, p.thoff + l4len))
 		return nfo_slow(nn, NFO_SLOW_NOMEM);
 
 	/* Committed: from here on the packet is ours. */
