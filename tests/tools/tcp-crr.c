@@ -47,16 +47,8 @@ static int full_io(int fd, uint8_t *buf, size_t len, int wr)
 
 static void fill(uint8_t *buf, uint32_t size, uint32_t seq)
 {
-	uint32_t x = seq * 2654435761u + 7;
-	uint32_t i;
-
 	memcpy(buf, &size, sizeof(size));
-	for (i = sizeof(size); i < size; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		buf[i] = (uint8_t)x;
-	}
+	fill_pattern(buf, sizeof(size), size, seq * 2654435761u + 7);
 }
 
 static int serve(const char *port, long count)

@@ -3,6 +3,7 @@
 #ifndef NFO_TOOL_H
 #define NFO_TOOL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -22,6 +23,23 @@ static inline int parse_mac(const char *s, uint8_t *mac)
 		mac[i] = (uint8_t)b[i];
 	}
 	return 0;
+}
+
+/*
+ * Bytes @from..@size-1 of @buf from a xorshift stream seeded with @x: a
+ * payload whose every byte a receiver can check.
+ */
+static inline void fill_pattern(uint8_t *buf, size_t from, size_t size,
+				uint32_t x)
+{
+	size_t i;
+
+	for (i = from; i < size; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[i] = (uint8_t)x;
+	}
 }
 
 /* Monotonic seconds. */

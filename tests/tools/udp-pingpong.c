@@ -32,20 +32,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "tool.h"
+
 #define MAX_SIZE 65507
 
 static void fill(uint8_t *buf, size_t size, uint32_t seq)
 {
-	uint32_t x = seq * 2654435761u + 12345;
-	size_t i;
-
 	memcpy(buf, &seq, sizeof(seq));
-	for (i = sizeof(seq); i < size; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		buf[i] = (uint8_t)x;
-	}
+	fill_pattern(buf, sizeof(seq), size, seq * 2654435761u + 12345);
 }
 
 static int serve(const char *port)
