@@ -42,26 +42,28 @@ static unsigned int nfo_slow(struct nfo_net *nn, unsigned int reason)
 	return NF_ACCEPT;
 }
 
+/* Direct calls: a function pointer costs a retpoline on every packet. */
+static enum nfo_verdict nfo_parse_ip(const struct sk_buff *skb, u8 family,
+				     unsigned int len, struct nfo_pkt *p)
+{
+	if (family == NFO_FAMILY_IPV4)
+		return nfo_parse_ipv4(skb->data, skb_headlen(skb), len, p);
+	return nfo_parse_ipv6(skb->data, skb_headlen(skb), len, p);
+}
+
 /* Parse the IP packet at skb->data, at most @max bytes long (PPPoE). */
 static enum nfo_verdict nfo_parse(struct sk_buff *skb, u8 family, u32 max,
 				  struct nfo_pkt *p)
 {
 	unsigned int len = min_t(u32, skb->len, max);
 	enum nfo_verdict v;
-	int pass;
 
-	/* Direct calls: an indirect one costs a retpoline on every packet. */
-	for (pass = 0; pass < 2; pass++) {
-		if (family == NFO_FAMILY_IPV4)
-			v = nfo_parse_ipv4(skb->data, skb_headlen(skb), len, p);
-		else
-			v = nfo_parse_ipv6(skb->data, skb_headlen(skb), len, p);
-		if (v != NFO_PULL || pass)
-			return v;
-		if (!pskb_may_pull(skb, p->need))
-			return NFO_R_TRUNCATED;
-	}
-	return v;
+	v = nfo_parse_ip(skb, family, len, p);
+	if (v != NFO_PULL)
+		return v;
+	if (!pskb_may_pull(skb, p->need))
+		return NFO_R_TRUNCATED;
+	return nfo_parse_ip(skb, family, len, p);
 }
 
 /*

@@ -121,7 +121,8 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 	t->encap_num = route->dir[d].encap_num;
 	memcpy(t->encap, route->dir[d].encap, sizeof(t->encap));
 
-	/* The rewritten packet's addresses and ports: the datapath reads
+	/*
+	 * The rewritten packet's addresses and ports: the datapath reads
 	 * them from the other direction's tuple.
 	 */
 	nfo_addr_copy(nsrc, &out->dst.u3, family);

@@ -93,11 +93,6 @@ void nfo_csum_replace16(__sum16 *field, const __be32 *from, const __be32 *to)
 					       from, to));
 }
 
-/*
- * In partial mode the field holds fold(pseudo-header sum) without the
- * final complement.  Adding the difference to that value and folding
- * again (complementing twice) keeps it in the same form.
- */
 void nfo_l4_csum_replace16(__sum16 *field, const __be32 *from,
 			   const __be32 *to, bool partial, bool pseudohdr)
 {

@@ -59,22 +59,13 @@ static inline __sum16 nfo_csum_fold(__wsum sum)
  * (kernel: ip_fast_csum() == 0).  Five words unrolled: this is on every
  * fast-path packet.
  */
-static inline u32 nfo_csum_load32(const u8 *p)
-{
-	u32 w;
-
-	memcpy(&w, p, sizeof(w));
-	return w;
-}
-
 static inline bool nfo_ipv4_hdr_csum_ok(const void *hdr)
 {
 	const u8 *p = hdr;
 	u64 acc;
 
-	acc = (u64)nfo_csum_load32(p) + nfo_csum_load32(p + 4) +
-	      nfo_csum_load32(p + 8) + nfo_csum_load32(p + 12) +
-	      nfo_csum_load32(p + 16);
+	acc = (u64)nfo_load32(p) + nfo_load32(p + 4) + nfo_load32(p + 8) +
+	      nfo_load32(p + 12) + nfo_load32(p + 16);
 	acc = (acc & 0xffffffffu) + (acc >> 32);
 	acc = (acc & 0xffffffffu) + (acc >> 32);
 	return !nfo_csum_fold((__force __wsum)(u32)acc);
@@ -215,6 +206,11 @@ static inline void nfo_csum_replace4(__sum16 *field, __be32 from, __be32 to)
 	*field = nfo_csum_fold(s);
 }
 
+/*
+ * In partial mode the field holds fold(pseudo-header sum) without the
+ * final complement.  Adding the difference to that value and folding
+ * again (complementing twice) keeps it in the same form.
+ */
 static inline __sum16 nfo_csum_fold_nocompl(__wsum s)
 {
 	return (__force __sum16)(u16)~(__force u16)nfo_csum_fold(s);

@@ -130,4 +130,21 @@ static inline __be32 nfo_raw_be32(const u8 *p)
 	return v;
 }
 
+/* Native-order words of a byte buffer, as checksums and hashes take them. */
+static inline u32 nfo_load32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline u64 nfo_load64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 #endif /* NFO_LOGIC_TYPES_H */

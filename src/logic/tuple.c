@@ -65,14 +65,6 @@ static inline void nfo_jfinal(struct nfo_jstate *s)
 	s->c = c;
 }
 
-static inline u32 nfo_load32(const u8 *p)
-{
-	u32 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 u32 nfo_jhash_words(const void *key, unsigned int nwords, u32 initval)
 {
 	const u8 *k = key;
@@ -140,14 +132,6 @@ u32 nfo_tuple_hash(const struct nfo_tuple *t, u32 seed)
 	}
 	nfo_jfinal(&s);
 	return s.c;
-}
-
-static inline u64 nfo_load64(const u8 *p)
-{
-	u64 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
 }
 
 /*
