@@ -26,6 +26,7 @@
 #   nfo.bench_profile=1                        then profile each flowtable
 #                      mode's timed run at 1 flow (bench/prof/nfo_prof.ko,
 #                      sampling every 50000 instructions)
+#   nfo.bench_profile_flows=1                  flows the profiled run has
 #
 # Output, one line each:
 #   BENCH pps mode= flows= packets= rx= busy_ns= busy_ticks= elapsed_ns=
@@ -58,6 +59,8 @@ PACKETS=${PACKETS:-500000}
 TCP_SECS=$(param bench_tcp_secs)
 TCP_SECS=${TCP_SECS:-2}
 PROFILE=$(param bench_profile)
+PROFILE_FLOWS=$(param bench_profile_flows)
+PROFILE_FLOWS=${PROFILE_FLOWS:-1}
 CRR=$(param bench_crr)
 CRR=${CRR:-2000}
 [ "$(nproc)" = 1 ] || fail "needs one vCPU (run.sh --icount)"
@@ -324,6 +327,7 @@ modprobe pktgen
 # Room for a million flows: a table as big as the largest run, and the limit
 # above it (both global, set in the initial namespace).
 max=1
+[ "$PROFILE" != 1 ] || max=$PROFILE_FLOWS
 for f in "${FLOWS[@]}"; do
 	[ "$f" -le "$max" ] || max=$f
 done
@@ -347,15 +351,16 @@ for mode in "${MODES[@]}"; do
 		log "$mode, $f flows done, up $(cut -d' ' -f1 /proc/uptime)s"
 	done
 done
-# profile MODE: where the timed run at 1 flow spends its instructions.
+# profile MODE: where the timed run at PROFILE_FLOWS flows spends its
+# instructions.
 profile() {
 	local total
 
 	modprobe nfo_prof period_ns=50000
-	shape 1
+	shape "$PROFILE_FLOWS"
 	reset_router
 	router_rules "$1"
-	pktgen_send 2
+	pktgen_send $((2 * TUPLES))
 	pktgen_setup "$PACKETS"
 	echo 1 >/proc/nfo_prof
 	pktgen_start
