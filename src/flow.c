@@ -5,10 +5,10 @@
  * rules.
  *
  * Locking: the rhashtable (struct nf_flowtable.rhashtable) does its own
- * locking for insert/remove; lookups are RCU.  Only the GC work of a
- * flowtable (and nfo_flows_destroy(), after cancelling it) removes flows,
- * so removal never races with itself.  Flows are freed after an RCU grace
- * period (call_rcu); module exit waits for those with rcu_barrier().
+ * locking for insert/remove; lookups are RCU.  Flows are removed only
+ * under the flowtable's gc_lock (struct nfo_ft), so removal never races
+ * with itself.  Flows are freed after an RCU grace period (call_rcu);
+ * module exit waits for those with rcu_barrier().
  */
 #include <linux/debugfs.h>
 #include <linux/jiffies.h>
@@ -297,7 +297,8 @@ static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow)
 
 /*
  * Visit every flow of @ft once, from process context.  @fn returns true to
- * have the flow removed.
+ * have the flow removed, which only a holder of the flowtable's gc_lock
+ * may ask for.
  */
 void nfo_flows_walk(struct nf_flowtable *ft,
 		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg)
@@ -348,22 +349,77 @@ static bool nfo_flow_gc_one(struct nfo_flow *flow, void *arg)
 	return false;
 }
 
+/*
+ * One run of the GC: the next batch of the table's entries, from where the
+ * last run stopped (a pass over a big table takes several runs: see
+ * logic/timeout.h).  The iterator survives between runs; a resize of the
+ * table in between starts the pass over.  Under f->gc_lock.
+ */
+static void nfo_flows_gc_step(struct nfo_ft *f, struct nfo_net *nn)
+{
+	struct rhashtable *ht = &f->ft->rhashtable;
+	u32 runs, budget;
+
+	runs = nfo_gc_pass_runs(min(READ_ONCE(nn->tcp_timeout),
+				    READ_ONCE(nn->udp_timeout)),
+				NFO_GC_INTERVAL);
+	budget = nfo_gc_batch(atomic_read(&ht->nelems), runs);
+
+	if (!f->gc_walking) {
+		rhashtable_walk_enter(ht, &f->gc_iter);
+		f->gc_walking = true;
+	}
+	rhashtable_walk_start(&f->gc_iter);
+	while (budget) {
+		struct nfo_flow_dir *d = rhashtable_walk_next(&f->gc_iter);
+		struct nfo_flow *flow;
+
+		if (!d)
+			break;
+		if (IS_ERR(d)) {
+			if (PTR_ERR(d) == -EAGAIN)
+				continue;
+			break;
+		}
+		budget--;
+		/* Each flow is hashed twice: act on its original side only. */
+		if (d->dir != IP_CT_DIR_ORIGINAL)
+			continue;
+		flow = nfo_flow_of(d);
+		if (nfo_flow_gc_one(flow, nn))
+			nfo_flow_remove(f->ft, flow);
+	}
+	rhashtable_walk_stop(&f->gc_iter);
+	/* The pass is over: the next run starts another. */
+	if (budget) {
+		rhashtable_walk_exit(&f->gc_iter);
+		f->gc_walking = false;
+	}
+}
+
 static void nfo_flows_gc_work(struct work_struct *work)
 {
-	struct nf_flowtable *ft = container_of(to_delayed_work(work),
-					       struct nf_flowtable, gc_work);
+	struct nfo_ft *f = container_of(to_delayed_work(work), struct nfo_ft,
+					gc_work);
 
 	nfo_fdb_gen_tick();
-	nfo_flows_walk(ft, nfo_flow_gc_one, nfo_pernet(read_pnet(&ft->net)));
-	queue_delayed_work(system_power_efficient_wq, &ft->gc_work,
+	mutex_lock(&f->gc_lock);
+	nfo_flows_gc_step(f, nfo_pernet(read_pnet(&f->ft->net)));
+	mutex_unlock(&f->gc_lock);
+	queue_delayed_work(system_power_efficient_wq, &f->gc_work,
 			   NFO_GC_INTERVAL);
 }
 
-/* Run the GC now and wait for it: marked flows are gone on return. */
-void nfo_flows_gc_sync(struct nf_flowtable *ft)
+/*
+ * A whole GC pass, now, whatever the runs' pacing: flows marked for
+ * teardown are gone on return.  Process context.
+ */
+void nfo_flows_gc_sync(struct nfo_ft *f)
 {
-	mod_delayed_work(system_power_efficient_wq, &ft->gc_work, 0);
-	flush_delayed_work(&ft->gc_work);
+	mutex_lock(&f->gc_lock);
+	nfo_flows_walk(f->ft, nfo_flow_gc_one,
+		       nfo_pernet(read_pnet(&f->ft->net)));
+	mutex_unlock(&f->gc_lock);
 }
 
 static bool nfo_flow_uses_dev(const struct nfo_flow *flow, int ifindex)
@@ -417,15 +473,17 @@ void nfo_flows_teardown_all(struct nf_flowtable *ft,
 	nfo_flows_walk(ft, nfo_flow_teardown_one, (void *)(long)why);
 }
 
-int nfo_flows_init(struct nf_flowtable *ft)
+int nfo_flows_init(struct nfo_ft *f, struct nf_flowtable *ft)
 {
 	int err;
 
 	err = rhashtable_init(&ft->rhashtable, &nfo_flow_rht_params);
 	if (err)
 		return err;
-	INIT_DELAYED_WORK(&ft->gc_work, nfo_flows_gc_work);
-	queue_delayed_work(system_power_efficient_wq, &ft->gc_work,
+	f->ft = ft;
+	mutex_init(&f->gc_lock);
+	INIT_DELAYED_WORK(&f->gc_work, nfo_flows_gc_work);
+	queue_delayed_work(system_power_efficient_wq, &f->gc_work,
 			   NFO_GC_INTERVAL);
 	return 0;
 }
@@ -440,11 +498,18 @@ static bool nfo_flow_destroy_one(struct nfo_flow *flow, void *arg)
  * The flowtable is going away: its hooks are already unregistered, so no
  * packet can find a flow any more.  Stop the GC, then release everything.
  */
-void nfo_flows_destroy(struct nf_flowtable *ft)
+void nfo_flows_destroy(struct nfo_ft *f)
 {
-	cancel_delayed_work_sync(&ft->gc_work);
-	nfo_flows_walk(ft, nfo_flow_destroy_one, ft);
-	rhashtable_destroy(&ft->rhashtable);
+	cancel_delayed_work_sync(&f->gc_work);
+	mutex_lock(&f->gc_lock);
+	if (f->gc_walking) {
+		rhashtable_walk_exit(&f->gc_iter);
+		f->gc_walking = false;
+	}
+	nfo_flows_walk(f->ft, nfo_flow_destroy_one, f->ft);
+	mutex_unlock(&f->gc_lock);
+	rhashtable_destroy(&f->ft->rhashtable);
+	mutex_destroy(&f->gc_lock);
 }
 
 int nfo_flow_cache_init(void)

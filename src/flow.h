@@ -9,7 +9,7 @@
  *
  * Lifetime: a flow is created by `flow add` (expr.c) and inserted in both
  * directions.  Anything that ends it only marks it NFO_FLOW_TEARDOWN
- * (safe from any context, idempotent); the flowtable's GC work then
+ * (safe from any context, idempotent); the flowtable's GC then
  * unhashes it, hands the connection back to conntrack and frees it after
  * an RCU grace period.  The datapath ignores flows marked for teardown, so
  * from the marking on every packet takes the normal path.
@@ -157,7 +157,7 @@ bool nfo_path_current(const struct nfo_path *path, struct net_device *dev);
 /*
  * notify.c: a generation count of the bridges' forwarding databases, bumped
  * whenever an entry is added, moved or removed (switchdev notifications;
- * without switchdev in the kernel, by the GC once per pass).  Bridge paths
+ * without switchdev in the kernel, by the GC once per run).  Bridge paths
  * found under an older generation are checked again before use.
  */
 extern atomic_t nfo_fdb_gen;
@@ -188,16 +188,36 @@ void nfo_flow_teardown(struct nfo_flow *flow, enum nfo_teardown_reason why);
 int nfo_flow_cache_init(void);
 void nfo_flow_cache_exit(void);
 
-/* Flowtable life (the rhashtable and GC of struct nf_flowtable). */
-int nfo_flows_init(struct nf_flowtable *ft);
+/*
+ * Our side of one flowtable instance: nf_tables owns the struct
+ * nf_flowtable, with no room for our state in it.  Allocated by the
+ * type's ->init, freed by its ->free, listed in nfo_net.flowtables.
+ */
+struct nfo_ft {
+	struct nf_flowtable	*ft;
+	struct list_head	list;		/* nfo_net.lock */
+	struct delayed_work	gc_work;
+	/*
+	 * Serializes the removal of flows from the table: the GC's runs,
+	 * nfo_flows_gc_sync() and nfo_flows_destroy().  Guards gc_iter and
+	 * gc_walking.
+	 */
+	struct mutex		gc_lock;
+	/* Where the GC's pass stopped (logic/timeout.h's pacing). */
+	struct rhashtable_iter	gc_iter;
+	bool			gc_walking;
+};
+
+/* Flowtable life (the rhashtable of struct nf_flowtable, and the GC). */
+int nfo_flows_init(struct nfo_ft *f, struct nf_flowtable *ft);
 void nfo_flows_walk(struct nf_flowtable *ft,
 		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg);
-void nfo_flows_destroy(struct nf_flowtable *ft);
+void nfo_flows_destroy(struct nfo_ft *f);
 void nfo_flows_teardown_dev(struct nf_flowtable *ft,
 			    const struct net_device *dev,
 			    enum nfo_teardown_reason why);
 void nfo_flows_teardown_all(struct nf_flowtable *ft,
 			    enum nfo_teardown_reason why);
-void nfo_flows_gc_sync(struct nf_flowtable *ft);
+void nfo_flows_gc_sync(struct nfo_ft *f);
 
 #endif /* NFO_FLOW_H */

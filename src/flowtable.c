@@ -11,6 +11,7 @@
  */
 #include <linux/module.h>
 #include <linux/netfilter.h>
+#include <linux/slab.h>
 #include <net/netfilter/nf_tables.h>
 
 #include "nfo.h"
@@ -19,30 +20,54 @@
 static int nfo_ft_init(struct nf_flowtable *ft)
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+	struct nfo_ft *f;
 	int err;
 
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
 	flow_block_init(&ft->flow_block);
 	init_rwsem(&ft->flow_block_lock);
-	err = nfo_flows_init(ft);
-	if (err)
+	err = nfo_flows_init(f, ft);
+	if (err) {
+		kfree(f);
 		return err;
+	}
 
 	refcount_inc(&nn->ref);
 	mutex_lock(&nn->lock);
-	list_add(&ft->list, &nn->flowtables);
+	list_add(&f->list, &nn->flowtables);
 	mutex_unlock(&nn->lock);
 	return 0;
+}
+
+/* Our side of @ft.  Under nn->lock. */
+static struct nfo_ft *nfo_ft_find(struct nfo_net *nn,
+				  const struct nf_flowtable *ft)
+{
+	struct nfo_ft *f;
+
+	list_for_each_entry(f, &nn->flowtables, list)
+		if (f->ft == ft)
+			return f;
+	return NULL;
 }
 
 static void nfo_ft_free(struct nf_flowtable *ft)
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+	struct nfo_ft *f;
 
 	mutex_lock(&nn->lock);
-	list_del(&ft->list);
+	f = nfo_ft_find(nn, ft);
+	if (f)
+		list_del(&f->list);
 	mutex_unlock(&nn->lock);
 
-	nfo_flows_destroy(ft);
+	if (!WARN_ON_ONCE(!f)) {
+		nfo_flows_destroy(f);
+		kfree(f);
+	}
 	nfo_net_put(nn);
 }
 
@@ -73,25 +98,36 @@ static bool nfo_ft_lists_dev(struct nf_flowtable *ft,
 static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 			enum flow_block_command cmd)
 {
+	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+	struct nfo_ft *f;
+
 	if (cmd == FLOW_BLOCK_UNBIND) {
 		nfo_flows_teardown_dev(ft, dev, nfo_ft_lists_dev(ft, dev) ?
 					nfo_td_flowtable(ft) : NFO_TD_DEVICE);
-		nfo_flows_gc_sync(ft);
+		/*
+		 * Only ->free, which nf_tables calls after the last unbind,
+		 * frees f: it stays valid past the lock.
+		 */
+		mutex_lock(&nn->lock);
+		f = nfo_ft_find(nn, ft);
+		mutex_unlock(&nn->lock);
+		if (f)
+			nfo_flows_gc_sync(f);
 	}
 	return nfo_hw_setup(ft, dev, cmd);
 }
 
 void nfo_flowtables_teardown(struct nfo_net *nn, const struct net_device *dev)
 {
-	struct nf_flowtable *ft;
+	struct nfo_ft *f;
 
 	mutex_lock(&nn->lock);
-	list_for_each_entry(ft, &nn->flowtables, list) {
+	list_for_each_entry(f, &nn->flowtables, list) {
 		if (dev)
-			nfo_flows_teardown_dev(ft, dev, NFO_TD_DEVICE);
+			nfo_flows_teardown_dev(f->ft, dev, NFO_TD_DEVICE);
 		else
-			nfo_flows_teardown_all(ft, NFO_TD_ADMIN);
-		nfo_flows_gc_sync(ft);
+			nfo_flows_teardown_all(f->ft, NFO_TD_ADMIN);
+		nfo_flows_gc_sync(f);
 	}
 	mutex_unlock(&nn->lock);
 }

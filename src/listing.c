@@ -226,11 +226,11 @@ static int nfo_flows_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
 	struct nfo_net *nn = nfo_pernet(net);
-	struct nf_flowtable *ft;
+	struct nfo_ft *f;
 
 	mutex_lock(&nn->lock);
-	list_for_each_entry(ft, &nn->flowtables, list)
-		nfo_seq_flowtable(seq, net, ft);
+	list_for_each_entry(f, &nn->flowtables, list)
+		nfo_seq_flowtable(seq, net, f->ft);
 	mutex_unlock(&nn->lock);
 	return 0;
 }

@@ -65,7 +65,7 @@ struct nfo_net {
 
 	/* Guards flowtables. */
 	struct mutex		lock;
-	/* nf_flowtable.list of every flowtable instance in this netns. */
+	/* struct nfo_ft (flow.h) of every flowtable instance in this netns. */
 	struct list_head	flowtables;
 
 	struct ctl_table_header	*sysctl;

@@ -58,4 +58,38 @@ u32 nfo_ct_teardown_timeout(u32 state_timeout, u32 offload_timeout);
 bool nfo_ct_fixup_expires(u32 now, u32 ct_expires, u32 state_timeout,
 			  u32 offload_timeout, u32 *new_expires);
 
+/*
+ * Garbage collection pacing.  The GC runs once per interval and visits a
+ * batch of the flow table's entries (two per flow), going on from where
+ * the last run stopped.  A table of up to NFO_GC_BATCH_MIN entries is
+ * visited whole every run; a bigger one in at most NFO_GC_PASS_RUNS_MAX
+ * runs, fewer when the shortest flow timeout is short, so that a pass
+ * takes no more than a quarter of it.  An idle flow then goes within
+ * that quarter after its timeout, and the cost of a run stays a fixed
+ * share of the table's size instead of all of it.
+ */
+#define NFO_GC_BATCH_MIN	16384u
+#define NFO_GC_PASS_RUNS_MAX	8u
+
+/* Runs a pass may take, for timeouts of at least @min_timeout ticks. */
+static inline u32 nfo_gc_pass_runs(u32 min_timeout, u32 interval)
+{
+	u32 runs = interval ? min_timeout / 4 / interval : 1;
+
+	if (runs < 1)
+		return 1;
+	return runs > NFO_GC_PASS_RUNS_MAX ? NFO_GC_PASS_RUNS_MAX : runs;
+}
+
+/* Entries to visit in one run, of a table of @nelems, passes of @runs. */
+static inline u32 nfo_gc_batch(u32 nelems, u32 runs)
+{
+	u32 batch;
+
+	if (runs <= 1 || nelems <= NFO_GC_BATCH_MIN)
+		return nelems > NFO_GC_BATCH_MIN ? nelems : NFO_GC_BATCH_MIN;
+	batch = nelems / runs + (nelems % runs != 0);
+	return batch > NFO_GC_BATCH_MIN ? batch : NFO_GC_BATCH_MIN;
+}
+
 #endif /* NFO_LOGIC_TIMEOUT_H */

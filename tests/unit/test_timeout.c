@@ -112,11 +112,49 @@ static void test_teardown(void)
 	CHECK_EQ(n, now);
 }
 
+static void test_gc_pacing(void)
+{
+	u32 n, runs;
+
+	/* 30 s timeouts, 1 s runs: a pass in 7 runs. */
+	CHECK_EQ(nfo_gc_pass_runs(30 * HZ, HZ), 7);
+	/* Long timeouts: at most the maximum. */
+	CHECK_EQ(nfo_gc_pass_runs(3600 * HZ, HZ), NFO_GC_PASS_RUNS_MAX);
+	/* Short ones: every run a whole pass. */
+	CHECK_EQ(nfo_gc_pass_runs(4 * HZ, HZ), 1);
+	CHECK_EQ(nfo_gc_pass_runs(1, HZ), 1);
+	CHECK_EQ(nfo_gc_pass_runs(0, HZ), 1);
+	CHECK_EQ(nfo_gc_pass_runs(30 * HZ, 0), 1);
+
+	/* Small tables whole, every run. */
+	CHECK_EQ(nfo_gc_batch(0, 8), NFO_GC_BATCH_MIN);
+	CHECK_EQ(nfo_gc_batch(NFO_GC_BATCH_MIN, 8), NFO_GC_BATCH_MIN);
+	/* One run per pass: the whole table, however big. */
+	CHECK_EQ(nfo_gc_batch(2000000, 1), 2000000);
+	CHECK_EQ(nfo_gc_batch(2000000, 0), 2000000);
+	/* Big ones in shares, never below the minimum. */
+	CHECK_EQ(nfo_gc_batch(2000000, 8), 250000);
+	CHECK_EQ(nfo_gc_batch(NFO_GC_BATCH_MIN + 1, 8), NFO_GC_BATCH_MIN);
+	/* A pass never takes more runs than asked, rounding included. */
+	for (n = 1; n < 3000000; n = n * 3 + 7) {
+		for (runs = 1; runs <= NFO_GC_PASS_RUNS_MAX; runs++) {
+			u32 b = nfo_gc_batch(n, runs);
+
+			CHECK_CTX("n %u runs %u", n, runs);
+			CHECK((u64)b * runs >= n);
+			CHECK(b >= NFO_GC_BATCH_MIN);
+			CHECK(b <= n || b == NFO_GC_BATCH_MIN);
+		}
+	}
+	check_ctx[0] = 0;
+}
+
 int main(void)
 {
 	test_after();
 	test_expired();
 	test_refresh();
 	test_teardown();
+	test_gc_pacing();
 	return check_finish("test_timeout.c");
 }
