@@ -33,9 +33,6 @@
 /* A busy flow rewrites its expiry at most this often. */
 #define NFO_REFRESH_SLACK	(HZ / 4)
 
-/* A direction without layers: no device counters to keep. */
-static const struct nfo_path nfo_no_path;
-
 static unsigned int nfo_slow(struct nfo_net *nn, unsigned int reason)
 {
 	nfo_stat_slow(nn, reason);
@@ -157,7 +154,7 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 	unsigned int len = skb->len;
 	int i;
 
-	for (up = rx->upper, i = 0; up && i < up->num; i++) {
+	for (up = rx ? &rx->upper : NULL, i = 0; up && i < up->num; i++) {
 		struct net_device *dev = up->dev[i];
 
 		if (up->vlan & BIT(i))
@@ -165,7 +162,7 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 		else
 			dev_sw_netstats_rx_add(dev, len);
 	}
-	for (up = tx->upper, i = 0; up && i < up->num; i++) {
+	for (up = tx ? &tx->upper : NULL, i = 0; up && i < up->num; i++) {
 		struct net_device *dev = up->dev[i];
 
 		if (up->vlan & BIT(i)) {
@@ -325,15 +322,20 @@ static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 	}
 }
 
+/*
+ * Onto the wire from @outdev, with the layers of @path when there is one.
+ * Headroom was made before the packet was changed.
+ */
 static __always_inline void nfo_xmit_direct_one(struct sk_buff *skb,
 						const struct nfo_path *path,
+						struct net_device *outdev,
 						u8 family, const u8 *h_dest)
 {
-	struct net_device *outdev = path->dev;
+	const u8 *h_source = path ? path->h_source : outdev->dev_addr;
 
 	skb->dev = outdev;
-	/* Headroom was made before the packet was changed. */
-	nfo_tx_encap(skb, path, family);
+	if (path)
+		nfo_tx_encap(skb, path, family);
 	if (likely(outdev->header_ops &&
 		   outdev->header_ops->create == eth_header)) {
 		/*
@@ -343,10 +345,10 @@ static __always_inline void nfo_xmit_direct_one(struct sk_buff *skb,
 		struct ethhdr *eth = __skb_push(skb, ETH_HLEN);
 
 		eth->h_proto = skb->protocol;
-		ether_addr_copy(eth->h_source, path->h_source);
+		ether_addr_copy(eth->h_source, h_source);
 		ether_addr_copy(eth->h_dest, h_dest);
 	} else if (dev_hard_header(skb, outdev, ntohs(skb->protocol), h_dest,
-				   path->h_source, skb->len) < 0) {
+				   h_source, skb->len) < 0) {
 		kfree_skb(skb);
 		return;
 	}
@@ -359,15 +361,15 @@ static __always_inline void nfo_xmit_direct_one(struct sk_buff *skb,
  * segment GSO packets and finish checksums in software.  Segments keep
  * the headroom made for the layers.
  */
-static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
-			    u8 family, const u8 *h_dest)
+static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_path *path,
+			    struct net_device *outdev, u8 family,
+			    const u8 *h_dest)
 {
-	const struct nfo_path *path = &fd->path;
 	struct sk_buff *segs, *next;
 
 	skb_dst_drop(skb);
-	if (!path->pppoe) {
-		nfo_xmit_direct_one(skb, path, family, h_dest);
+	if (!path || !path->pppoe) {
+		nfo_xmit_direct_one(skb, path, outdev, family, h_dest);
 		return;
 	}
 
@@ -388,7 +390,7 @@ static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 			kfree_skb(skb);
 			continue;
 		}
-		nfo_xmit_direct_one(skb, path, family, h_dest);
+		nfo_xmit_direct_one(skb, path, outdev, family, h_dest);
 	}
 }
 
@@ -486,13 +488,14 @@ static void nfo_neigh_ha(u8 *h_dest, const struct neighbour *n)
  * Is the port a bridge chose for this direction still its choice?  Only
  * looked at again when the forwarding databases changed (@gen).
  */
-static bool nfo_bridge_path_ok(struct nfo_flow_dir *fd, u32 gen)
+static bool nfo_bridge_path_ok(const struct nfo_flow_dir *fd,
+			       struct nfo_path *path, u32 gen)
 {
-	if (likely(READ_ONCE(fd->path.fdb_gen) == gen))
+	if (likely(READ_ONCE(path->fdb_gen) == gen))
 		return true;
-	if (!nfo_path_current(&fd->path, fd->dst->dev))
+	if (!nfo_path_current(path, fd->dst->dev))
 		return false;
-	WRITE_ONCE(fd->path.fdb_gen, gen);
+	WRITE_ONCE(path->fdb_gen, gen);
 	return true;
 }
 
@@ -507,10 +510,16 @@ static bool nfo_bridge_path_ok(struct nfo_flow_dir *fd, u32 gen)
 static bool nfo_rx_mac_ok(const struct sk_buff *skb,
 			  const struct nfo_flow_dir *other)
 {
+	const struct nfo_path *path;
+
 	if (skb->pkt_type == PACKET_HOST)
 		return true;
-	return other->xmit == NFO_XMIT_DIRECT && skb_mac_header_was_set(skb) &&
-	       ether_addr_equal(eth_hdr(skb)->h_dest, other->path.h_source);
+	if (other->xmit != NFO_XMIT_DIRECT || !skb_mac_header_was_set(skb))
+		return false;
+	path = nfo_dir_path(other);
+	return ether_addr_equal(eth_hdr(skb)->h_dest,
+				path ? path->h_source :
+				       other->dst->dev->dev_addr);
 }
 
 static __always_inline unsigned int
@@ -527,6 +536,8 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	enum nfo_verdict v;
 	struct nfo_pkt p;
 	u8 h_dest[ETH_ALEN] __aligned(2);
+	struct net_device *outdev = NULL;
+	struct nfo_path *path = NULL;
 	u32 now, timeout, mtu;
 	int i;
 
@@ -601,28 +612,36 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		return nfo_slow(nn, NFO_SLOW_MTU);
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
-		const struct nfo_path *path = &fd->path;
-		const struct neighbour *n = path->neigh;
+		const struct neighbour *n = fd->neigh;
 
+		path = nfo_dir_path(fd);
+		/* No neighbour: PPPoE, whose path knows the peer. */
 		if (n) {
 			if (unlikely(READ_ONCE(n->dead) ||
 				     !(READ_ONCE(n->nud_state) & NUD_VALID)))
 				goto stale_neigh;
 			nfo_neigh_ha(h_dest, n);
 			/* A bridge chose the port for the old address. */
-			if (unlikely(path->bridge &&
+			if (unlikely(path && path->bridge &&
 				     !ether_addr_equal(h_dest, path->h_dest)))
 				goto stale_neigh;
 		} else {
 			ether_addr_copy(h_dest, path->h_dest);
 		}
-		if (unlikely(path->bridge &&
-			     !nfo_bridge_path_ok(fd, nfo_fdb_gen_read()))) {
-			nfo_flow_teardown(flow, NFO_TD_PATH);
-			return nfo_slow(nn, NFO_SLOW_STALE_PATH);
+		if (path) {
+			if (unlikely(path->bridge &&
+				     !nfo_bridge_path_ok(fd, path,
+							 nfo_fdb_gen_read()))) {
+				nfo_flow_teardown(flow, NFO_TD_PATH);
+				return nfo_slow(nn, NFO_SLOW_STALE_PATH);
+			}
+			outdev = path->dev;
+			headroom = LL_RESERVED_SPACE(outdev) +
+				   path->encap_num * NFO_PPPOE_HLEN;
+		} else {
+			outdev = fd->dst->dev;
+			headroom = LL_RESERVED_SPACE(outdev);
 		}
-		headroom = LL_RESERVED_SPACE(path->dev) +
-			   path->encap_num * NFO_PPPOE_HLEN;
 		if (skb_cow_head(skb, headroom))
 			return nfo_slow(nn, NFO_SLOW_NOMEM);
 	}
@@ -669,15 +688,15 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
 		const struct nfo_path *rx = other->xmit == NFO_XMIT_DIRECT ?
-					    &other->path : &nfo_no_path;
+					    nfo_dir_path(other) : NULL;
 
 		/* Plain ports have no devices above them: no call. */
-		if (rx->upper || fd->path.upper)
-			nfo_upper_stats(rx, &fd->path, skb);
-		nfo_xmit_direct(skb, fd, family, h_dest);
+		if (rx || path)
+			nfo_upper_stats(rx, path, skb);
+		nfo_xmit_direct(skb, path, outdev, family, h_dest);
 	} else {
-		if (other->xmit == NFO_XMIT_DIRECT && other->path.upper)
-			nfo_upper_stats(&other->path, &nfo_no_path, skb);
+		if (other->xmit == NFO_XMIT_DIRECT && other->layered)
+			nfo_upper_stats(nfo_dir_path(other), NULL, skb);
 		if (fd->xmit == NFO_XMIT_XFRM)
 			nfo_xmit_xfrm(skb, fd, family, state->net);
 		else

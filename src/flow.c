@@ -139,9 +139,21 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 	fd->dir = d;
 	fd->xmit = route->dir[d].xmit;
 	fd->dst = route->dir[d].dst;
-	fd->path = route->dir[d].path;
 	route->dir[d].dst = NULL;
-	memset(&route->dir[d].path, 0, sizeof(route->dir[d].path));
+	if (fd->xmit == NFO_XMIT_DIRECT) {
+		struct nfo_path *path = &route->dir[d].path;
+
+		fd->neigh = path->neigh;
+		path->neigh = NULL;
+		if (nfo_path_layered(path)) {
+			fd->layered = 1;
+			nfo_flow_of(fd)->paths->dir[d] = *path;
+		} else {
+			/* The port is the route's device, which the route holds. */
+			dev_put(path->dev);
+		}
+		memset(path, 0, sizeof(*path));
+	}
 	fd->mtu = nfo_dst_mtu(fd->dst, family);
 	if (family == NFO_FAMILY_IPV6)
 		fd->dst_cookie = rt6_get_cookie(dst_rt6_info(fd->dst));
@@ -158,6 +170,16 @@ struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
 	flow = kmem_cache_zalloc(nfo_flow_cache, GFP_ATOMIC);
 	if (!flow)
 		return NULL;
+	if ((route->dir[0].xmit == NFO_XMIT_DIRECT &&
+	     nfo_path_layered(&route->dir[0].path)) ||
+	    (route->dir[1].xmit == NFO_XMIT_DIRECT &&
+	     nfo_path_layered(&route->dir[1].path))) {
+		flow->paths = kzalloc(sizeof(*flow->paths), GFP_ATOMIC);
+		if (!flow->paths) {
+			kmem_cache_free(nfo_flow_cache, flow);
+			return NULL;
+		}
+	}
 	atomic_inc(&nfo_flow_objects);
 
 	nf_conntrack_get(&ct->ct_general);
@@ -180,8 +202,13 @@ static void nfo_flow_free_rcu(struct rcu_head *head)
 	struct nfo_flow *flow = container_of(head, struct nfo_flow, rcu);
 	int d;
 
-	for (d = 0; d < 2; d++)
-		nfo_path_put(&flow->dir[d].path);
+	for (d = 0; d < 2; d++) {
+		if (flow->dir[d].neigh)
+			neigh_release(flow->dir[d].neigh);
+		if (flow->dir[d].layered)
+			nfo_path_put(&flow->paths->dir[d]);
+	}
+	kfree(flow->paths);
 	nf_ct_put(flow->ct);
 	kmem_cache_free(nfo_flow_cache, flow);
 	atomic_dec(&nfo_flow_objects);
@@ -428,10 +455,13 @@ static bool nfo_flow_uses_dev(const struct nfo_flow *flow, int ifindex)
 
 	for (d = 0; d < 2; d++) {
 		const struct nfo_flow_dir *fd = &flow->dir[d];
+		const struct nfo_path *path = nfo_dir_path(fd);
 
 		if (fd->tuple.iif == ifindex || fd->dst->dev->ifindex == ifindex)
 			return true;
-		if (nfo_path_uses_dev(&fd->path, ifindex))
+		if (fd->neigh && fd->neigh->dev->ifindex == ifindex)
+			return true;
+		if (path && nfo_path_uses_dev(path, ifindex))
 			return true;
 	}
 	return false;

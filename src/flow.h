@@ -50,28 +50,26 @@ enum {
 /* Devices above the transmitting one whose counters the fast path keeps. */
 #define NFO_UPPER_MAX	4
 
-/*
- * The devices the normal path would have sent through (bridge, VLAN, PPP),
- * held; only paths with such layers have them, so they live apart from the
- * flow.  Written while the path is built, then read-only; freed with the
- * path (after the flow's grace period).
- */
+/* The devices the normal path would have sent through (bridge, VLAN, PPP). */
 struct nfo_path_upper {
 	u8			num;
 	u8			vlan;		/* bit i: dev[i] is VLAN */
-	struct net_device	*dev[NFO_UPPER_MAX];
+	struct net_device	*dev[NFO_UPPER_MAX];	/* held */
 };
 
 /*
- * How a DIRECT direction reaches the wire: the lowest device (an Ethernet
- * port: what `devices = { }` lists), the layers it pushes (VLAN tags, a
- * PPPoE session) and the Ethernet addresses.  Found with
- * dev_fill_forward_path() from the route's device down through VLAN,
- * bridge and PPP devices (route.c).
+ * How a DIRECT direction reaches the wire through layers: the lowest
+ * device (an Ethernet port: what `devices = { }` lists) below the route's
+ * device, the layers it pushes (VLAN tags, a PPPoE session), the devices
+ * above it and the Ethernet addresses.  Found with dev_fill_forward_path()
+ * from the route's device down through VLAN, bridge and PPP devices
+ * (route.c).  A plain direction, whose route's device is the port, needs
+ * none of it: it sends from that device's address to the neighbour's.
  */
 struct nfo_path {
 	struct net_device	*dev;		/* transmits; held */
-	struct neighbour	*neigh;		/* next hop, held, or NULL */
+	/* The next hop while the path is built; the flow keeps it apart. */
+	struct neighbour	*neigh;
 	u8			h_source[ETH_ALEN];
 	/* The peer's address the path was found for; sent to when !neigh. */
 	u8			h_dest[ETH_ALEN];
@@ -82,9 +80,29 @@ struct nfo_path {
 	u32			fdb_gen;	/* READ/WRITE_ONCE */
 	/* Layers to push, outermost first (logic/tuple.h's order). */
 	struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
-	struct nfo_path_upper	*upper;		/* NULL: none */
+	struct nfo_path_upper	upper;		/* none: a plain path */
 };
 
+/* Layers below the route's device (else the route's device is the port). */
+static inline bool nfo_path_layered(const struct nfo_path *path)
+{
+	return path->upper.num;
+}
+
+/*
+ * The layered paths of a flow, allocated apart from it for the flows that
+ * have one (most have none): dir[d] is direction d's when its
+ * nfo_flow_dir.layered is set.  Written while the flow is built, then
+ * read-only but for fdb_gen; freed with the flow, after its grace period.
+ */
+struct nfo_flow_paths {
+	struct nfo_path		dir[2];
+};
+
+/*
+ * One direction.  Laid out in 104 bytes, so that a flow with both fits the
+ * 256 of the in-kernel flowtable's entry.
+ */
 struct nfo_flow_dir {
 	/* Hashed: written once before insertion, then read-only. */
 	struct rhash_head	node;
@@ -98,6 +116,7 @@ struct nfo_flow_dir {
 	 * tuple, which holds the new addresses and ports.
 	 */
 	u8			nat;
+	u8			layered;	/* DIRECT: path in flow->paths */
 	u16			mtu;
 	u32			dst_cookie;
 	/*
@@ -109,14 +128,19 @@ struct nfo_flow_dir {
 	 */
 	u64			packets;
 	u64			bytes;
-	/* Route of this direction, held; an xfrm bundle when XFRM. */
+	/*
+	 * Route of this direction, held; an xfrm bundle when XFRM.  A plain
+	 * DIRECT direction transmits on its device.
+	 */
 	struct dst_entry	*dst;
-	struct nfo_path		path;	/* DIRECT only */
+	/* DIRECT: the next hop, held; NULL for PPPoE (the peer is known). */
+	struct neighbour	*neigh;
 };
 
 struct nfo_flow {
 	struct nfo_flow_dir	dir[2];
 	struct nf_conn		*ct;		/* held */
+	struct nfo_flow_paths	*paths;		/* NULL: no layered direction */
 	unsigned long		flags;		/* NFO_FLOW_*, atomic bitops */
 	u32			expires;	/* jiffies; READ/WRITE_ONCE */
 	u32			created;	/* jiffies */
@@ -126,6 +150,25 @@ struct nfo_flow {
 static inline struct nfo_flow *nfo_flow_of(struct nfo_flow_dir *d)
 {
 	return container_of(d - d->dir, struct nfo_flow, dir[0]);
+}
+
+/* The layered path of DIRECT direction @d, or NULL when it is plain. */
+static inline struct nfo_path *nfo_dir_path(const struct nfo_flow_dir *d)
+{
+	const struct nfo_flow *flow;
+
+	if (!d->layered)
+		return NULL;
+	flow = container_of(d - d->dir, struct nfo_flow, dir[0]);
+	return &flow->paths->dir[d->dir];
+}
+
+/* The device a DIRECT direction transmits on. */
+static inline struct net_device *nfo_dir_dev(const struct nfo_flow_dir *d)
+{
+	const struct nfo_path *path = nfo_dir_path(d);
+
+	return path ? path->dev : d->dst->dev;
 }
 
 /* Route and transmit information for both directions, from expr.c. */

@@ -144,7 +144,7 @@ static void nfo_seq_dir(struct seq_file *seq, struct net *net,
 		seq_printf(seq, " %s_sport=%u %s_dport=%u", dir,
 			   ntohs(t->sport), dir, ntohs(t->dport));
 	nfo_seq_dev(seq, net, dir, "iif", t->iif);
-	out = fd->xmit == NFO_XMIT_DIRECT ? fd->path.dev : fd->dst->dev;
+	out = fd->xmit == NFO_XMIT_DIRECT ? nfo_dir_dev(fd) : fd->dst->dev;
 	seq_printf(seq, " %s_oif=", dir);
 	nfo_seq_escape_name(seq, out->name);
 	seq_printf(seq, " %s_xmit=%s", dir, nfo_xmit_name(fd->xmit));

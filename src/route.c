@@ -25,7 +25,6 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
-#include <linux/slab.h>
 #include <net/ip.h>
 #include <net/inet_dscp.h>
 #include <net/ip6_route.h>
@@ -98,18 +97,15 @@ static struct net_device *nfo_path_hold(const struct net_device *dev)
 }
 
 /*
- * Drop the references @path holds and free its upper devices' list; the
- * path itself is left as it was, for its owner to discard.
+ * Drop the references @path holds; the path itself is left as it was, for
+ * its owner to discard.
  */
 void nfo_path_put(const struct nfo_path *path)
 {
 	int i;
 
-	if (path->upper) {
-		for (i = 0; i < path->upper->num; i++)
-			dev_put(path->upper->dev[i]);
-		kfree(path->upper);
-	}
+	for (i = 0; i < path->upper.num; i++)
+		dev_put(path->upper.dev[i]);
 	if (path->neigh)
 		neigh_release(path->neigh);
 	dev_put(path->dev);
@@ -130,8 +126,8 @@ bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex)
 		return true;
 	if (path->neigh && path->neigh->dev->ifindex == ifindex)
 		return true;
-	for (i = 0; path->upper && i < path->upper->num; i++)
-		if (path->upper->dev[i]->ifindex == ifindex)
+	for (i = 0; i < path->upper.num; i++)
+		if (path->upper.dev[i]->ifindex == ifindex)
 			return true;
 	return false;
 }
@@ -197,19 +193,14 @@ static bool nfo_path_walk(const struct net_device_path_stack *stack,
 
 		if (!hold)
 			continue;
-		if (!path->upper) {
-			path->upper = kzalloc(sizeof(*path->upper), GFP_ATOMIC);
-			if (!path->upper)
-				return false;
-		}
-		if (path->upper->num >= NFO_UPPER_MAX)
+		if (path->upper.num >= NFO_UPPER_MAX)
 			return false;
 		upper = nfo_path_hold(step->dev);
 		if (!upper)
 			return false;
 		if (is_vlan_dev(upper))
-			path->upper->vlan |= BIT(path->upper->num);
-		path->upper->dev[path->upper->num++] = upper;
+			path->upper.vlan |= BIT(path->upper.num);
+		path->upper.dev[path->upper.num++] = upper;
 		if (is_zero_ether_addr(path->h_source) && nfo_ether_dev(upper))
 			ether_addr_copy(path->h_source, upper->dev_addr);
 	}
