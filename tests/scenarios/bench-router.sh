@@ -237,12 +237,22 @@ measure() {
 		setup=$((b1 - b0))
 		ct=$(n r conntrack -C)
 		[ "$mode" = classic ] || off=$(offloaded_flows)
+		[ "$ct" -ge $((TUPLES * 95 / 100)) ] ||
+			fail "$mode: only $ct conntrack entries for $TUPLES flows"
+		# pktgen counts only the frames the link took: when the
+		# router's backlog overflowed, it went on round the tuples for
+		# the dropped ones, and some tuples came once (not offloaded),
+		# others three times.  One more pass, untimed, offloads those
+		# before the timed run.
+		if [ "$mode" != classic ] && [ "$off" -lt "$TUPLES" ]; then
+			log "$mode: $off of $TUPLES flows offloaded after the setup passes, $(n cl grep -o -m 1 'errors: [0-9]*' /proc/net/pktgen/cl-r | head -n 1) at the sender; one more pass"
+			pktgen_send "$TUPLES"
+			off=$(offloaded_flows)
+		fi
 		echo "BENCH mem mode=$mode flows=$TUPLES slab_bytes=$(( $(slab_bytes) - s0 ))" \
 			"vmalloc_bytes=$(( $(vmalloc_bytes) - v0 ))" \
 			"ct_slab_bytes=$(( $(slab_bytes '^nf_conntrack$') - c0 ))" \
 			"flow_slab_bytes=$(( $(slab_bytes '^(nfo_flow|nf_flow)') - fl0 ))"
-		[ "$ct" -ge $((TUPLES * 95 / 100)) ] ||
-			fail "$mode: only $ct conntrack entries for $TUPLES flows"
 		# Fewer offloaded flows is a result (the table says so), not a
 		# failure to measure.
 		if [ "$mode" != classic ] && [ "$off" -lt "$TUPLES" ]; then
