@@ -7,6 +7,7 @@
 # (rehashes) under the GC's iterator.  Never before its timeout.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
+. "$(dirname "$0")/pktgen.bash"
 
 FLOWS=9000		# 18000 entries: more than one run's 16384
 PASS=8			# runs a pass may take at most
@@ -35,6 +36,8 @@ NFT
 n r ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no route to the server"
 modprobe pktgen
 RMAC=$(n r cat /sys/class/net/r-cl/address)
+NPORTS=$FLOWS
+NDST=1
 
 sink_rx() {
 	n srv nft list counter netdev sink rx |
@@ -45,29 +48,14 @@ sink_at_least() {
 	[ "$(sink_rx)" -ge "$1" ]
 }
 
-pg() {
-	n cl bash -c "echo '$2' >/proc/net/pktgen/$1" ||
-		fail "pktgen $1 '$2'"
-}
-
 # One frame for each of FLOWS source ports, in a row; returns once the
 # router has forwarded them all.
 send() {
-	local c want errors
+	local want errors
 
 	want=$(( $(sink_rx) + FLOWS ))
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device cl-r"
-	for c in "pkt_size 60" "clone_skb 0" "delay 0" "count $FLOWS" \
-		 "dst 10.0.2.2" "dst_mac $RMAC" \
-		 "src_min 10.0.1.2" "src_max 10.0.1.2" \
-		 "udp_src_min 1024" "udp_src_max $((1024 + FLOWS))" \
-		 "udp_dst_min 9000" "udp_dst_max 9000"; do
-		pg cl-r "$c"
-	done
-	pg pgctrl start
-	errors=$(n cl awk '{ for (i = 1; i < NF; i++) if ($i == "errors:") { print $(i + 1); exit } }' \
-		/proc/net/pktgen/cl-r)
+	pktgen_send "$FLOWS"
+	errors=$(pktgen_errors)
 	[ "$errors" = 0 ] || fail "the link dropped $errors frames: not one frame per port"
 	wait_for 300 sink_at_least "$want" ||
 		fail "the server got $(( $(sink_rx) - want + FLOWS )) of $FLOWS frames"

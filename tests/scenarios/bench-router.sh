@@ -38,6 +38,7 @@
 #   BENCH callers mode= samples= share=PERCENT chain=F<CALLER<...   (top 40)
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
+. "$(dirname "$0")/pktgen.bash"
 
 param() {
 	local a args
@@ -91,17 +92,10 @@ vmalloc_bytes() {
 	awk '$1 == "VmallocUsed:" { print $2 * 1024 }' /proc/meminfo
 }
 
-# pktgen, in cl's own /proc/net/pktgen.
-pg() {
-	n cl bash -c "echo '$2' >/proc/net/pktgen/$1" ||
-		fail "pktgen $1 '$2': $(n cl cat "/proc/net/pktgen/$1" 2>&1 | grep -i result || true)"
-}
-
-# Tuples for F flows: NDST destination ports (10000 up) times NPORTS
-# source ports (1024 up), coprime, so pktgen, which steps both every
-# frame, visits every pair once per F frames.  (Masquerade to one address
-# and one destination has only 64512 source ports: hence several
-# destination ports.)  Sets NDST, NPORTS, TUPLES.
+# Tuples for F flows: NDST destination ports times NPORTS source ports,
+# coprime (pktgen.bash).  (Masquerade to one address and one destination
+# has only 64512 source ports: hence several destination ports.)  Sets
+# NDST, NPORTS, TUPLES.
 shape() {
 	NDST=1
 	while [ $((NDST * 64000)) -lt "$1" ]; do
@@ -110,32 +104,6 @@ shape() {
 	NPORTS=$(($1 / NDST))
 	[ "$NDST" = 1 ] || [ $((NPORTS % 2)) = 1 ] || NPORTS=$((NPORTS - 1))
 	TUPLES=$((NDST * NPORTS))
-}
-
-# pktgen_setup COUNT: COUNT frames over the current tuples, at the next
-# pktgen_start (which returns when they are sent).  Setting up runs a
-# dozen processes: keep it out of what is timed.
-pktgen_setup() {
-	local c
-
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device cl-r"
-	for c in "pkt_size 60" "clone_skb 0" "delay 0" "count $1" \
-		 "dst 10.0.2.2" "dst_mac $RMAC" \
-		 "src_min 10.0.1.2" "src_max 10.0.1.2" \
-		 "udp_src_min 1024" "udp_src_max $((1024 + NPORTS))" \
-		 "udp_dst_min 10000" "udp_dst_max $((10000 + NDST))"; do
-		pg cl-r "$c"
-	done
-}
-
-pktgen_start() {
-	pg pgctrl start
-}
-
-pktgen_send() {
-	pktgen_setup "$1"
-	pktgen_start
 }
 
 # A netdev table in NS dropping our frames at DEV's ingress, counting them.
@@ -245,7 +213,7 @@ measure() {
 		# others three times.  One more pass, untimed, offloads those
 		# before the timed run.
 		if [ "$mode" != classic ] && [ "$off" -lt "$TUPLES" ]; then
-			log "$mode: $off of $TUPLES flows offloaded after the setup passes, $(n cl grep -o -m 1 'errors: [0-9]*' /proc/net/pktgen/cl-r | head -n 1) at the sender; one more pass"
+			log "$mode: $off of $TUPLES flows offloaded after the setup passes, $(pktgen_errors) frames dropped at the sender; one more pass"
 			pktgen_send "$TUPLES"
 			off=$(offloaded_flows)
 		fi
