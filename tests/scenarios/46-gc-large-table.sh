@@ -34,6 +34,11 @@ table netdev sink {
 }
 NFT
 n r ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no route to the server"
+# The server's address, fixed: an ARP reply queued behind thousands of
+# frames in the backlog would come too late, and the neighbour would
+# fail and drop what it queued.
+n r ip neigh replace 10.0.2.2 dev r-srv nud permanent \
+	lladdr "$(n srv cat /sys/class/net/srv-r/address)"
 modprobe pktgen
 RMAC=$(n r cat /sys/class/net/r-cl/address)
 NPORTS=$FLOWS
