@@ -687,15 +687,15 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	nfo_stat_fast(nn, family == NFO_FAMILY_IPV6, skb->len);
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
-		const struct nfo_path *rx = other->xmit == NFO_XMIT_DIRECT ?
-					    nfo_dir_path(other) : NULL;
+		/* Only DIRECT directions have a layered path. */
+		const struct nfo_path *rx = nfo_dir_path(other);
 
 		/* Plain ports have no devices above them: no call. */
 		if (rx || path)
 			nfo_upper_stats(rx, path, skb);
 		nfo_xmit_direct(skb, path, outdev, family, h_dest);
 	} else {
-		if (other->xmit == NFO_XMIT_DIRECT && other->layered)
+		if (other->layered)
 			nfo_upper_stats(nfo_dir_path(other), NULL, skb);
 		if (fd->xmit == NFO_XMIT_XFRM)
 			nfo_xmit_xfrm(skb, fd, family, state->net);

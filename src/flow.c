@@ -97,6 +97,13 @@ static u32 nfo_dst_mtu(const struct dst_entry *dst, u8 family)
 	return ip6_dst_mtu_maybe_forward(dst, true);
 }
 
+/* Does direction @d transmit through layers (flow->paths)? */
+static bool nfo_route_layered(const struct nfo_route *route, int d)
+{
+	return route->dir[d].xmit == NFO_XMIT_DIRECT &&
+	       nfo_path_layered(&route->dir[d].path);
+}
+
 /*
  * Packets of direction @d arrive with tuple ct->tuplehash[d] and must leave
  * as the reverse of the other direction's tuple: whatever differs is NAT.
@@ -145,7 +152,7 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 
 		fd->neigh = path->neigh;
 		path->neigh = NULL;
-		if (nfo_path_layered(path)) {
+		if (nfo_route_layered(route, d)) {
 			fd->layered = 1;
 			nfo_flow_of(fd)->paths->dir[d] = *path;
 		} else {
@@ -170,10 +177,7 @@ struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
 	flow = kmem_cache_zalloc(nfo_flow_cache, GFP_ATOMIC);
 	if (!flow)
 		return NULL;
-	if ((route->dir[0].xmit == NFO_XMIT_DIRECT &&
-	     nfo_path_layered(&route->dir[0].path)) ||
-	    (route->dir[1].xmit == NFO_XMIT_DIRECT &&
-	     nfo_path_layered(&route->dir[1].path))) {
+	if (nfo_route_layered(route, 0) || nfo_route_layered(route, 1)) {
 		flow->paths = kzalloc(sizeof(*flow->paths), GFP_ATOMIC);
 		if (!flow->paths) {
 			kmem_cache_free(nfo_flow_cache, flow);
@@ -323,26 +327,28 @@ static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow)
 }
 
 /*
- * Visit every flow of @ft once, from process context.  @fn returns true to
- * have the flow removed, which only a holder of the flowtable's gc_lock
- * may ask for.
+ * Go on with the walk @iter (started) over @budget more entries, calling
+ * @fn on each flow; @fn returns true to have the flow removed, which only
+ * a holder of the flowtable's gc_lock may ask for.  Returns the budget
+ * left: not 0 when the walk reached the end of the table.
  */
-void nfo_flows_walk(struct nf_flowtable *ft,
-		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg)
+static u32 nfo_flows_visit(struct nf_flowtable *ft,
+			   struct rhashtable_iter *iter, u32 budget,
+			   bool (*fn)(struct nfo_flow *flow, void *arg),
+			   void *arg)
 {
-	struct rhashtable_iter iter;
-	struct nfo_flow_dir *d;
-
-	rhashtable_walk_enter(&ft->rhashtable, &iter);
-	rhashtable_walk_start(&iter);
-	while ((d = rhashtable_walk_next(&iter))) {
+	while (budget) {
+		struct nfo_flow_dir *d = rhashtable_walk_next(iter);
 		struct nfo_flow *flow;
 
+		if (!d)
+			break;
 		if (IS_ERR(d)) {
 			if (PTR_ERR(d) == -EAGAIN)
 				continue;
 			break;
 		}
+		budget--;
 		/* Each flow is hashed twice: act on its original side only. */
 		if (d->dir != IP_CT_DIR_ORIGINAL)
 			continue;
@@ -350,6 +356,18 @@ void nfo_flows_walk(struct nf_flowtable *ft,
 		if (fn(flow, arg))
 			nfo_flow_remove(ft, flow);
 	}
+	return budget;
+}
+
+/* Visit every flow of @ft once, from process context (nfo_flows_visit()). */
+void nfo_flows_walk(struct nf_flowtable *ft,
+		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg)
+{
+	struct rhashtable_iter iter;
+
+	rhashtable_walk_enter(&ft->rhashtable, &iter);
+	rhashtable_walk_start(&iter);
+	nfo_flows_visit(ft, &iter, U32_MAX, fn, arg);
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 }
@@ -397,25 +415,8 @@ static void nfo_flows_gc_step(struct nfo_ft *f, struct nfo_net *nn)
 		f->gc_walking = true;
 	}
 	rhashtable_walk_start(&f->gc_iter);
-	while (budget) {
-		struct nfo_flow_dir *d = rhashtable_walk_next(&f->gc_iter);
-		struct nfo_flow *flow;
-
-		if (!d)
-			break;
-		if (IS_ERR(d)) {
-			if (PTR_ERR(d) == -EAGAIN)
-				continue;
-			break;
-		}
-		budget--;
-		/* Each flow is hashed twice: act on its original side only. */
-		if (d->dir != IP_CT_DIR_ORIGINAL)
-			continue;
-		flow = nfo_flow_of(d);
-		if (nfo_flow_gc_one(flow, nn))
-			nfo_flow_remove(f->ft, flow);
-	}
+	budget = nfo_flows_visit(f->ft, &f->gc_iter, budget, nfo_flow_gc_one,
+				 nn);
 	rhashtable_walk_stop(&f->gc_iter);
 	/* The pass is over: the next run starts another. */
 	if (budget) {

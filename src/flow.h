@@ -152,7 +152,7 @@ static inline struct nfo_flow *nfo_flow_of(struct nfo_flow_dir *d)
 	return container_of(d - d->dir, struct nfo_flow, dir[0]);
 }
 
-/* The layered path of DIRECT direction @d, or NULL when it is plain. */
+/* The layered path of direction @d; NULL for plain DIRECT, NEIGH and XFRM. */
 static inline struct nfo_path *nfo_dir_path(const struct nfo_flow_dir *d)
 {
 	const struct nfo_flow *flow;
