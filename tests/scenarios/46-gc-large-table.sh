@@ -24,15 +24,7 @@ backlog=$(sysctl -n net.core.netdev_max_backlog)
 sysctl -q -w net.core.netdev_max_backlog=$((FLOWS * 4))
 trap 'sysctl -q -w net.core.netdev_max_backlog=$backlog' EXIT
 # The server counts and drops what arrives: one-way flows, no replies.
-n srv nft -f - <<-'NFT'
-table netdev sink {
-	counter rx { }
-	chain in {
-		type filter hook ingress device "srv-r" priority 0;
-		meta l4proto udp counter name rx drop
-	}
-}
-NFT
+drop_at srv srv-r
 n r ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no route to the server"
 # The server's address, fixed: an ARP reply queued behind thousands of
 # frames in the backlog would come too late, and the neighbour would
@@ -44,13 +36,8 @@ RMAC=$(n r cat /sys/class/net/r-cl/address)
 NPORTS=$FLOWS
 NDST=1
 
-sink_rx() {
-	n srv nft list counter netdev sink rx |
-		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
-}
-
 sink_at_least() {
-	[ "$(sink_rx)" -ge "$1" ]
+	[ "$(rx_count srv)" -ge "$1" ]
 }
 
 # One frame for each of FLOWS source ports, in a row; returns once the
@@ -58,12 +45,12 @@ sink_at_least() {
 send() {
 	local want errors
 
-	want=$(( $(sink_rx) + FLOWS ))
+	want=$(( $(rx_count srv) + FLOWS ))
 	pktgen_send "$FLOWS"
 	errors=$(pktgen_errors)
 	[ "$errors" = 0 ] || fail "the link dropped $errors frames: not one frame per port"
 	wait_for 300 sink_at_least "$want" ||
-		fail "the server got $(( $(sink_rx) - want + FLOWS )) of $FLOWS frames"
+		fail "the server got $(( $(rx_count srv) - want + FLOWS )) of $FLOWS frames"
 }
 
 # Set up the flows: the first frame of each port creates its conntrack

@@ -106,24 +106,6 @@ shape() {
 	TUPLES=$((NDST * NPORTS))
 }
 
-# A netdev table in NS dropping our frames at DEV's ingress, counting them.
-drop_at() {
-	n "$1" nft -f - <<-NFT
-	table netdev bench {
-		counter rx { }
-		chain in {
-			type filter hook ingress device "$2" priority 0;
-			meta l4proto udp counter name rx drop
-		}
-	}
-	NFT
-}
-
-rx_count() {
-	n "$1" nft list counter netdev bench rx |
-		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
-}
-
 stateful() {
 	case "$1" in
 	classic|ours|inkernel) return 0 ;;

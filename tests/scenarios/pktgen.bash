@@ -6,6 +6,7 @@
 # NPORTS * NDST frames, when the link takes them all: it counts only the
 # frames the link took, and goes on round the pairs for those it dropped
 # (pktgen_errors).  The caller sets NPORTS, NDST and RMAC (r-cl's MAC).
+# drop_at makes a sink at the far end.
 
 # pg FILE LINE: write LINE to cl's /proc/net/pktgen/FILE.
 pg() {
@@ -43,4 +44,23 @@ pktgen_send() {
 pktgen_errors() {
 	n cl awk '{ for (i = 1; i < NF; i++) if ($i == "errors:") { print $(i + 1); exit } }' \
 		/proc/net/pktgen/cl-r
+}
+
+# A netdev table in NS dropping the frames at DEV's ingress, counting them.
+drop_at() {
+	n "$1" nft -f - <<-NFT
+	table netdev sink {
+		counter rx { }
+		chain in {
+			type filter hook ingress device "$2" priority 0;
+			meta l4proto udp counter name rx drop
+		}
+	}
+	NFT
+}
+
+# Frames drop_at counted in NS.
+rx_count() {
+	n "$1" nft list counter netdev sink rx |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
 }
