@@ -1,22 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of the VM tests, started by /init. Runs the scenarios named by
-# nfo.scenarios= on the kernel command line, each from a clean state, then
-# checks the kernel log. The console (ttyS0) gets everything; the result port
-# (ttyS1, a file on the host) gets one line per verdict:
+# Guest side of the VM tests, started by /init. Asks the host for scenarios
+# one at a time and runs each from a clean state, then checks the kernel log.
+# The console (ttyS0) gets everything; the result port (ttyS1, a pair of
+# pipes on the host, tests/vm/run.sh) carries, from the guest:
 #   NFO-START <uptime>          guest userland is up
-#   NFO-RESULT PASS|FAIL <name> one per scenario, then kernel-log-clean
+#   NFO-NEXT                    ready for a scenario
+#   NFO-RESULT PASS|FAIL <name> <s>  one per scenario (with its seconds), then
+#                               kernel-log-clean
 #   NFO-DONE                    the last line; missing if anything broke
-# nfo.scenarios=all runs every scenario except coexist-*, demo-* and bench-*
-# (and, with nfo.lane=debug, those marked "# nfo-lanes: stock", see below);
-# nfo.scenarios=coexist
-# runs only coexist-*; otherwise a comma-separated list of names.
+# and from the host, one answer to each NFO-NEXT:
+#   NFO-RUN <name>              run tests/scenarios/<name>.sh
+#   NFO-END                     nothing left: check the kernel log, power off
+# The host hands out the scenarios of a lane to every guest that boots its
+# kernel (tests/vm/queue.bash), so several guests can share a lane.
 # nfo.timeout=SECONDS overrides the per-scenario limit (NFO_SCENARIO_TIMEOUT).
 set -euo pipefail
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
 export NFO_LIB=/nfo/lib.sh
-results=/dev/ttyS1
+# The result port stays open on fd 7 from start to end: input the host sends
+# while nothing holds the port open would be lost.
+exec 7<>/dev/ttyS1
 
 # Value of nfo.$1= on the kernel command line (empty if absent).
 param() {
@@ -30,14 +35,38 @@ param() {
 	done
 }
 
-# One line to the host. Each write opens and closes the port, and the last
-# close waits until the UART has sent everything.
+# One line to the host.
 report() {
-	echo "$*" >"$results"
+	echo "$*" >&7
 }
 
+# The host's answer to NFO-NEXT: the next scenario's name, or nothing (and
+# return 1) when the host has no more. A host that does not answer within
+# ten minutes is gone: stop as if it had said NFO-END.
+next_scenario() {
+	local line
+
+	report NFO-NEXT
+	while IFS= read -r -t 600 -u 7 line; do
+		line=${line%$'\r'}
+		case "$line" in
+		"NFO-RUN "*) echo "${line#NFO-RUN }"; return 0 ;;
+		NFO-END) return 1 ;;
+		esac
+	done
+	echo "nfo: no answer from the host to NFO-NEXT" >&2
+	return 1
+}
+
+# (Builtins only here and below: on the debug kernel under TCG every program
+# started costs a tenth of a second or more, twice per scenario.)
 modloaded() {
-	grep -q "^$1 " /proc/modules
+	local name rest
+
+	while read -r name rest; do
+		[ "$name" != "$1" ] || return 0
+	done </proc/modules
+	return 1
 }
 
 # SIGKILL every user process but init, us and the pids given: leftovers of a
@@ -62,15 +91,18 @@ kill_strays() {
 # Unload module $1 once nothing holds it. Namespaces die asynchronously and
 # may hold it for a moment, so try for up to 2 s; report, never fail.
 unload_idle() {
+	local i refcnt
+
 	modloaded "$1" || return 0
-	for _ in $(seq 20); do
-		if [ "$(cat "/sys/module/$1/refcnt" 2>/dev/null)" = 0 ] &&
-		   rmmod "$1" 2>/dev/null; then
+	for i in {1..20}; do
+		refcnt=
+		read -r refcnt <"/sys/module/$1/refcnt" 2>/dev/null || true
+		if [ "$refcnt" = 0 ] && rmmod "$1" 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.1
 	done
-	echo "note: $1 still loaded (refcnt $(cat "/sys/module/$1/refcnt" 2>/dev/null))"
+	echo "note: $1 still loaded (refcnt $refcnt)"
 }
 
 # Back to a clean guest: no stray processes, no namespaces, no rules, our
@@ -111,7 +143,7 @@ scenario_at() {
 
 run_scenario() {
 	local name=$1 file=/nfo/scenarios/$1.sh log=/tmp/$1.log
-	local before rc tee_pid start
+	local before rc tee_pid start secs
 
 	echo "=== SCENARIO $name ==="
 	if [ ! -f "$file" ]; then
@@ -126,9 +158,10 @@ run_scenario() {
 	# Output to the console and the log. tee runs beside us, not in a
 	# pipeline we wait on, so a background job the scenario left holding
 	# the pipe cannot hold us up: clean_state kills it, then tee ends.
-	exec 3> >(tee "$log")
+	# Neither gets the result port (fd 7).
+	exec 3> >(tee "$log" 7>&-)
 	tee_pid=$!
-	if timeout -k 10 "$NFO_SCENARIO_TIMEOUT" bash "$file" </dev/null >&3 2>&1; then
+	if timeout -k 10 "$NFO_SCENARIO_TIMEOUT" bash "$file" </dev/null >&3 2>&1 7>&-; then
 		rc=0
 	else
 		rc=$?
@@ -137,18 +170,19 @@ run_scenario() {
 	clean_state "$tee_pid"
 	wait "$tee_pid" 2>/dev/null || true
 
+	secs=$(( $(date +%s) - start ))
 	if [ "$rc" = 0 ]; then
-		echo "--- PASS $name ($(( $(date +%s) - start ))s)"
-		report "NFO-RESULT PASS $name"
+		echo "--- PASS $name (${secs}s)"
+		report "NFO-RESULT PASS $name $secs"
 		return 0
 	fi
-	if [ "$(( $(date +%s) - start ))" -ge "$NFO_SCENARIO_TIMEOUT" ]; then
+	if [ "$secs" -ge "$NFO_SCENARIO_TIMEOUT" ]; then
 		echo "--- timed out after ${NFO_SCENARIO_TIMEOUT}s"
 	fi
 	echo "--- kernel log during $name:"
 	dmesg | tail -n +"$((before + 1))"
-	echo "--- FAIL $name (exit $rc, $(( $(date +%s) - start ))s)"
-	report "NFO-RESULT FAIL $name"
+	echo "--- FAIL $name (exit $rc, ${secs}s)"
+	report "NFO-RESULT FAIL $name $secs"
 }
 
 kmemleak=/sys/kernel/debug/kmemleak
@@ -165,7 +199,7 @@ kmemleak_scan() {
 check_kernel_log() {
 	local bad='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kmemleak|lockdep|possible recursive locking|suspicious RCU usage|unreferenced object|blocked for more than|detected stall|unregister_netdevice: waiting'
 	local benign='kmemleak: (Kernel memory leak detector (initialized|disabled)|Automatic memory scanning thread (started|ended)|[0-9]+ new suspected memory leaks)|rcu:[[:space:]]+RCU lockdep checking is enabled|Kernel command line:|\] Command line:'
-	local ok=1 hits leaks n first
+	local ok=1 hits leaks n first start=$(date +%s) secs
 
 	echo "=== SCENARIO kernel-log-clean ==="
 	hits=$(dmesg | grep -nE "$bad" | grep -vE "$benign" || true)
@@ -200,17 +234,19 @@ check_kernel_log() {
 			ok=0
 		fi
 	fi
+	secs=$(( $(date +%s) - start ))
 	if [ "$ok" = 1 ]; then
-		echo "--- PASS kernel-log-clean"
-		report "NFO-RESULT PASS kernel-log-clean"
+		echo "--- PASS kernel-log-clean (${secs}s)"
+		report "NFO-RESULT PASS kernel-log-clean $secs"
 	else
-		echo "--- FAIL kernel-log-clean"
-		report "NFO-RESULT FAIL kernel-log-clean"
+		echo "--- FAIL kernel-log-clean (${secs}s)"
+		report "NFO-RESULT FAIL kernel-log-clean $secs"
 	fi
 }
 
-# Raw output on the result port: no \r added to each \n.
-stty -F "$results" raw -echo clocal 2>/dev/null || true
+# Raw both ways on the result port: no \r added to each \n, no echo of
+# what the host sends, no line editing.
+stty raw -echo clocal <&7 2>/dev/null || true
 report "NFO-START $(cut -d' ' -f1 /proc/uptime)"
 echo "nfo: kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime)s"
 echo "nfo: cmdline $(cat /proc/cmdline)"
@@ -228,48 +264,14 @@ if [ -e "$kmemleak" ]; then
 	fi
 fi
 
-selection=$(param scenarios)
-names=()
-case "${selection:-all}" in
-all)
-	for f in /nfo/scenarios/*.sh; do
-		[ -e "$f" ] || continue
-		f=${f##*/}
-		# Tests only: coexist-* need their own boot, demo-* and
-		# bench-* are run by name (scripts/demo.sh, scripts/bench.sh).
-		[[ $f == coexist-* || $f == demo-* || $f == bench-* ]] &&
-			continue
-		# A line "# nfo-lanes: stock" keeps a scenario off the debug
-		# lane: userspace logic over kernel state that the other
-		# scenarios already put under the debug kernel's checkers.
-		if [ "$(param lane)" = debug ] &&
-		   grep -qx '# nfo-lanes: stock' "/nfo/scenarios/$f"; then
-			echo "nfo: $f: not on the debug lane (nfo-lanes: stock)"
-			continue
-		fi
-		names+=("${f%.sh}")
-	done
-	;;
-coexist)
-	for f in /nfo/scenarios/coexist-*.sh; do
-		[ -e "$f" ] || continue
-		f=${f##*/}
-		names+=("${f%.sh}")
-	done
-	;;
-*)
-	IFS=, read -r -a names <<<"$selection"
-	;;
-esac
-[ ${#names[@]} -gt 0 ] || echo "nfo: warning: no scenarios selected by '$selection'"
-
-for name in "${names[@]}"; do
-	name=${name##*/}
-	run_scenario "${name%.sh}"
+while name=$(next_scenario); do
+	run_scenario "${name##*/}"
 done
 check_kernel_log
 
 report NFO-DONE
 echo "nfo: done, up $(cut -d' ' -f1 /proc/uptime)s"
+# The last close of the port waits until the UART has sent everything.
+exec 7>&-
 sync
 reboot -f

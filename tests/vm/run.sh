@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run the scenarios in a QEMU guest on a stock Debian kernel or the debug one.
 #   tests/vm/run.sh [--kernel 6.1|6.12|KVER|debug] [--scenario NAME]... [--coexist]
-#                   [--inkernel-flowtable] [--icount] [--mem MB] [--keep] [--show] [-v|--verbose]
+#                   [--queue DIR] [--inkernel-flowtable] [--icount] [--mem MB]
+#                   [--keep] [--show] [-v|--verbose]
 # --kernel    a Debian 12 kernel line (newest ABI in apt) or a release (default 6.1);
 #             debug: Debian's 6.1 source built without CONFIG_NF_FLOW_TABLE and
 #             with KASAN, lockdep, kmemleak, debug objects and UBSAN
 #             (tests/vm/build-debug-kernel.sh; built once, then cached)
-# --scenario  run only these (repeatable; default: all but coexist-*)
+# --scenario  run only these (repeatable); default: the lane's scenarios
+#             (tests/vm/queue.bash, lane_scenarios)
 # --coexist   guest also carries the in-kernel flowtable; runs coexist-* scenarios
+# --queue DIR take scenarios from a queue that other guests of the same lane
+#             share (queue_make in tests/vm/queue.bash; scripts/run-vm-tests.sh)
 # --inkernel-flowtable  guest carries the in-kernel flowtable and no nft_offload
 #             (benchmarks against the in-kernel flowtable)
 # --icount    one vCPU under -icount shift=0: one guest ns is one guest
@@ -22,15 +26,20 @@
 # NFO_SCENARIO_TIMEOUT (per scenario, default 300 s; debug 600 s: scenarios
 # take 2-2.5 times as long on it under TCG), NFO_APPEND (extra kernel parameters),
 # NFO_BUILD_MODULE (builder called as CMD KVER printing the .ko path; default
-# scripts/build-module.sh), NFO_CACHE (kernel and initramfs cache).
+# scripts/build-module.sh), NFO_CACHE (kernel and initramfs cache),
+# NFO_TIMES (a file to append "LANE NAME SECONDS CPU-SECONDS" to, a line per
+# scenario and one "LANE _boot" for the boot).
 #
 # Prints "PASS: <kver> <name>" / "FAIL: <kver> <name>" per scenario as the
-# guest reports it, the time of each phase, then one closing line
-# "N passed, N failed"; exits 1 if anything failed.
+# guest reports it, the time of each phase, QEMU's CPU time, the five slowest
+# scenarios, then one closing line "N passed, N failed"; exits 1 if anything
+# failed.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=tests/vm/queue.bash
+. "$here/queue.bash"
 
 usage() {
 	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0" >&2
@@ -40,6 +49,7 @@ usage() {
 kernel=6.1
 scenarios=()
 coexist=0
+queue=
 inkernel=0
 icount=0
 mem_opt=
@@ -51,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--kernel) [ $# -ge 2 ] || usage; kernel=$2; shift ;;
 	--scenario) [ $# -ge 2 ] || usage; scenarios+=("$2"); shift ;;
 	--coexist) coexist=1 ;;
+	--queue) [ $# -ge 2 ] || usage; queue=$2; shift ;;
 	--inkernel-flowtable) inkernel=1 ;;
 	--icount) icount=1 ;;
 	--mem) [ $# -ge 2 ] || usage; mem_opt=$2; shift ;;
@@ -62,12 +73,25 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-if [ ${#scenarios[@]} -gt 0 ]; then
-	selection=$(IFS=,; echo "${scenarios[*]}")
-elif [ "$coexist" = 1 ]; then
-	selection=coexist
-else
-	selection=all
+if [ -n "$queue" ] && [ ${#scenarios[@]} -gt 0 ]; then
+	echo "run.sh: --queue and --scenario do not go together" >&2
+	exit 2
+fi
+if [ -n "$queue" ] && [ ! -f "$queue/list" ]; then
+	echo "run.sh: $queue is no queue (queue_make)" >&2
+	exit 2
+fi
+# The lane's name for the scenario history: its kernel, and whether the
+# in-kernel flowtable rides along.
+lane=$kernel
+[ "$coexist" = 0 ] || lane+=-coexist
+[ "$inkernel" = 0 ] || lane+=-inkernel
+history=${NFO_CACHE:-$HOME/.cache/nft-offload}/scenario-times/$lane
+if [ -z "$queue" ] && [ ${#scenarios[@]} -eq 0 ]; then
+	kind=stock
+	[ "$kernel" != debug ] || kind=debug
+	[ "$coexist" = 0 ] || kind=coexist
+	mapfile -t scenarios < <(lane_scenarios "$top/tests/scenarios" "$kind")
 fi
 
 if [ "$kernel" = debug ] && [ "$coexist$inkernel" != 00 ]; then
@@ -81,6 +105,8 @@ passed=0
 failed=0
 failures=()
 timings=()
+# "name guest-seconds qemu-cpu-seconds" per scenario, as the results come.
+scenario_times=()
 
 pass() {
 	echo "PASS: $kver $1"
@@ -108,6 +134,10 @@ finish() {
 	if [ ${#timings[@]} -gt 0 ]; then
 		printf -v t '%s, ' "${timings[@]}"
 		echo "time: $kver ${t%, }"
+	fi
+	if [ ${#scenario_times[@]} -gt 0 ]; then
+		echo "slowest: $kver $(printf '%s\n' "${scenario_times[@]}" | sort -k2,2nr -k1,1 |
+			awk 'NR <= 5 { printf "%s%s %ss (cpu %ss)", (NR > 1 ? ", " : ""), $1, $2, $3 }')"
 	fi
 	[ -z "$logdir" ] || echo "logs: $logdir"
 	echo "$passed passed, $failed failed"
@@ -169,7 +199,13 @@ logdir=$top/build/logs/$kver-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$logdir"
 console=$logdir/console.log
 result=$logdir/result.txt
+port=$logdir/port
 initrd=$logdir/initrd.cpio.gz
+if [ -z "$queue" ]; then
+	queue=$logdir/queue
+	queue_make "$queue" "$history" "${scenarios[@]}" ||
+		{ echo "run.sh: no scenario to run" >&2; fail selection; finish; }
+fi
 
 if [ "$kernel" != debug ]; then
 	phase kernel-fetch "$here/fetch-kernel.sh" "$kver"
@@ -189,13 +225,17 @@ phase initramfs env NFO_MODULE="$module" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroo
 
 # no_timer_check: under TCG on a loaded host the boot-time IO-APIC timer
 # check can fail and panic the guest before it starts.
-append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M no_timer_check nfo.scenarios=$selection"
+append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M no_timer_check"
 [ -z "$scenario_timeout" ] || append+=" nfo.timeout=$scenario_timeout"
-[ "$kernel" != debug ] || append+=" nfo.lane=debug"
 [ -z "${NFO_APPEND:-}" ] || append+=" $NFO_APPEND"
 
 : >"$console"
 : >"$result"
+# The result port is QEMU's pipe chardev: it reads what the guest receives
+# from $port.in and writes what the guest sends to $port.out. Both are opened
+# read-write here, so neither side's open waits for the other.
+mkfifo "$port.in" "$port.out"
+exec {to_guest}<>"$port.in" {from_guest}<>"$port.out"
 start=$(now)
 # thread=single: both vCPUs run on one TCG thread.  With one host thread per
 # vCPU, the guest kernel's live code patching (static keys flipped when
@@ -206,7 +246,8 @@ cpus=(-smp 2)
 timeout "$vm_timeout" qemu-system-x86_64 \
 	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg,thread=single "${cpus[@]}" -m "$mem" \
 	-kernel "$kroot/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
-	-serial "file:$console" -serial "file:$result" -monitor none \
+	-serial "file:$console" -chardev "pipe,id=result,path=$port" -serial chardev:result \
+	-monitor none \
 	</dev/null >"$logdir/qemu.log" 2>&1 &
 qemu=$!
 trap 'kill "$qemu" 2>/dev/null || true' EXIT
@@ -214,10 +255,73 @@ trap 'kill "$qemu" 2>/dev/null || true' EXIT
 # Follow the result port (and with -v the console) while the guest runs.
 done=0
 booted=
-results_seen=0
 console_seen=0
+qemu_pid=
+cpu_seen=0
+partial=
+
+# CPU seconds QEMU has used so far (user + system), one decimal; QEMU is
+# timeout's child. What a scenario cost the host is the difference between
+# its result and the one before.
+qemu_cpu() {
+	local stat
+
+	[ -n "$qemu_pid" ] || qemu_pid=$(pgrep -P "$qemu" | head -n 1) || true
+	if [ -n "$qemu_pid" ] && stat=$(cat "/proc/$qemu_pid/stat" 2>/dev/null); then
+		stat=${stat##*) }
+		awk -v s="$stat" -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { split(s, f, " "); printf "%.1f", (f[12] + f[13]) / hz }'
+	else
+		echo "$cpu_seen"
+	fi
+}
+
+# A result line's "NAME SECONDS": record the scenario's guest time and the
+# host CPU it took, and keep the time for the next queue's order.
+record() {
+	local name=${1%% *} secs=${1#* } cpu used
+
+	[[ $secs =~ ^[0-9]+$ ]] || secs=0
+	cpu=$(qemu_cpu)
+	used=$(awk -v a="$cpu" -v b="$cpu_seen" 'BEGIN { printf "%.1f", a - b }')
+	cpu_seen=$cpu
+	scenario_times+=("$name $secs $used")
+	[ -z "${NFO_TIMES:-}" ] || echo "$lane $name $secs $used" >>"$NFO_TIMES"
+	[ "$name" = kernel-log-clean ] || queue_remember "$history" "$name" "$secs"
+}
+
+# One line from the guest.
+on_line() {
+	local line=${1%$'\r'} name
+
+	echo "$line" >>"$result"
+	case "$line" in
+	NFO-START*)
+		booted=$(since "$start")
+		cpu_seen=$(qemu_cpu)
+		[ -z "${NFO_TIMES:-}" ] ||
+			echo "$lane _boot ${booted%.*} $cpu_seen" >>"$NFO_TIMES" ;;
+	NFO-NEXT)
+		if name=$(queue_take "$queue"); then
+			echo "NFO-RUN $name" >&"$to_guest"
+		else
+			echo NFO-END >&"$to_guest"
+		fi
+		;;
+	"NFO-RESULT PASS "*)
+		record "${line#NFO-RESULT PASS }"
+		pass "${scenario_times[-1]%% *}" ;;
+	"NFO-RESULT FAIL "*)
+		record "${line#NFO-RESULT FAIL }"
+		fail "${scenario_times[-1]%% *}" ;;
+	NFO-DONE) done=1 ;;
+	esac
+}
+
+# Read what the guest sent within $1 seconds. A line cut by the time limit
+# is kept and completed by the next call.
 follow() {
-	local line n=0 size
+	local part size
 
 	if [ "$verbose" = 1 ]; then
 		size=$(stat -c %s "$console")
@@ -228,28 +332,25 @@ follow() {
 			console_seen=$size
 		fi
 	fi
-	# Whole lines only: read skips a last line still without its newline.
-	while IFS= read -r line; do
-		n=$((n + 1))
-		[ "$n" -gt "$results_seen" ] || continue
-		results_seen=$n
-		case "$line" in
-		NFO-START*) booted=$(since "$start") ;;
-		"NFO-RESULT PASS "*) pass "${line#NFO-RESULT PASS }" ;;
-		"NFO-RESULT FAIL "*) fail "${line#NFO-RESULT FAIL }" ;;
-		NFO-DONE) done=1 ;;
-		esac
-	done < <(tr -d '\r' <"$result")
+	while IFS= read -r -t "$1" -u "$from_guest" part; do
+		on_line "$partial$part"
+		partial=
+	done
+	partial+=$part
 }
+cpu_total=0
 while kill -0 "$qemu" 2>/dev/null; do
-	follow
-	sleep 0.2
+	follow 0.2
+	cpu_total=$(qemu_cpu)
 done
 qemu_rc=0
 wait "$qemu" || qemu_rc=$?
 trap - EXIT
-follow
-timings+=("boot ${booted:-?}s" "boot+run $(since "$start")s")
+follow 0.1
+[ -z "$partial" ] || on_line "$partial"
+exec {to_guest}>&- {from_guest}>&-
+rm -f "$port.in" "$port.out"
+timings+=("boot ${booted:-?}s" "boot+run $(since "$start")s" "qemu cpu ${cpu_total}s")
 
 # The console between a scenario's header and the next header.
 section() {
