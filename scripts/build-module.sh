@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build nft_offload.ko for one kernel release in a private copy of src/, so
 # several kernels can be built side by side without cleaning in between.
+# Safe to run twice at once for one release: the second waits for the first.
 #   scripts/build-module.sh 6.1.0-56-amd64   -> prints build/6.1.0-56-amd64/nft_offload.ko
 set -euo pipefail
 
@@ -12,6 +13,9 @@ out=$top/build/$kver
 
 [ -d "$kdir" ] || { echo "build-module.sh: no headers at $kdir" >&2; exit 1; }
 mkdir -p "$out"
+# Guests of one lane start at once: one build per release at a time.
+exec 9>"$out/.lock"
+flock 9
 # Copy sources (not build products) and keep timestamps, so make stays incremental.
 (cd "$top/src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' \) \
 	! -name compat-gen.h -print0 | cpio -0pdmu --quiet "$out")

@@ -8,6 +8,12 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+# Several test runs may start at once: one apt-get at a time.
+lock=${NFO_CACHE:-$HOME/.cache/nft-offload}/deps.lock
+mkdir -p "${lock%/*}"
+exec 9>"$lock"
+flock 9
+
 # linux-source-6.1 provides checkpatch.pl (scripts/check-static.sh) and the
 # debug lane's kernel (tests/vm/build-debug-kernel.sh), which also needs bc,
 # bison, flex and libelf-dev (no module signing, no BTF: no libssl-dev, no

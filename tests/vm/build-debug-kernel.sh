@@ -4,11 +4,13 @@
 # linux-source-6.1: allnoconfig plus the fragments in tests/vm/kernel-config/
 # (checked by check-kernel-config.sh), so no CONFIG_NF_FLOW_TABLE, and KASAN,
 # lockdep, kmemleak, debug objects and UBSAN on.
-#   tests/vm/build-debug-kernel.sh   -> prints on stdout
+#   tests/vm/build-debug-kernel.sh [--cached]   -> prints on stdout
 #     key=KEY          what the build is cached under
 #     release=RELEASE  its kernel release (uname -r)
 #     root=DIR         DIR/boot/vmlinuz-RELEASE, DIR/lib/modules/RELEASE/
 #     kdir=DIR         the build tree, for out-of-tree modules (KDIR=)
+# --cached only looks: it prints the same when the build is cached, and
+# exits 1 at once when it is not.
 # The build is cached in ${NFO_CACHE:-~/.cache/nft-offload}/debug-kernel/KEY/,
 # KEY a hash of the source package's version, the compiler, the fragments and
 # the build steps below: a machine builds each combination once (8 minutes on
@@ -24,7 +26,14 @@ src_pkg=linux-source-6.1
 tarball=/usr/src/linux-source-6.1.tar.xz
 fragments=("$here"/kernel-config/*.config)
 
-"$top/scripts/deps.sh"
+cached_only=0
+case "${1:-}" in
+--cached) cached_only=1 ;;
+"") ;;
+*) echo "usage: build-debug-kernel.sh [--cached]" >&2; exit 2 ;;
+esac
+
+[ "$cached_only" = 1 ] || "$top/scripts/deps.sh"
 version=$(dpkg-query -W -f='${Version}' "$src_pkg" 2>/dev/null) ||
 	{ echo "build-debug-kernel.sh: $src_pkg is not installed (scripts/deps.sh)" >&2; exit 1; }
 [ -f "$tarball" ] || { echo "build-debug-kernel.sh: no $tarball" >&2; exit 1; }
@@ -74,19 +83,25 @@ src=$dir/src
 root=$dir/root
 log=$dir/build.log
 
-mkdir -p "$cache"
-exec 9>"$cache/$key.lock"
-if ! flock -n 9; then
-	echo "build-debug-kernel.sh: waiting for another build of $key" >&2
-	flock 9
-fi
-
 result() {
 	echo "key=$key"
 	echo "release=$1"
 	echo "root=$root"
 	echo "kdir=$src"
 }
+
+if [ "$cached_only" = 1 ]; then
+	[ -f "$dir/.complete" ] || exit 1
+	result "$(cat "$dir/.complete")"
+	exit 0
+fi
+
+mkdir -p "$cache"
+exec 9>"$cache/$key.lock"
+if ! flock -n 9; then
+	echo "build-debug-kernel.sh: waiting for another build of $key" >&2
+	flock 9
+fi
 
 if [ -f "$dir/.complete" ]; then
 	result "$(cat "$dir/.complete")"
