@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# All VM tests: every scenario on Debian's 6.1 and 6.12 kernels, then the
-# coexist-* scenarios (in-kernel flowtable present) on both, and every
-# scenario again on the debug kernel (6.1 without CONFIG_NF_FLOW_TABLE, with
-# KASAN, lockdep, kmemleak, debug objects, UBSAN).
+# All VM tests, as lanes of scenarios:
+#   debug         every scenario on the debug kernel (6.1 without
+#                 CONFIG_NF_FLOW_TABLE, with KASAN, lockdep, kmemleak, debug
+#                 objects, UBSAN), but those marked "# nfo-lanes: stock"
+#   6.1, 6.12     every scenario on Debian's kernels
+#   6.1-coexist, 6.12-coexist
+#                 the coexist-* scenarios, the in-kernel flowtable present
+# Each QEMU guest is single-threaded (one TCG thread), so NFO_VM_JOBS guests
+# (default: one per core) run at once. Each lane has a queue of scenarios
+# (tests/vm/queue.bash) that every guest booted for it draws from, so a
+# lane's work spreads over as many guests as are free: the debug lane, by far
+# the longest, is taken first and its slowest scenarios first. Where the
+# debug kernel is not cached yet it builds meanwhile (scripts/run-tests.sh
+# starts that build at the very beginning), and the Debian lanes run first.
 #
-# The guests are single-threaded (one TCG thread each), so the two lanes run
-# side by side on two cores: the Debian lanes in the foreground, and in the
-# background the debug kernel's build (at low priority, only where it is not
-# cached yet) followed by the debug lane, whose output is shown when the
-# Debian lanes are done.  Prints each run's time and ends with one
-# "N passed, N failed" line over all runs; exits 1 if anything failed.
+# Prints each guest's results as it ends, then the budget: each lane's time
+# (from its first guest's start to its last guest's end), its guests' QEMU
+# CPU time and its five slowest scenarios; ends with one "N passed, N failed"
+# line over all lanes and exits 1 if anything failed.
 #   scripts/run-vm-tests.sh [-v|--verbose] [--keep]   (passed to tests/vm/run.sh)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/vm/queue.bash
+. "$top/tests/vm/queue.bash"
 
 opts=()
 for arg in "$@"; do
@@ -23,72 +33,202 @@ for arg in "$@"; do
 	*) echo "usage: run-vm-tests.sh [-v|--verbose] [--keep]" >&2; exit 2 ;;
 	esac
 done
+jobs=${NFO_VM_JOBS:-$(nproc)}
 
-# The packages first, so that two apt-get never run at once.
+# The packages first, so that no two apt-get run at once.
 "$top/scripts/deps.sh"
-mkdir -p "$top/build"
-build_log=$top/build/debug-kernel-build.log
-debug_out=$top/build/debug-lane.log
+history=${NFO_CACHE:-$HOME/.cache/nft-offload}/scenario-times
+work=$top/build/vm-tests
+rm -rf "$work"
+mkdir -p "$work/queues"
+t_start=$(date +%s)
 
-# The debug lane: build (cached after the first time), then run.  Its
-# closing lines say how long the lane took.  It runs in a process group of
-# its own (set -m), so that an interrupted run can stop all of it.
+lanes=(debug 6.1 6.12 6.1-coexist 6.12-coexist)
+
+# run.sh's options for a lane.
+lane_args() {
+	case "$1" in
+	*-coexist) echo "--kernel ${1%-coexist} --coexist" ;;
+	*) echo "--kernel $1" ;;
+	esac
+}
+
+for lane in "${lanes[@]}"; do
+	case "$lane" in
+	debug) kind=debug ;;
+	*-coexist) kind=coexist ;;
+	*) kind=stock ;;
+	esac
+	mapfile -t names < <(lane_scenarios "$top/tests/scenarios" "$kind")
+	queue_make "$work/queues/$lane" "$history/$lane" "${names[@]}"
+done
+
+# Every guest slot and the build run in process groups of their own (set -m),
+# so that an interrupted run stops all of them.
 set -m
-(
-	if ! nice -n 19 "$top/tests/vm/build-debug-kernel.sh" >"$build_log" 2>&1; then
-		echo "=== the debug kernel's build failed; the end of $build_log:"
-		tail -n 30 "$build_log"
-	fi
-	t0=$(date +%s)
-	"$top/tests/vm/run.sh" --kernel debug ${opts[@]+"${opts[@]}"} 2>&1 || true
-	echo "LANE-TIME $(( $(date +%s) - t0 ))"
-) >"$debug_out" 2>&1 &
-debug_pid=$!
+# The debug kernel: cached, or built now (or by scripts/run-tests.sh, which
+# started it earlier: then this waits for that build). Its lane starts when
+# the kernel is there.
+build_pid=
+if "$top/tests/vm/build-debug-kernel.sh" --cached >"$work/debug-kernel.log" 2>&1; then
+	echo 0 >"$work/debug-kernel.ready"
+else
+	(
+		t0=$(date +%s)
+		if "$top/tests/vm/build-debug-kernel.sh" >"$work/debug-kernel.log" 2>&1; then
+			echo "$(( $(date +%s) - t0 ))" >"$work/debug-kernel.ready"
+		else
+			echo "$(( $(date +%s) - t0 ))" >"$work/debug-kernel.failed"
+		fi
+	) &
+	build_pid=$!
+fi
+
+# The lane a free guest should boot next: the first in $lanes with
+# scenarios left whose kernel is there. Waits while only the debug lane has
+# scenarios left and its kernel is still being built; returns 1 when nothing
+# is left.
+pick_lane() {
+	local lane waiting
+
+	while :; do
+		waiting=0
+		for lane in "${lanes[@]}"; do
+			[ "$(queue_left "$work/queues/$lane")" -gt 0 ] || continue
+			if [ "$lane" = debug ]; then
+				[ ! -e "$work/debug-kernel.failed" ] || continue
+				if [ ! -e "$work/debug-kernel.ready" ]; then
+					waiting=1
+					continue
+				fi
+			fi
+			echo "$lane"
+			return 0
+		done
+		[ "$waiting" = 1 ] || return 1
+		sleep 2
+	done
+}
+
+# One guest slot: boot guests one after another, each for the lane
+# pick_lane names, until nothing is left. Each run is listed in "runs" when
+# it ends: "SLOT.N LANE START END".
+slot() {
+	local n=0 lane t0 run
+
+	while lane=$(pick_lane); do
+		n=$((n + 1))
+		run=$1.$n
+		t0=$(date +%s)
+		# shellcheck disable=SC2046 # lane_args is a word list on purpose
+		NFO_TIMES=$work/times "$top/tests/vm/run.sh" $(lane_args "$lane") \
+			--queue "$work/queues/$lane" ${opts[@]+"${opts[@]}"} \
+			>"$work/run-$run.log" 2>&1 || true
+		echo "$run $lane $t0 $(date +%s)" >>"$work/runs"
+	done
+}
+
+: >"$work/runs"
+: >"$work/times"
+pids=()
+for i in $(seq "$jobs"); do
+	slot "$i" &
+	pids+=($!)
+done
 set +m
-trap 'kill -- "-$debug_pid" 2>/dev/null || true' EXIT
+trap 'for p in "${pids[@]}" $build_pid; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done' EXIT
 
 passed=0
 failed=0
 
-# relay RUN T0: pass a run's output through, except run.sh's closing count
-# line, so the only "N passed, N failed" line is the total below.
+# relay RUN LANE SECONDS: a guest's output, but run.sh's closing count line,
+# so that the only "N passed, N failed" line is the total below.
 relay() {
-	local run=$1 t0=$2 line counts= secs=
+	local line counts=
 
 	while IFS= read -r line; do
 		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 			counts="${BASH_REMATCH[1]} pass, ${BASH_REMATCH[2]} fail"
 			passed=$((passed + BASH_REMATCH[1]))
 			failed=$((failed + BASH_REMATCH[2]))
-		elif [[ $line =~ ^LANE-TIME\ ([0-9]+)$ ]]; then
-			secs=${BASH_REMATCH[1]}
 		else
 			printf '%s\n' "$line"
 		fi
-	done
-	[ -n "$secs" ] || secs=$(( $(date +%s) - t0 ))
+	done <"$work/run-$1.log"
 	if [ -z "$counts" ]; then
-		echo "FAIL: tests/vm/run.sh $run ended without its count line"
+		echo "FAIL: guest $1 ($2) ended without its count line"
 		failed=$((failed + 1))
 	else
-		echo "=== $run: $counts (${secs}s)"
+		echo "=== guest $1 ($2): $counts (${3}s)"
 	fi
 }
 
-for run in "--kernel 6.1" "--kernel 6.12" "--kernel 6.1 --coexist" "--kernel 6.12 --coexist"; do
-	echo "=== tests/vm/run.sh $run"
-	t0=$(date +%s)
-	# run.sh exits 1 on failures; the counts are what matter here.
-	# shellcheck disable=SC2086 # $run is a word list on purpose
-	relay "$run" "$t0" < <("$top/tests/vm/run.sh" $run ${opts[@]+"${opts[@]}"} 2>&1 || true)
+# Show each guest's output as it ends.
+shown=0
+relay_new() {
+	local run lane t0 t1
+
+	while read -r run lane t0 t1; do
+		echo "=== guest $run: tests/vm/run.sh $(lane_args "$lane") --queue ($lane)"
+		relay "$run" "$lane" $((t1 - t0))
+	done < <(tail -n +"$((shown + 1))" "$work/runs")
+	shown=$(wc -l <"$work/runs")
+}
+for pid in "${pids[@]}"; do
+	while kill -0 "$pid" 2>/dev/null; do
+		relay_new
+		sleep 2
+	done
+	wait "$pid" || true
+done
+relay_new
+[ -z "$build_pid" ] || wait "$build_pid" || true
+trap - EXIT
+
+if [ -e "$work/debug-kernel.failed" ]; then
+	echo "FAIL: debug kernel build ($(cat "$work/debug-kernel.failed")s); the end of its log:"
+	tail -n 30 "$work/debug-kernel.log"
+	failed=$((failed + 1))
+fi
+# A lane whose scenarios were not all handed out (its guests never asked).
+for lane in "${lanes[@]}"; do
+	[ "$lane" = debug ] && [ -e "$work/debug-kernel.failed" ] && continue
+	left=$(queue_left "$work/queues/$lane")
+	if [ "$left" -gt 0 ]; then
+		echo "FAIL: lane $lane: $left scenarios never ran"
+		failed=$((failed + 1))
+	fi
 done
 
-echo "=== tests/vm/run.sh --kernel debug (ran beside the Debian lanes; waiting for it)"
-t0=$(date +%s)
-wait "$debug_pid" || true
-trap - EXIT
-echo "=== waited $(( $(date +%s) - t0 ))s for the debug lane"
-relay "--kernel debug" "$t0" <"$debug_out"
+# The budget: where the stage's time went.
+echo "budget: vm stage $(( $(date +%s) - t_start ))s, $jobs guests at a time; debug kernel build $(
+	cat "$work/debug-kernel.ready" 2>/dev/null || echo '?')s (0 when cached)"
+for lane in "${lanes[@]}"; do
+	awk -v lane="$lane" '
+		FILENAME ~ /runs$/ && $2 == lane {
+			n++
+			if (first == "" || $3 < first) first = $3
+			if ($4 > last) last = $4
+		}
+		FILENAME ~ /times$/ && $1 == lane { cpu += $4; if ($2 !~ /^_/) t[$2] = $3 }
+		END {
+			if (n == 0) exit
+			printf "budget: lane %s: %ds, %d guests, qemu cpu %ds; slowest:", lane, last - first, n, cpu
+			m = 0
+			while (m < 5) {
+				best = ""
+				for (s in t)
+					if (s != "kernel-log-clean" && (best == "" || t[s] > t[best] ||
+					    (t[s] == t[best] && s < best)))
+						best = s
+				if (best == "") break
+				printf "%s %s %ss", m ? "," : "", best, t[best]
+				delete t[best]
+				m++
+			}
+			printf "\n"
+		}' "$work/runs" "$work/times"
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] || exit 1
