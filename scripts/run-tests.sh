@@ -1,29 +1,34 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The whole test suite, from a fresh machine: installs what it needs, then
-#   unit    userspace unit tests of src/logic (ASan/UBSan)
-#   fuzz    a bounded libFuzzer pass over the parser and checksum code
+#   unit    userspace unit tests of src/logic and tool/logic (ASan/UBSan)
+#   fuzz    a bounded libFuzzer pass over every fuzz target
 #   static  checkpatch, and W=1 + sparse builds for Debian 6.1 and 6.12
 #   vm      every scenario in QEMU on Debian 6.1 and 6.12, the
 #           coexistence scenarios with the in-kernel flowtable present, and
 #           every scenario on the debug kernel (6.1 without the in-kernel
-#           flowtable, with KASAN, lockdep, kmemleak; built once, cached)
-# Each stage's results are summed into one closing "N passed, N failed";
-# the time of every stage and the slowest one are reported.  Exits 1 on any
-# failure.  Arguments choose stages: scripts/run-tests.sh unit static
+#           flowtable, with KASAN, lockdep, kmemleak; built once, cached),
+#           as many guests at once as there are cores (run-vm-tests.sh)
+# The vm stage is by far the longest, and the debug kernel's build (where
+# it is not cached) its longest step: it starts first, in the background,
+# and the other stages run beside it; its output follows theirs.
+# Each stage's results are summed into one closing "N passed, N failed",
+# just after the budget: the time of every stage, and the vm stage's lanes
+# with their five slowest scenarios.  Exits 1 on any failure.  Arguments
+# choose stages: scripts/run-tests.sh unit static
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(unit fuzz static vm)
+t_start=$(date +%s)
 
 "$top/scripts/deps.sh"
 
 passed=0
 failed=0
 times=()
-slowest=
-slowest_s=-1
+budget=()
 
 stage_cmd() {
 	case "$1" in
@@ -35,13 +40,26 @@ stage_cmd() {
 	esac
 }
 
-for stage in "${stages[@]}"; do
-	echo "=== stage $stage"
-	t0=$(date +%s)
-	counts=
-	stage_failed=0
-	failed0=$failed
-	# Relay the stage's output; its own closing count is folded into ours.
+# The vm stage in the background, in a process group of its own (set -m) so
+# that an interrupted run stops all of it; its output waits in a file.
+vm_pid=
+vm_log=$top/build/vm-stage.log
+if [[ " ${stages[*]} " == *" vm "* ]]; then
+	mkdir -p "$top/build"
+	set -m
+	{ stage_cmd vm || echo "STAGE-FAILED vm"; echo "STAGE-SECONDS $(( $(date +%s) - t_start ))"; } \
+		>"$vm_log" 2>&1 &
+	vm_pid=$!
+	set +m
+	trap 'kill -- "-$vm_pid" 2>/dev/null || true' EXIT
+fi
+
+# relay STAGE: pass a stage's output through, folding its closing count
+# into ours and keeping its budget lines for the end.
+relay() {
+	local stage=$1 line counts= stage_failed=0 failed0=$failed
+
+	secs=
 	while IFS= read -r line; do
 		if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
 			counts=1
@@ -62,6 +80,11 @@ for stage in "${stages[@]}"; do
 			esac
 		elif [[ $line == "STAGE-FAILED $stage" ]]; then
 			stage_failed=1
+		elif [[ $line =~ ^STAGE-SECONDS\ ([0-9]+)$ ]]; then
+			secs=${BASH_REMATCH[1]}
+		elif [[ $line == budget:* ]]; then
+			budget+=("$line")
+			printf '%s\n' "$line"
 		elif [[ $line =~ ^fuzz:\ all\ ([0-9]+)\ targets\ passed ]]; then
 			counts=1
 			passed=$((passed + 1))
@@ -69,7 +92,7 @@ for stage in "${stages[@]}"; do
 		else
 			printf '%s\n' "$line"
 		fi
-	done < <(stage_cmd "$stage" 2>&1 || echo "STAGE-FAILED $stage")
+	done
 	if [ -z "$counts" ]; then
 		echo "FAIL: stage $stage ended without a result"
 		failed=$((failed + 1))
@@ -77,14 +100,25 @@ for stage in "${stages[@]}"; do
 		echo "FAIL: stage $stage exited non-zero"
 		failed=$((failed + 1))
 	fi
-	s=$(( $(date +%s) - t0 ))
-	times+=("$stage ${s}s")
-	if [ "$s" -gt "$slowest_s" ]; then
-		slowest_s=$s
-		slowest=$stage
-	fi
+}
+
+for stage in "${stages[@]}"; do
+	[ "$stage" != vm ] || continue
+	echo "=== stage $stage"
+	t0=$(date +%s)
+	relay "$stage" < <(stage_cmd "$stage" 2>&1 || echo "STAGE-FAILED $stage")
+	times+=("$stage $(( $(date +%s) - t0 ))s")
 done
 
-echo "=== time per stage: ${times[*]}; slowest: $slowest (${slowest_s}s)"
+if [ -n "$vm_pid" ]; then
+	echo "=== stage vm (started with the suite; waiting for it)"
+	wait "$vm_pid" || true
+	trap - EXIT
+	relay vm <"$vm_log"
+	times+=("vm ${secs:-?}s from the start")
+fi
+
+echo "=== time per stage: ${times[*]}; the suite: $(( $(date +%s) - t_start ))s"
+[ ${#budget[@]} -eq 0 ] || printf '%s\n' "${budget[@]}"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
