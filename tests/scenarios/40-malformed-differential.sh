@@ -220,7 +220,7 @@ run() {
 	fi
 
 	n r cat /proc/net/stat/nft_offload >"$base.stats0"
-	txdrop=$(n r cat /sys/class/net/r-srv/statistics/tx_dropped)
+	txdrop=$(nsys r cat /sys/class/net/r-srv/statistics/tx_dropped)
 	ip netns exec srv pktcraft sniff srv-r 120 "$base.sniff" --stop-tag end \
 		2>"$base.sniff.log" &
 	pid=$!
@@ -232,7 +232,7 @@ run() {
 		problem "$mode/$state: the end marker never reached the server ($(cat "$base.sniff.log"))"
 	fi
 	n r cat /proc/net/stat/nft_offload >"$base.stats1"
-	log "$mode, offload $state: $(wc -l <"$base.sent") frames sent, $(wc -l <"$base.sniff") received in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s, r-srv dropped $(( $(n r cat /sys/class/net/r-srv/statistics/tx_dropped) - txdrop )) on transmit"
+	log "$mode, offload $state: $(wc -l <"$base.sent") frames sent, $(wc -l <"$base.sniff") received in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s, r-srv dropped $(( $(nsys r cat /sys/class/net/r-srv/statistics/tx_dropped) - txdrop )) on transmit"
 	# MAC addresses are new in every topology: name them.
 	sed -i "s/$mac_rsrv/r-srv/g; s/$mac_srv/srv-r/g" "$base.sniff"
 	# Case names for frames that lost their tag, noise (ND, MLD) out.

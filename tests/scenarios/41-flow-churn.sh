@@ -56,6 +56,10 @@ ct_count() {
 	n r cat /proc/sys/net/netfilter/nf_conntrack_count
 }
 
+no_ct() {
+	[ "$(ct_count)" = 0 ]
+}
+
 modprobe nf_conntrack
 old_max=$(sysctl -n net.netfilter.nf_conntrack_max)
 old_buckets=$(sysctl -n net.netfilter.nf_conntrack_buckets)
@@ -132,7 +136,7 @@ pass "$total flows offloaded and expired in $ROUNDS rounds, flow count back to 0
 
 expect_ok n r nft flush ruleset
 n r conntrack -F 2>/dev/null || true
-wait_for 10 bash -c '[ "$(ip netns exec r cat /proc/sys/net/netfilter/nf_conntrack_count)" = 0 ]' ||
+wait_for 10 no_ct ||
 	fail "conntrack entries left after conntrack -F: $(ct_count)"
 if [ -e "$objects" ]; then
 	wait_for 5 no_objects || fail "$(cat "$objects") flow objects left after the flush"

@@ -30,11 +30,15 @@ n r ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no route to the server"
 # frames in the backlog would come too late, and the neighbour would
 # fail and drop what it queued.
 n r ip neigh replace 10.0.2.2 dev r-srv nud permanent \
-	lladdr "$(n srv cat /sys/class/net/srv-r/address)"
+	lladdr "$(nsys srv cat /sys/class/net/srv-r/address)"
 modprobe pktgen
-RMAC=$(n r cat /sys/class/net/r-cl/address)
+RMAC=$(nsys r cat /sys/class/net/r-cl/address)
 NPORTS=$FLOWS
 NDST=1
+
+no_ct() {
+	[ "$(n r conntrack -C)" = 0 ]
+}
 
 sink_at_least() {
 	[ "$(rx_count srv)" -ge "$1" ]
@@ -102,7 +106,7 @@ pass "$OFF idle flows kept for their ${TIMEOUT} s timeout, all gone ${gone} s af
 
 # Conntrack entries flushed with no packet to notice: the GC finds them.
 n r conntrack -F >/dev/null 2>&1 || true
-wait_for 30 bash -c '[ "$(ip netns exec r conntrack -C)" = 0 ]' ||
+wait_for 30 no_ct ||
 	fail "conntrack entries left after the flush"
 gone0=$(nfo_stat teardown_ct_gone)
 setup

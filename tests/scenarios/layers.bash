@@ -89,28 +89,29 @@ topology_layers() {
 	WAN_L3=$LAY_R
 	SRV_L3=$LAY_P
 
-	ip -n cl addr add 10.0.1.2/24 dev "$CL_L3"
-	ip -n cl addr add fd00:1::2/64 dev "$CL_L3" nodad
-	ip -n r addr add 10.0.1.1/24 dev "$LAN_L3"
-	ip -n r addr add fd00:1::1/64 dev "$LAN_L3" nodad
-	ip -n r addr add 10.0.2.1/24 dev "$WAN_L3"
-	ip -n r addr add fd00:2::1/64 dev "$WAN_L3" nodad
-	ip -n srv addr add 10.0.2.2/24 dev "$SRV_L3"
-	ip -n srv addr add fd00:2::2/64 dev "$SRV_L3" nodad
-
-	ip -n cl route add default via 10.0.1.1
-	ip -n cl -6 route add default via fd00:1::1
-	ip -n srv route add default via 10.0.2.1
-	ip -n srv -6 route add default via fd00:2::1
+	ip -n cl -batch - <<-EOF
+	addr add 10.0.1.2/24 dev $CL_L3
+	addr add fd00:1::2/64 dev $CL_L3 nodad
+	route add default via 10.0.1.1
+	route add default via fd00:1::1
+	EOF
+	ip -n r -batch - <<-EOF
+	addr add 10.0.1.1/24 dev $LAN_L3
+	addr add fd00:1::1/64 dev $LAN_L3 nodad
+	addr add 10.0.2.1/24 dev $WAN_L3
+	addr add fd00:2::1/64 dev $WAN_L3 nodad
+	EOF
+	ip -n srv -batch - <<-EOF
+	addr add 10.0.2.2/24 dev $SRV_L3
+	addr add fd00:2::2/64 dev $SRV_L3 nodad
+	route add default via 10.0.2.1
+	route add default via fd00:2::1
+	EOF
 	n r sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
-	wait_for 5 _link_up cl "$CL_L3"
-	wait_for 5 _link_up r "$LAN_L3"
-	wait_for 5 _link_up r "$WAN_L3"
-	wait_for 5 _link_up srv "$SRV_L3"
-	wait_for 10 _no_tentative cl
-	wait_for 10 _no_tentative r
-	wait_for 10 _no_tentative srv
+	wait_for 10 _settled cl "$CL_L3"
+	wait_for 10 _settled r "$LAN_L3" "$WAN_L3"
+	wait_for 10 _settled srv "$SRV_L3"
 	# The bridge learns where the client is from its first frames.
 	n cl ping -c 1 -W 2 10.0.1.1 >/dev/null || fail "client cannot reach the router"
 	n srv ping -c 1 -W 2 10.0.2.1 >/dev/null || fail "server cannot reach the router"
@@ -144,7 +145,7 @@ layers_ruleset() {
 
 # dev_stat NS DEV FIELD: an interface counter (rx_packets, tx_bytes, ...).
 dev_stat() {
-	n "$1" cat "/sys/class/net/$2/statistics/$3"
+	nsys "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
 # layered_transfer FAMILY [BYTES]: BYTES (8 MB) over TCP, client to server,
@@ -249,8 +250,7 @@ topology_pppoe() {
 	ip -n srv route add 10.0.2.1 dev "$srv_ppp" 2>/dev/null || true
 	WAN_L3=ppp-wan
 	SRV_L3=$srv_ppp
-	wait_for 5 _link_up cl cl-r
-	wait_for 10 _no_tentative cl
+	wait_for 10 _settled cl cl-r
 	wait_for 10 _no_tentative r
 	wait_for 10 _no_tentative srv
 	n srv ping -c 1 -W 2 10.0.2.1 >/dev/null || fail "no IPv4 over the session"

@@ -112,10 +112,10 @@ stat_at_least() {
 wait_listen() {
 	local file hex
 
-	hex=$(printf '%04X' "$2")
+	printf -v hex '%04X' "$2"
 	file=/proc/net/$3
 	[ "$4" = 6 ] && file=${file}6
-	wait_for 5 bash -c "ip netns exec $1 cat $file | grep -q ':$hex '"
+	wait_for 5 n "$1" grep -q ":$hex " "$file"
 }
 
 # tcp_transfer FAMILY DST PORT BYTES: send BYTES of random data from cl to
@@ -139,9 +139,11 @@ tcp_transfer() {
 	SAW_OFFLOAD=0
 	n cl socat -u OPEN:/tmp/tx "$connect:$dst:$port" &
 	local cpid=$!
-	while kill -0 "$cpid" 2>/dev/null; do
+	# Until [OFFLOAD] shows; each look starts programs, which would slow
+	# the transfer they watch.
+	while [ "$SAW_OFFLOAD" = 0 ] && kill -0 "$cpid" 2>/dev/null; do
 		offloaded_in_conntrack && SAW_OFFLOAD=1
-		sleep 0.05
+		nap 0.05
 	done
 	wait "$cpid" || fail "client socat failed"
 	wait "$pid" || fail "server socat failed"

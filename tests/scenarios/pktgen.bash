@@ -10,7 +10,7 @@
 
 # pg FILE LINE: write LINE to cl's /proc/net/pktgen/FILE.
 pg() {
-	n cl bash -c "echo '$2' >/proc/net/pktgen/$1" ||
+	n cl sh -c 'echo "$1" >"/proc/net/pktgen/$2"' pg "$2" "$1" ||
 		fail "pktgen $1 '$2': $(n cl cat "/proc/net/pktgen/$1" 2>&1 | grep -i result || true)"
 }
 
