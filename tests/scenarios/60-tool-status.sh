@@ -5,8 +5,6 @@
 # devices, flags and flow count; exit 4 without the module.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
-# A connection held open below is let go however the scenario ends.
-trap 'touch /tmp/hold-done' EXIT
 
 # Without the module: exit code 4, in text and JSON.
 if modloaded nft_offload; then
@@ -60,21 +58,11 @@ grep -qx '  ip other ft2: hook ingress priority 10; devices { r-cl }; flags none
 	fail "status: ip other ft2 line wrong"
 
 # One offloaded TCP connection, held open (no FIN) while we look.
-rm -f /tmp/hold-done
-head -c 300000 /dev/urandom >/tmp/tx
-n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
-spid=$!
-wait_listen srv 5001 tcp 4
-(cat /tmp/tx; while [ ! -e /tmp/hold-done ]; do sleep 0.2; done) | n cl socat -u - TCP4:10.0.2.2:5001 &
-cpid=$!
-wait_for 20 bash -c '[ "$(ip netns exec r awk "\$1 == \"flows\" { print \$2 }" /proc/net/stat/nft_offload)" -ge 1 ]' ||
-	fail "no flow offloaded"
+tcp_hold_open 4 10.0.2.2 5001 300000
+wait_for 20 stat_at_least flows 1 || fail "no flow offloaded"
 out=$(nft-offload -n r status)
 js=$(nft-offload -n r --json status) || fail "status --json failed"
-touch /tmp/hold-done
-wait "$cpid" || fail "client failed"
-wait "$spid" || fail "server failed"
-cmp -s /tmp/tx /tmp/rx || fail "TCP data corrupted"
+tcp_hold_close
 echo "# $js"
 grep -q '  inet filter ft: .*; flows 1$' <<<"$out" || fail "status: ft does not hold the flow: $out"
 grep -q '  ip other ft2: .*; flows 0$' <<<"$out" || fail "status: ft2 holds a flow"

@@ -156,6 +156,48 @@ stat_size() {
 	wc -c <"$1"
 }
 
+# tcp_hold_open FAMILY DST PORT BYTES [SPORT]: a TCP connection cl ->
+# srv:PORT (from port SPORT, if given) that carries BYTES of random data
+# (/tmp/tx) and then stays open, without a FIN, until tcp_hold_close: its
+# sender reads a FIFO that this shell holds open (and that closes with the
+# shell, however the scenario ends). Fails unless the server received the
+# data intact.
+tcp_hold_open() {
+	local fam=$1 dst=$2 port=$3 bytes=$4 from=${5:+,sourceport=$5}
+	local listen=TCP4-LISTEN connect=TCP4
+
+	if [ "$fam" = 6 ]; then
+		listen=TCP6-LISTEN
+		connect=TCP6
+		dst="[$dst]"
+	fi
+	head -c "$bytes" /dev/urandom >/tmp/tx
+	rm -f /tmp/rx /tmp/hold
+	mkfifo /tmp/hold
+	n srv socat -u "$listen:$port,reuseaddr" OPEN:/tmp/rx,creat,trunc &
+	HOLD_SPID=$!
+	wait_listen srv "$port" tcp "$fam"
+	n cl socat -u OPEN:/tmp/hold "$connect:$dst:$port$from" &
+	HOLD_CPID=$!
+	exec {HOLD_FD}>/tmp/hold
+	cat /tmp/tx >&"$HOLD_FD"
+	wait_for 30 _received "$bytes" || ofail "the server did not receive $bytes bytes"
+	cmp -s /tmp/tx /tmp/rx || fail "TCP data corrupted"
+}
+
+_received() {
+	[ -f /tmp/rx ] && [ "$(stat_size /tmp/rx)" = "$1" ]
+}
+
+# Ends tcp_hold_open's connection (EOF to its sender, then a FIN) and waits
+# for both ends.
+tcp_hold_close() {
+	exec {HOLD_FD}>&-
+	wait "$HOLD_CPID" || fail "TCP sender failed"
+	wait "$HOLD_SPID" || fail "TCP receiver failed"
+	rm -f /tmp/hold
+}
+
 # Start the UDP echo server in srv on port 5001 (once per scenario).
 udp_server() {
 	n srv udp-pingpong serve 5001 &
