@@ -10,7 +10,7 @@ topology_router
 offload_ruleset route
 fin0=$(nfo_stat teardown_fin_rst)
 
-tcp_transfer 4 10.0.2.2 5001 $((4 * 1024 * 1024))
+tcp_transfer 4 10.0.2.2 5001 "$(bulk 4)"
 [ "$SAW_OFFLOAD" = 1 ] || fail "transfer was never offloaded"
 
 wait_for 5 not_offloaded_in_conntrack ||

@@ -13,7 +13,7 @@ for action in "conntrack -F" "nft flush ruleset"; do
 	offload_ruleset route
 	gone0=$(nfo_stat teardown_ct_gone)
 	ft0=$(nfo_stat teardown_flowtable)
-	bytes=$((48 * 1024 * 1024))
+	bytes=$(bulk 48)
 	head -c "$bytes" /dev/urandom >/tmp/tx
 	rm -f /tmp/rx
 	n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
@@ -33,6 +33,6 @@ for action in "conntrack -F" "nft flush ruleset"; do
 	else
 		[ "$(nfo_stat teardown_flowtable)" -gt "$ft0" ] || fail "no flowtable teardown counted"
 	fi
-	pass "'$action' mid-transfer: 48 MiB intact"
+	pass "'$action' mid-transfer: $((bytes / 1024 / 1024)) MiB intact"
 done
 wait_for 5 no_flows || fail "flows left over"

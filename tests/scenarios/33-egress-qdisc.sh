@@ -16,7 +16,7 @@ qdisc_bytes() {
 
 q0=$(qdisc_bytes)
 fast0=$(nfo_stat fast_ipv4_bytes)
-bytes=$((8 * 1024 * 1024))
+bytes=$(bulk 8)
 tcp_transfer 4 10.0.2.2 5001 "$bytes"
 [ "$SAW_OFFLOAD" = 1 ] || fail "not offloaded"
 fast=$(( $(nfo_stat fast_ipv4_bytes) - fast0 ))

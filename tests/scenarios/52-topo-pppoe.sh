@@ -10,5 +10,5 @@
 
 # The concentrator's PPPoE runs in user space: 4 MB is plenty.
 topology_pppoe
-layered_transfer 4 $((4 * 1024 * 1024))
-layered_transfer 6 $((4 * 1024 * 1024))
+layered_transfer 4 "$(bulk 4)"
+layered_transfer 6 "$(bulk 4)"

@@ -60,8 +60,9 @@ gre_offloaded() {
 #	also match PATTERN (grep -E).
 gre_case() {
 	local name=$1 type=$2 want=${7:-} stat=fast_ipv4_bytes
-	local bytes=$((8 * 1024 * 1024)) fast0 fwd0 off0 fast fwd
+	local bytes fast0 fwd0 off0 fast fwd
 
+	bytes=$(bulk 8)
 	case "$type" in ip6*) stat=fast_ipv6_bytes ;; esac
 	log "case $name: $type from ${3} to ${4}, server end ${5} to ${6}"
 	tunnel cl gt "$type" "$3" "$4" 10.9.0.1/30

@@ -144,9 +144,10 @@ log "probe: clear TCP to srv's link address counted ($clear0 packets)"
 
 # ipsec_transfer FAM INNER RR SS: the measured transfer through the tunnel.
 ipsec_transfer() {
-	local f=$1 dst=$2 rr=$3 ss=$4 bytes=$((8 * 1024 * 1024))
+	local f=$1 dst=$2 rr=$3 ss=$4 bytes
 	local fast0 fastp0 xfrm0 off0 fwd0 sab0 sap0 esp0 clr0 fast fastp sab sap fwd
 
+	bytes=$(bulk 8)
 	fast0=$(nfo_stat "fast_ipv${f}_bytes")
 	fastp0=$(nfo_stat "fast_ipv${f}_packets")
 	xfrm0=$(nfo_stat xmit_xfrm)
@@ -210,7 +211,7 @@ wait_for 10 no_flows || ofail "flows left over"
 td0=$(nfo_stat teardown_route)
 off0=$(nfo_stat offloaded)
 clr0=$(srv_counter clear)
-bg_transfer $((32 * 1024 * 1024))
+bg_transfer "$(bulk 32)"
 wait_for 20 offloaded_in_conntrack || ofail "rekey: not offloaded"
 wait_for 10 fast_rising || ofail "rekey: fast path idle"
 for ns in srv r; do

@@ -148,14 +148,14 @@ dev_stat() {
 	nsys "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
-# layered_transfer FAMILY [BYTES]: BYTES (8 MB) over TCP, client to server,
+# layered_transfer FAMILY [BYTES]: BYTES (bulk 8) over TCP, client to server,
 # masqueraded.
 # Offload proven (forward counter, [OFFLOAD], direct transmit and fast-path
 # statistics), data intact, and the router's L3 devices (above the ports)
 # count about as many packets as their ports: the fast path kept their
 # counters.
 layered_transfer() {
-	local fam=$1 dst bytes=${2-$((8 * 1024 * 1024))} fwd what
+	local fam=$1 dst bytes=${2-$(bulk 8)} fwd what
 	local fast0 direct0 lan_rx0 port_rx0 wan_tx0 port_tx0
 	local lan_rx port_rx wan_tx port_tx
 

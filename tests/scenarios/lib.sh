@@ -151,6 +151,27 @@ wait_for() {
 	done
 }
 
+# debug_kernel: true on the debug lane's kernel (tests/vm/build-debug-kernel.sh).
+debug_kernel() {
+	local release
+
+	read -r release </proc/sys/kernel/osrelease
+	[[ $release == *-nfo-debug ]]
+}
+
+# bulk MIB: the bytes of a bulk transfer of MIB MiB, a quarter of that on
+# the debug kernel, where its checkers make traffic five times as slow.
+# For transfers that carry what a check compares in ratios (forward chain
+# against fast path, device against port): a few MiB are thousands of
+# packets, against the handful that take the normal path before offload.
+bulk() {
+	if debug_kernel; then
+		echo $(($1 * 1024 * 1024 / 4))
+	else
+		echo $(($1 * 1024 * 1024))
+	fi
+}
+
 # netns NAME: a fresh network namespace NAME with lo up.
 netns() {
 	if [ -e "/run/netns/$1" ]; then

@@ -257,7 +257,7 @@ offload_matrix() {
 		off0=$(nfo_stat offloaded)
 
 		if [ "$proto" = tcp ]; then
-			bytes=$((8 * 1024 * 1024))
+			bytes=$(bulk 8)
 			tcp_transfer "$fam" "$dst" "$port" "$bytes"
 			seen=$SAW_OFFLOAD
 		else
