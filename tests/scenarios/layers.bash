@@ -89,24 +89,14 @@ topology_layers() {
 	WAN_L3=$LAY_R
 	SRV_L3=$LAY_P
 
-	ip -n cl -batch - <<-EOF
-	addr add 10.0.1.2/24 dev $CL_L3
-	addr add fd00:1::2/64 dev $CL_L3 nodad
-	route add default via 10.0.1.1
-	route add default via fd00:1::1
-	EOF
+	end_host cl "$CL_L3" 10.0.1.2/24 fd00:1::2/64 10.0.1.1 fd00:1::1
 	ip -n r -batch - <<-EOF
 	addr add 10.0.1.1/24 dev $LAN_L3
 	addr add fd00:1::1/64 dev $LAN_L3 nodad
 	addr add 10.0.2.1/24 dev $WAN_L3
 	addr add fd00:2::1/64 dev $WAN_L3 nodad
 	EOF
-	ip -n srv -batch - <<-EOF
-	addr add 10.0.2.2/24 dev $SRV_L3
-	addr add fd00:2::2/64 dev $SRV_L3 nodad
-	route add default via 10.0.2.1
-	route add default via fd00:2::1
-	EOF
+	end_host srv "$SRV_L3" 10.0.2.2/24 fd00:2::2/64 10.0.2.1 fd00:2::1
 	n r sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
 	wait_for 10 _settled cl "$CL_L3"

@@ -237,14 +237,7 @@ topology_router() {
 
 	# One ip per namespace (-batch): each start of ip costs more than
 	# what it does here.
-	ip -n "$cl" -batch - <<-EOF
-	${mtu_cl:+link set cl-r mtu $mtu_cl}
-	addr add 10.0.1.2/24 dev cl-r
-	addr add fd00:1::2/64 dev cl-r nodad
-	link set cl-r up
-	route add default via 10.0.1.1
-	route add default via fd00:1::1
-	EOF
+	end_host "$cl" cl-r 10.0.1.2/24 fd00:1::2/64 10.0.1.1 fd00:1::1 "$mtu_cl"
 	ip -n "$r" -batch - <<-EOF
 	${mtu_cl:+link set r-cl mtu $mtu_cl}
 	${mtu_srv:+link set r-srv mtu $mtu_srv}
@@ -255,14 +248,7 @@ topology_router() {
 	link set r-cl up
 	link set r-srv up
 	EOF
-	ip -n "$srv" -batch - <<-EOF
-	${mtu_srv:+link set srv-r mtu $mtu_srv}
-	addr add 10.0.2.2/24 dev srv-r
-	addr add fd00:2::2/64 dev srv-r nodad
-	link set srv-r up
-	route add default via 10.0.2.1
-	route add default via fd00:2::1
-	EOF
+	end_host "$srv" srv-r 10.0.2.2/24 fd00:2::2/64 10.0.2.1 fd00:2::1 "$mtu_srv"
 	n "$r" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 
 	# Links up, and IPv6 address configuration done: link-local DAD
@@ -271,6 +257,20 @@ topology_router() {
 	wait_for 10 _settled "$cl" cl-r
 	wait_for 10 _settled "$r" r-cl r-srv
 	wait_for 10 _settled "$srv" srv-r
+}
+
+# end_host NS DEV ADDR4 ADDR6 GW4 GW6 [MTU]: an end of a topology, with
+# one ip: DEV (MTU if given) up with both addresses (no DAD for ADDR6), and
+# default routes via GW4 and GW6.
+end_host() {
+	ip -n "$1" -batch - <<-EOF
+	${7:+link set $2 mtu $7}
+	addr add $3 dev $2
+	addr add $4 dev $2 nodad
+	link set $2 up
+	route add default via $5
+	route add default via $6
+	EOF
 }
 
 # _link_up NS DEV...: every DEV of NS is up (operstate UP).
