@@ -12,8 +12,13 @@
 # (tests/vm/queue.bash) that every guest booted for it draws from, so a
 # lane's work spreads over as many guests as are free: the debug lane, by far
 # the longest, is taken first and its slowest scenarios first. Where the
-# debug kernel is not cached yet it builds meanwhile (scripts/run-tests.sh
-# starts that build at the very beginning), and the Debian lanes run first.
+# debug kernel is not cached yet it builds meanwhile, at the lowest
+# priority, and the Debian lanes run first.
+#
+# A guest on a Debian kernel waits for its scenarios' timeouts a quarter of
+# its time, while one on the debug kernel keeps its core busy: whenever no
+# debug guest can start, NFO_VM_EXTRA more guests (default 1) run the Debian
+# lanes beside the others, to use those waits.
 #
 # Prints each guest's results as it ends, then the budget: each lane's time
 # (from its first guest's start to its last guest's end), its guests' QEMU
@@ -34,6 +39,7 @@ for arg in "$@"; do
 	esac
 done
 jobs=${NFO_VM_JOBS:-$(nproc)}
+extra=${NFO_VM_EXTRA:-1}
 
 # The packages first, so that no two apt-get run at once.
 "$top/scripts/deps.sh"
@@ -75,7 +81,11 @@ if "$top/tests/vm/build-debug-kernel.sh" --cached >"$work/debug-kernel.log" 2>&1
 else
 	(
 		t0=$(date +%s)
-		if "$top/tests/vm/build-debug-kernel.sh" >"$work/debug-kernel.log" 2>&1; then
+		# At the lowest priority: it takes what the guests leave,
+		# which is everything once the Debian lanes are done. A
+		# guest that shares its core runs longer and, as its timers
+		# and polls go on, costs more CPU for the same work.
+		if nice -n 19 "$top/tests/vm/build-debug-kernel.sh" >"$work/debug-kernel.log" 2>&1; then
 			echo "$(( $(date +%s) - t0 ))" >"$work/debug-kernel.ready"
 		else
 			echo "$(( $(date +%s) - t0 ))" >"$work/debug-kernel.failed"
@@ -84,10 +94,17 @@ else
 	build_pid=$!
 fi
 
-# The lane a free guest should boot next: the first in $lanes with
-# scenarios left whose kernel is there. Waits while only the debug lane has
-# scenarios left and its kernel is still being built; returns 1 when nothing
-# is left.
+# debug_startable: the debug kernel is there and its lane has scenarios left.
+debug_startable() {
+	[ -e "$work/debug-kernel.ready" ] && [ ! -e "$work/broken-debug" ] &&
+		[ "$(queue_left "$work/queues/debug")" -gt 0 ]
+}
+
+# pick_lane [extra]: the lane a free guest should boot next: the first in
+# $lanes with scenarios left whose kernel is there. Waits while only the
+# debug lane has scenarios left and its kernel is still being built; returns
+# 1 when nothing is left. An extra slot takes Debian lanes only, and none
+# while a debug guest could start.
 pick_lane() {
 	local lane waiting
 
@@ -95,7 +112,14 @@ pick_lane() {
 		waiting=0
 		for lane in "${lanes[@]}"; do
 			[ "$(queue_left "$work/queues/$lane")" -gt 0 ] || continue
-			if [ "$lane" = debug ]; then
+			[ ! -e "$work/broken-$lane" ] || continue
+			if [ "${1:-}" = extra ]; then
+				[ "$lane" != debug ] || continue
+				if debug_startable; then
+					waiting=1
+					continue
+				fi
+			elif [ "$lane" = debug ]; then
 				[ ! -e "$work/debug-kernel.failed" ] || continue
 				if [ ! -e "$work/debug-kernel.ready" ]; then
 					waiting=1
@@ -110,20 +134,25 @@ pick_lane() {
 	done
 }
 
-# One guest slot: boot guests one after another, each for the lane
+# slot NAME [extra]: boot guests one after another, each for the lane
 # pick_lane names, until nothing is left. Each run is listed in "runs" when
-# it ends: "SLOT.N LANE START END".
+# it ends: "SLOT.N LANE START END". A run that took no scenario (its
+# module did not build, its guest did not boot) marks the lane broken: no
+# more guests for it, and what it had left is counted as never run.
 slot() {
-	local n=0 lane t0 run
+	local n=0 lane t0 run left
 
-	while lane=$(pick_lane); do
+	while lane=$(pick_lane "${2:-}"); do
 		n=$((n + 1))
 		run=$1.$n
 		t0=$(date +%s)
+		left=$(queue_left "$work/queues/$lane")
 		# shellcheck disable=SC2046 # lane_args is a word list on purpose
 		NFO_TIMES=$work/times "$top/tests/vm/run.sh" $(lane_args "$lane") \
 			--queue "$work/queues/$lane" ${opts[@]+"${opts[@]}"} \
 			>"$work/run-$run.log" 2>&1 || true
+		[ "$(queue_left "$work/queues/$lane")" -lt "$left" ] ||
+			touch "$work/broken-$lane"
 		echo "$run $lane $t0 $(date +%s)" >>"$work/runs"
 	done
 }
@@ -133,6 +162,10 @@ slot() {
 pids=()
 for i in $(seq "$jobs"); do
 	slot "$i" &
+	pids+=($!)
+done
+for i in $(seq "$extra"); do
+	slot "x$i" extra &
 	pids+=($!)
 done
 set +m
@@ -168,11 +201,12 @@ shown=0
 relay_new() {
 	local run lane t0 t1
 
+	# (Counted as read: a line added meanwhile is shown next time.)
 	while read -r run lane t0 t1; do
+		shown=$((shown + 1))
 		echo "=== guest $run: tests/vm/run.sh $(lane_args "$lane") --queue ($lane)"
 		relay "$run" "$lane" $((t1 - t0))
 	done < <(tail -n +"$((shown + 1))" "$work/runs")
-	shown=$(wc -l <"$work/runs")
 }
 for pid in "${pids[@]}"; do
 	while kill -0 "$pid" 2>/dev/null; do
@@ -201,7 +235,7 @@ for lane in "${lanes[@]}"; do
 done
 
 # The budget: where the stage's time went.
-echo "budget: vm stage $(( $(date +%s) - t_start ))s, $jobs guests at a time; debug kernel build $(
+echo "budget: vm stage $(( $(date +%s) - t_start ))s, $jobs guests at a time (and $extra for Debian lanes); debug kernel build $(
 	cat "$work/debug-kernel.ready" 2>/dev/null || echo '?')s (0 when cached)"
 for lane in "${lanes[@]}"; do
 	awk -v lane="$lane" '
