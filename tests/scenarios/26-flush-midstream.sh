@@ -14,20 +14,11 @@ for action in "conntrack -F" "nft flush ruleset"; do
 	gone0=$(nfo_stat teardown_ct_gone)
 	ft0=$(nfo_stat teardown_flowtable)
 	bytes=$(bulk 48)
-	head -c "$bytes" /dev/urandom >/tmp/tx
-	rm -f /tmp/rx
-	n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
-	spid=$!
-	wait_listen srv 5001 tcp 4
-	n cl socat -u OPEN:/tmp/tx TCP4:10.0.2.2:5001 &
-	cpid=$!
+	tcp_start 4 10.0.2.2 5001 "$bytes"
 	wait_for 20 offloaded_in_conntrack || fail "transfer never offloaded"
-	kill -0 "$cpid" 2>/dev/null || fail "transfer finished before '$action' (too fast to test)"
+	kill -0 "$TCP_CPID" 2>/dev/null || fail "transfer finished before '$action' (too fast to test)"
 	expect_ok n r $action
-	wait "$cpid" || fail "client failed after '$action'"
-	wait "$spid" || fail "server failed after '$action'"
-	[ "$(sha256sum </tmp/tx)" = "$(sha256sum </tmp/rx)" ] ||
-		fail "data corrupted across '$action'"
+	tcp_finish "after '$action'"
 	if [ "$action" = "conntrack -F" ]; then
 		[ "$(nfo_stat teardown_ct_gone)" -gt "$gone0" ] || fail "no ct_gone teardown counted"
 	else

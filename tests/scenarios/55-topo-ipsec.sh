@@ -182,18 +182,6 @@ ipsec_transfer() {
 ipsec_transfer 4 10.9.0.1 10.0.2.1 10.0.2.2
 ipsec_transfer 6 fd00:9::1 fd00:2::1 fd00:2::2
 
-# bg_transfer BYTES: start an IPv4 transfer to the inner address; sets BGC
-# (client) and BGS (server) pids.
-bg_transfer() {
-	head -c "$1" /dev/urandom >/tmp/tx
-	rm -f /tmp/rx
-	n srv socat -u TCP4-LISTEN:5001,reuseaddr OPEN:/tmp/rx,creat,trunc &
-	BGS=$!
-	wait_listen srv 5001 tcp 4
-	n cl socat -u OPEN:/tmp/tx TCP4:10.9.0.1:5001 &
-	BGC=$!
-}
-
 fast_rising() {
 	local a
 
@@ -211,7 +199,7 @@ wait_for 10 no_flows || ofail "flows left over"
 td0=$(nfo_stat teardown_route)
 off0=$(nfo_stat offloaded)
 clr0=$(srv_counter clear)
-bg_transfer "$(bulk 32)"
+tcp_start 4 10.9.0.1 5001 "$(bulk 32)"
 wait_for 20 offloaded_in_conntrack || ofail "rekey: not offloaded"
 wait_for 10 fast_rising || ofail "rekey: fast path idle"
 for ns in srv r; do
@@ -222,9 +210,7 @@ for ns in r srv; do
 	expect_ok n "$ns" ip xfrm state del src 10.0.2.1 dst 10.0.2.2 proto esp spi 0x1004
 	expect_ok n "$ns" ip xfrm state del src 10.0.2.2 dst 10.0.2.1 proto esp spi 0x2004
 done
-wait "$BGC" || ofail "rekey: client failed"
-wait "$BGS" || ofail "rekey: server failed"
-[ "$(sha256sum </tmp/tx)" = "$(sha256sum </tmp/rx)" ] || ofail "rekey: data corrupted"
+tcp_finish rekey
 [ "$(nfo_stat teardown_route)" -gt "$td0" ] || ofail "rekey: the flow did not leave the fast path"
 [ "$(nfo_stat offloaded)" -ge $((off0 + 2)) ] || ofail "rekey: not offloaded again with the new SA"
 [ "$(sa_count 4 10.0.2.1 10.0.2.2 0x1114 packets)" -gt 0 ] || ofail "rekey: new SA unused"

@@ -118,12 +118,11 @@ wait_listen() {
 	wait_for 5 n "$1" grep -q ":$hex " "$file"
 }
 
-# tcp_transfer FAMILY DST PORT BYTES: send BYTES of random data from cl to
-# srv (listening on 5001), watching conntrack in r while it runs.  Sets
-# SAW_OFFLOAD=1 if [OFFLOAD] was seen; fails unless the data arrived intact.
-tcp_transfer() {
+# tcp_start FAMILY DST PORT BYTES: start sending BYTES of random data from
+# cl to srv (listening on 5001) in the background; TCP_CPID and TCP_SPID are
+# the client's and the server's pids, for tcp_finish.
+tcp_start() {
 	local fam=$1 dst=$2 port=$3 bytes=$4 listen=TCP4-LISTEN connect=TCP4
-	local pid sum_tx sum_rx
 
 	if [ "$fam" = 6 ]; then
 		listen=TCP6-LISTEN
@@ -133,23 +132,36 @@ tcp_transfer() {
 	head -c "$bytes" /dev/urandom >/tmp/tx
 	rm -f /tmp/rx
 	n srv socat -u "$listen:5001,reuseaddr" OPEN:/tmp/rx,creat,trunc &
-	pid=$!
+	TCP_SPID=$!
 	wait_listen srv 5001 tcp "$fam"
-
-	SAW_OFFLOAD=0
 	n cl socat -u OPEN:/tmp/tx "$connect:$dst:$port" &
-	local cpid=$!
+	TCP_CPID=$!
+}
+
+# tcp_finish [WHAT]: wait for tcp_start's transfer to end; fails unless
+# both ends did well and the data arrived intact. WHAT names the transfer
+# in the failure.
+tcp_finish() {
+	local what=${1:+$1: }
+
+	wait "$TCP_CPID" || ofail "${what}client socat failed"
+	wait "$TCP_SPID" || ofail "${what}server socat failed"
+	cmp -s /tmp/tx /tmp/rx ||
+		ofail "${what}TCP data corrupted: sent $(stat_size /tmp/tx) bytes, received $(stat_size /tmp/rx)"
+}
+
+# tcp_transfer FAMILY DST PORT BYTES: tcp_start and tcp_finish, watching
+# conntrack in r while it runs.  Sets SAW_OFFLOAD=1 if [OFFLOAD] was seen.
+tcp_transfer() {
+	tcp_start "$@"
+	SAW_OFFLOAD=0
 	# Until [OFFLOAD] shows; each look starts programs, which would slow
 	# the transfer they watch.
-	while [ "$SAW_OFFLOAD" = 0 ] && kill -0 "$cpid" 2>/dev/null; do
+	while [ "$SAW_OFFLOAD" = 0 ] && kill -0 "$TCP_CPID" 2>/dev/null; do
 		offloaded_in_conntrack && SAW_OFFLOAD=1
 		nap 0.05
 	done
-	wait "$cpid" || fail "client socat failed"
-	wait "$pid" || fail "server socat failed"
-	sum_tx=$(sha256sum </tmp/tx)
-	sum_rx=$(sha256sum </tmp/rx)
-	[ "$sum_tx" = "$sum_rx" ] || fail "TCP data corrupted: sent $sum_tx, received $sum_rx ($(stat_size /tmp/rx) bytes)"
+	tcp_finish
 }
 
 stat_size() {
