@@ -91,8 +91,9 @@ r1=$(jstat "$(nft-offload -n r --json stats)" refused_sysctl_off)
 grep -qx "enabled 0" <<<"$(nft-offload -n r stats | awk '{ print $1, $2 }')" || fail "stats: enabled not 0"
 n r sysctl -q -w net.netfilter.nf_flow_offload=1
 
-# -w: rates while UDP datagrams are forwarded (after the first few, offloaded).
-n cl udp-pingpong send 10.0.2.2 5001 15000 500 --sport 42000 >/dev/null &
+# -w: rates while UDP datagrams are forwarded (after the first few,
+# offloaded), for at least the first of the three seconds below.
+n cl udp-pingpong send 10.0.2.2 5001 "$(scaled 15000)" 500 --sport 42000 >/dev/null &
 upid=$!
 # Meanwhile, the listing is read over and over: the stream (every datagram
 # checked by udp-pingpong) must not notice.
