@@ -8,6 +8,10 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+# A caller that ran us already says so (NFO_DEPS_DONE=1) for what it
+# starts: a test run checks once, not once per guest.
+[ "${NFO_DEPS_DONE:-}" != 1 ] || exit 0
+
 # Several test runs may start at once: one apt-get at a time.
 lock=${NFO_CACHE:-$HOME/.cache/nft-offload}/deps.lock
 mkdir -p "${lock%/*}"

@@ -10,15 +10,14 @@
 # earlier runs, when there is one, orders the list slowest first, so the last
 # scenarios handed out are short ones and the guests finish together.
 
-# queue_make DIR HISTORY-DIR NAME...: a new queue of NAMEs. HISTORY-DIR holds
-# a file per scenario with its last time in seconds (queue_remember); names
-# without one go first, in the order given (their cost is unknown), then the
-# rest slowest first. Returns 1 if there is no name.
+# queue_make DIR HISTORY-DIR [NAME...]: a new queue of NAMEs (none: an
+# empty queue). HISTORY-DIR holds a file per scenario with its last time in
+# seconds (queue_remember); names without one go first, in the order given
+# (their cost is unknown), then the rest slowest first.
 queue_make() {
 	local dir=$1 history=$2 name t
 
 	shift 2
-	[ $# -gt 0 ] || return 1
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	for name in "$@"; do
@@ -32,6 +31,7 @@ queue_make() {
 			printf '1 %s %s\n' "$((1000000 - t))" "$name"
 		fi
 	done | sort -s -k1,1n -k2,2n | awk '{ print $NF }' >"$dir/list"
+	# (With no name, printf above printed nothing: an empty list.)
 	echo 0 >"$dir/next"
 	: >"$dir/lock"
 }

@@ -202,9 +202,13 @@ result=$logdir/result.txt
 port=$logdir/port
 initrd=$logdir/initrd.cpio.gz
 if [ -z "$queue" ]; then
+	if [ ${#scenarios[@]} -eq 0 ]; then
+		echo "run.sh: no scenario to run" >&2
+		fail selection
+		finish
+	fi
 	queue=$logdir/queue
-	queue_make "$queue" "$history" "${scenarios[@]}" ||
-		{ echo "run.sh: no scenario to run" >&2; fail selection; finish; }
+	queue_make "$queue" "$history" "${scenarios[@]}"
 fi
 
 if [ "$kernel" != debug ]; then
