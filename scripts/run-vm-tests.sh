@@ -66,12 +66,7 @@ lane_args() {
 }
 
 for lane in "${lanes[@]}"; do
-	case "$lane" in
-	debug) kind=debug ;;
-	*-coexist) kind=coexist ;;
-	*) kind=stock ;;
-	esac
-	mapfile -t names < <(lane_scenarios "$top/tests/scenarios" "$kind")
+	mapfile -t names < <(lane_scenarios "$top/tests/scenarios" "$lane")
 	if [ -n "${NFO_VM_ONLY:-}" ]; then
 		mapfile -t names < <(printf '%s\n' "${names[@]}" |
 			grep -xF -f <(tr ' ' '\n' <<<"$NFO_VM_ONLY") || true)

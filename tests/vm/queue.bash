@@ -67,16 +67,23 @@ queue_remember() {
 	echo "$3" >"$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2"
 }
 
-# lane_scenarios SCENARIO-DIR KIND: the scenarios a lane runs, by name.
-#   stock    every scenario (lib.sh is none) but coexist-*, demo-* and bench-* (those need a
-#            boot of their own, or are run by name: scripts/demo.sh, bench.sh)
-#   debug    the same, less those with a line "# nfo-lanes: stock": tool
-#            logic over kernel state that other scenarios already put under
-#            the debug kernel's checkers
-#   coexist  only coexist-* (the in-kernel flowtable is in the guest)
+# lane_scenarios SCENARIO-DIR LANE: the scenarios a lane runs, by name. A
+# lane is named after its kernel (run.sh --kernel), with -coexist when the
+# in-kernel flowtable rides along:
+#   6.1, 6.12...  every scenario (lib.sh is none) but coexist-*, demo-* and
+#                 bench-* (those need a boot of their own, or are run by
+#                 name: scripts/demo.sh, bench.sh)
+#   debug         the same, less those with a line "# nfo-lanes: stock": tool
+#                 logic over kernel state that other scenarios already put
+#                 under the debug kernel's checkers
+#   *-coexist*    only coexist-*
 lane_scenarios() {
-	local dir=$1 kind=$2 f name
+	local dir=$1 kind=stock f name
 
+	case "$2" in
+	*-coexist*) kind=coexist ;;
+	debug*) kind=debug ;;
+	esac
 	for f in "$dir"/*.sh; do
 		[ -e "$f" ] || continue
 		name=${f##*/}

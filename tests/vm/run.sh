@@ -88,10 +88,7 @@ lane=$kernel
 [ "$inkernel" = 0 ] || lane+=-inkernel
 history=${NFO_CACHE:-$HOME/.cache/nft-offload}/scenario-times/$lane
 if [ -z "$queue" ] && [ ${#scenarios[@]} -eq 0 ]; then
-	kind=stock
-	[ "$kernel" != debug ] || kind=debug
-	[ "$coexist" = 0 ] || kind=coexist
-	mapfile -t scenarios < <(lane_scenarios "$top/tests/scenarios" "$kind")
+	mapfile -t scenarios < <(lane_scenarios "$top/tests/scenarios" "$lane")
 fi
 
 if [ "$kernel" = debug ] && [ "$coexist$inkernel" != 00 ]; then
@@ -266,35 +263,41 @@ booted=
 console_seen=0
 qemu_pid=
 cpu_seen=0
+cpu_now=0
 partial=
 
-# CPU seconds QEMU has used so far (user + system), one decimal; QEMU is
-# timeout's child. What a scenario cost the host is the difference between
-# its result and the one before.
+# CPU time QEMU has used so far (user + system), in tenths of a second,
+# into cpu_now; QEMU is timeout's child. What a scenario cost the host is
+# the difference between its result and the one before. Builtins only, but
+# for finding QEMU once: it runs at every result.
+clk_tck=$(getconf CLK_TCK)
 qemu_cpu() {
-	local stat
+	local stat f
 
 	[ -n "$qemu_pid" ] || qemu_pid=$(pgrep -P "$qemu" | head -n 1) || true
-	if [ -n "$qemu_pid" ] && stat=$(cat "/proc/$qemu_pid/stat" 2>/dev/null); then
-		stat=${stat##*) }
-		awk -v s="$stat" -v hz="$(getconf CLK_TCK)" \
-			'BEGIN { split(s, f, " "); printf "%.1f", (f[12] + f[13]) / hz }'
+	if [ -n "$qemu_pid" ] && read -r stat 2>/dev/null <"/proc/$qemu_pid/stat"; then
+		read -r -a f <<<"${stat##*) }"
+		cpu_now=$(((f[11] + f[12]) * 10 / clk_tck))
 	else
-		echo "$cpu_seen"
+		cpu_now=$cpu_seen
 	fi
+}
+
+# Tenths of a second as seconds, one decimal.
+tenths() {
+	echo "$(($1 / 10)).$(($1 % 10))"
 }
 
 # A result line's "NAME SECONDS": record the scenario's guest time and the
 # host CPU it took, and keep the time for the next queue's order.
 record() {
-	local name=${1%% *} secs=${1#* } cpu used
+	local name=${1%% *} secs=${1#* }
 
 	[[ $secs =~ ^[0-9]+$ ]] || secs=0
-	cpu=$(qemu_cpu)
-	used=$(awk -v a="$cpu" -v b="$cpu_seen" 'BEGIN { printf "%.1f", a - b }')
-	cpu_seen=$cpu
-	scenario_times+=("$name $secs $used")
-	[ -z "${NFO_TIMES:-}" ] || echo "$lane $name $secs $used" >>"$NFO_TIMES"
+	qemu_cpu
+	scenario_times+=("$name $secs $(tenths $((cpu_now - cpu_seen)))")
+	cpu_seen=$cpu_now
+	[ -z "${NFO_TIMES:-}" ] || echo "$lane ${scenario_times[-1]}" >>"$NFO_TIMES"
 	[ "$name" = kernel-log-clean ] || queue_remember "$history" "$name" "$secs"
 }
 
@@ -306,9 +309,10 @@ on_line() {
 	case "$line" in
 	NFO-START*)
 		booted=$(since "$start")
-		cpu_seen=$(qemu_cpu)
+		qemu_cpu
+		cpu_seen=$cpu_now
 		[ -z "${NFO_TIMES:-}" ] ||
-			echo "$lane _boot ${booted%.*} $cpu_seen" >>"$NFO_TIMES" ;;
+			echo "$lane _boot ${booted%.*} $(tenths "$cpu_seen")" >>"$NFO_TIMES" ;;
 	NFO-NEXT)
 		if name=$(queue_take "$queue"); then
 			echo "NFO-RUN $name" >&"$to_guest"
@@ -322,7 +326,10 @@ on_line() {
 	"NFO-RESULT FAIL "*)
 		record "${line#NFO-RESULT FAIL }"
 		fail "${scenario_times[-1]%% *}" ;;
-	NFO-DONE) done=1 ;;
+	NFO-DONE)
+		done=1
+		qemu_cpu
+		cpu_seen=$cpu_now ;;
 	esac
 }
 
@@ -346,10 +353,8 @@ follow() {
 	done
 	partial+=$part
 }
-cpu_total=0
 while kill -0 "$qemu" 2>/dev/null; do
 	follow 0.2
-	cpu_total=$(qemu_cpu)
 done
 qemu_rc=0
 wait "$qemu" || qemu_rc=$?
@@ -358,7 +363,7 @@ follow 0.1
 [ -z "$partial" ] || on_line "$partial"
 exec {to_guest}>&- {from_guest}>&-
 rm -f "$port.in" "$port.out"
-timings+=("boot ${booted:-?}s" "boot+run $(since "$start")s" "qemu cpu ${cpu_total}s")
+timings+=("boot ${booted:-?}s" "boot+run $(since "$start")s" "qemu cpu $(tenths "$cpu_seen")s up to the last result")
 
 # The console between a scenario's header and the next header.
 section() {
