@@ -4,6 +4,7 @@
 # several kernels can be built side by side without cleaning in between.
 # Safe to run twice at once for one release: the second waits for the first.
 #   scripts/build-module.sh 6.1.0-56-amd64   -> prints build/6.1.0-56-amd64/nft_offload.ko
+# and builds the tests' modules (tests/kmod) into build/6.1.0-56-amd64/kmod/.
 set -euo pipefail
 
 kver=${1:?usage: build-module.sh KERNEL-RELEASE}
@@ -26,4 +27,13 @@ if ! make -s -C "$out" KDIR="$kdir" module >"$out/build.log" 2>&1; then
 	exit 1
 fi
 grep -v '^Skipping BTF generation' "$out/build.log" >&2 || true
+# The tests' own modules (tests/kmod), in kmod/ beside it: tests/vm/run.sh
+# puts them in the guest; nothing installs them.
+mkdir -p "$out/kmod"
+cp -p "$top"/tests/kmod/*.c "$top/tests/kmod/Kbuild" "$out/kmod/"
+if ! make -s -C "$kdir" M="$out/kmod" W=1 modules >"$out/kmod/build.log" 2>&1; then
+	cat "$out/kmod/build.log" >&2
+	exit 1
+fi
+grep -v '^Skipping BTF generation' "$out/kmod/build.log" >&2 || true
 echo "$out/nft_offload.ko"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Static checks of the module sources, one PASS/FAIL line each:
-#   checkpatch  the kernel's checkpatch.pl --strict over src/ (taken from
+#   checkpatch  the kernel's checkpatch.pl --strict over src/ and tests/kmod/ (from
 #               Debian's linux-source-6.1 tarball, cached, never vendored)
 #   build-KVER  W=1 build with sparse (C=2) against each kernel line's
 #               newest headers; any compiler or sparse warning fails it
@@ -50,7 +50,7 @@ trap 'rm -f "$log"' EXIT
 
 # checkpatch over every source file of the module (generated files aside).
 if cp=$(checkpatch_dir); then
-	mapfile -t files < <(cd "$top" && find src -name '*.[ch]' ! -name '*.mod.c' \
+	mapfile -t files < <(cd "$top" && find src tests/kmod -name '*.[ch]' ! -name '*.mod.c' \
 				 ! -name 'compat-gen.h' | sort)
 	if (cd "$top" && perl "$cp/scripts/checkpatch.pl" --no-tree --strict -q \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "${files[@]}") >"$log" 2>&1; then

@@ -221,7 +221,10 @@ tool=$(tail -n 1 <<<"$phase_out")
 flowtable=()
 [ "$coexist" = 0 ] || flowtable=(--with-inkernel-flowtable)
 [ "$inkernel" = 0 ] || flowtable=(--with-inkernel-flowtable --without-nft-offload)
+# The tests' own modules (tests/kmod), built beside ours.
+test_kos=("$(dirname "$module")"/kmod/*.ko)
 phase initramfs env NFO_MODULE="$module" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroot" \
+	NFO_EXTRA_KO="${NFO_EXTRA_KO:-} ${test_kos[*]}" \
 	"$here/mkinitramfs.sh" "$kver" "$initrd" "${flowtable[@]}"
 
 # no_timer_check: under TCG on a loaded host the boot-time IO-APIC timer
