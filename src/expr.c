@@ -84,6 +84,9 @@ static int nfo_offload(const struct nft_pktinfo *pkt,
 	ct = nf_ct_get(pkt->skb, &ctinfo);
 	if (!ct)
 		return NFO_REFUSE_NO_CT;
+	/* `conntrack -D` or a flush: the flow would be torn down at once. */
+	if (unlikely(nf_ct_is_dying(ct)))
+		return NFO_REFUSE_CT_DYING;
 
 	nfo_ct_facts(pkt, ct, &facts);
 	err = nfo_offload_eligible(&facts);

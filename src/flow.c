@@ -243,14 +243,27 @@ int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 	flow->expires = (u32)jiffies +
 			nfo_flow_timeout(nn, flow->dir[0].tuple.l4proto);
 
-	err = rhashtable_insert_fast(&ft->rhashtable, &flow->dir[0].node,
-				     nfo_flow_rht_params);
+	/*
+	 * The GC and the teardown walks act on original-direction entries
+	 * only: hashing the reply first means that a flow they find is whole
+	 * (else the GC could free a flow whose reply is hashed a moment
+	 * later).  A tuple already hashed is refused: a torn-down flow of an
+	 * earlier connection that the GC has yet to collect would otherwise
+	 * hide the new one from lookups.
+	 */
+	err = rhashtable_lookup_insert_key(&ft->rhashtable,
+					   &flow->dir[IP_CT_DIR_REPLY].tuple,
+					   &flow->dir[IP_CT_DIR_REPLY].node,
+					   nfo_flow_rht_params);
 	if (err)
 		return err;
-	err = rhashtable_insert_fast(&ft->rhashtable, &flow->dir[1].node,
-				     nfo_flow_rht_params);
+	err = rhashtable_lookup_insert_key(&ft->rhashtable,
+					   &flow->dir[IP_CT_DIR_ORIGINAL].tuple,
+					   &flow->dir[IP_CT_DIR_ORIGINAL].node,
+					   nfo_flow_rht_params);
 	if (err) {
-		rhashtable_remove_fast(&ft->rhashtable, &flow->dir[0].node,
+		rhashtable_remove_fast(&ft->rhashtable,
+				       &flow->dir[IP_CT_DIR_REPLY].node,
 				       nfo_flow_rht_params);
 		return err;
 	}

@@ -56,9 +56,15 @@ enum nfo_refuse_kernel {
 	NFO_REFUSE_ROUTE,	/* no route for the reply direction */
 	NFO_REFUSE_XFRM,	/* IPsec policy blocks a direction, or no SA */
 	NFO_REFUSE_NOMEM,
-	NFO_REFUSE_INSERT,	/* tuple already in the flowtable */
+	/*
+	 * A tuple of the flow is hashed already: a torn-down flow the GC has
+	 * yet to collect (a connection with the same tuple until moments ago),
+	 * or another conntrack zone's connection with the same tuple.
+	 */
+	NFO_REFUSE_INSERT,
 	NFO_REFUSE_TABLE_FULL,	/* nf_flow_offload_max_flows reached */
 	NFO_REFUSE_XFRM_NAT,	/* NAT and IPsec policies in one connection */
+	NFO_REFUSE_CT_DYING,	/* the conntrack entry is being deleted */
 	NFO_REFUSE_ALL
 };
 
