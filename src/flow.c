@@ -235,6 +235,93 @@ void nfo_flow_free(struct nfo_flow *flow)
 	call_rcu(&flow->rcu, nfo_flow_free_rcu);
 }
 
+/*
+ * Give conntrack back a connection it has not seen for a while: TCP window
+ * tracking restarts from what it sees next, and the entry expires as if
+ * it had just been idle for the flow's timeout, in the state conntrack
+ * last saw.
+ */
+static void nfo_ct_fixup(struct nf_conn *ct, struct nfo_net *nn)
+{
+	struct net *net = nf_ct_net(ct);
+	u8 l4proto = nf_ct_protonum(ct);
+	u32 state_timeout, expires;
+	int d;
+
+	if (l4proto == IPPROTO_TCP) {
+		spin_lock_bh(&ct->lock);
+		/*
+		 * The highest ACKs conntrack saw are from before the offload:
+		 * its RST check would take the RST that ends the connection
+		 * for a stale one and keep the entry established.
+		 */
+		for (d = 0; d < 2; d++) {
+			ct->proto.tcp.seen[d].td_maxwin = 0;
+			ct->proto.tcp.seen[d].flags &= ~IP_CT_TCP_FLAG_MAXACK_SET;
+		}
+		state_timeout = nf_tcp_pernet(net)->timeouts[ct->proto.tcp.state];
+		spin_unlock_bh(&ct->lock);
+	} else if (l4proto == IPPROTO_UDP) {
+		enum udp_conntrack state = UDP_CT_UNREPLIED;
+
+		if (test_bit(IPS_SEEN_REPLY_BIT, &ct->status))
+			state = UDP_CT_REPLIED;
+		state_timeout = nf_udp_pernet(net)->timeouts[state];
+#ifdef CONFIG_NF_CT_PROTO_GRE
+	} else if (l4proto == IPPROTO_GRE) {
+		/* Else it keeps the day nf_ct_offload_timeout() gave it. */
+		state_timeout = nf_gre_pernet(net)->timeouts[GRE_CT_REPLIED];
+#endif
+	} else {
+		return;
+	}
+
+	if (nfo_ct_fixup_expires(nfct_time_stamp, READ_ONCE(ct->timeout),
+				 state_timeout, nfo_flow_timeout(nn, l4proto),
+				 &expires))
+		WRITE_ONCE(ct->timeout, expires);
+}
+
+/*
+ * Keep the conntrack entry of a live flow from expiring (nfo_ct_extend_due()
+ * and compat.h give the rule).  Conntrack updates the timeout without a
+ * lock: cmpxchg() leaves a value written meanwhile alone.  A teardown may
+ * clear IPS_OFFLOAD and fix the timeout up while this runs: whichever of
+ * the two looks at the other's write last puts the fixed-up timeout back.
+ */
+static void nfo_ct_extend(struct nf_conn *ct, struct nfo_net *nn)
+{
+	u32 old = READ_ONCE(ct->timeout);
+	u32 ext = NF_CT_DAY;
+
+	if (NFO_CT_EXTEND_BY_STATE && nf_ct_protonum(ct) == IPPROTO_TCP) {
+		switch (READ_ONCE(ct->proto.tcp.state)) {
+		case TCP_CONNTRACK_ESTABLISHED:
+			break;
+		case TCP_CONNTRACK_FIN_WAIT:
+		case TCP_CONNTRACK_CLOSE_WAIT:
+		case TCP_CONNTRACK_LAST_ACK:
+		case TCP_CONNTRACK_TIME_WAIT:
+			ext = 5 * 60 * HZ;
+			break;
+		default:
+			ext = 0;
+			break;
+		}
+	}
+	if (!nfo_ct_extend_due(nfct_time_stamp, old, NFO_CT_EXTEND_THRESHOLD,
+			       ext, !NFO_CT_EXTEND_BY_STATE))
+		return;
+	/* The timeout read before the bit: a teardown writes them the other way. */
+	smp_rmb();
+	if (!test_bit(IPS_OFFLOAD_BIT, &ct->status))
+		return;
+	if (cmpxchg(&ct->timeout, old, nfct_time_stamp + ext) != old)
+		return;
+	if (!test_bit(IPS_OFFLOAD_BIT, &ct->status))
+		nfo_ct_fixup(ct, nn);
+}
+
 int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
@@ -269,7 +356,7 @@ int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 	}
 
 	/* Conntrack must not time the entry out while we forward for it. */
-	nf_ct_offload_timeout(flow->ct);
+	nfo_ct_extend(flow->ct, nn);
 
 	now = atomic_inc_return(&nn->flows);
 	peak = atomic_read(&nn->flows_peak);
@@ -279,50 +366,26 @@ int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 }
 
 /*
- * Give conntrack back a connection it has not seen for a while: TCP window
- * tracking restarts from what it sees next, and the entry expires as if
- * it had just been idle for the flow's timeout.
+ * Mark @flow to leave the fast path and hand its connection back to
+ * conntrack at once: from here on conntrack sees its packets again, may
+ * time it out (its GC no longer extends it) and `flow add` may offload it
+ * again, while the GC has yet to unhash this flow.  Any context;
+ * idempotent.
  */
-static void nfo_ct_fixup(struct nf_conn *ct, struct nfo_net *nn)
-{
-	struct net *net = nf_ct_net(ct);
-	u8 l4proto = nf_ct_protonum(ct);
-	u32 state_timeout, expires;
-
-	if (l4proto == IPPROTO_TCP) {
-		spin_lock_bh(&ct->lock);
-		ct->proto.tcp.seen[0].td_maxwin = 0;
-		ct->proto.tcp.seen[1].td_maxwin = 0;
-		state_timeout = nf_tcp_pernet(net)->timeouts[ct->proto.tcp.state];
-		spin_unlock_bh(&ct->lock);
-	} else if (l4proto == IPPROTO_UDP) {
-		state_timeout = nf_udp_pernet(net)->timeouts[UDP_CT_REPLIED];
-#ifdef CONFIG_NF_CT_PROTO_GRE
-	} else if (l4proto == IPPROTO_GRE) {
-		/* Else it keeps the day nf_ct_offload_timeout() gave it. */
-		state_timeout = nf_gre_pernet(net)->timeouts[GRE_CT_REPLIED];
-#endif
-	} else {
-		return;
-	}
-
-	if (nfo_ct_fixup_expires(nfct_time_stamp, READ_ONCE(ct->timeout),
-				 state_timeout, nfo_flow_timeout(nn, l4proto),
-				 &expires))
-		WRITE_ONCE(ct->timeout, expires);
-}
-
-/* Mark @flow to leave the fast path.  Any context; idempotent. */
 void nfo_flow_teardown(struct nfo_flow *flow, enum nfo_teardown_reason why)
 {
+	struct nf_conn *ct = flow->ct;
 	struct nfo_net *nn;
 
 	if (test_and_set_bit(NFO_FLOW_TEARDOWN, &flow->flags))
 		return;
 
-	nn = nfo_pernet(nf_ct_net(flow->ct));
+	nn = nfo_pernet(nf_ct_net(ct));
 	nfo_stat_teardown(nn, why);
-	nfo_ct_fixup(flow->ct, nn);
+	clear_bit(IPS_OFFLOAD_BIT, &ct->status);
+	/* The bit cleared before the timeout is read (nfo_ct_extend()). */
+	smp_mb__after_atomic();
+	nfo_ct_fixup(ct, nn);
 }
 
 static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow)
@@ -334,8 +397,6 @@ static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow)
 	rhashtable_remove_fast(&ft->rhashtable, &flow->dir[1].node,
 			       nfo_flow_rht_params);
 	atomic_dec(&nn->flows);
-	/* Unhashed: conntrack may offload the connection again. */
-	clear_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
 	nfo_flow_free(flow);
 }
 
@@ -403,7 +464,7 @@ static bool nfo_flow_gc_one(struct nfo_flow *flow, void *arg)
 		nfo_flow_teardown(flow, NFO_TD_ADMIN);
 		return true;
 	}
-	nf_ct_offload_timeout(flow->ct);
+	nfo_ct_extend(flow->ct, nn);
 	return false;
 }
 

@@ -8,11 +8,13 @@
  * and transmit those packets.
  *
  * Lifetime: a flow is created by `flow add` (expr.c) and inserted in both
- * directions.  Anything that ends it only marks it NFO_FLOW_TEARDOWN
- * (safe from any context, idempotent); the flowtable's GC then
- * unhashes it, hands the connection back to conntrack and frees it after
- * an RCU grace period.  The datapath ignores flows marked for teardown, so
- * from the marking on every packet takes the normal path.
+ * directions, reply first.  Anything that ends it calls
+ * nfo_flow_teardown() (any context, idempotent), which marks it
+ * NFO_FLOW_TEARDOWN and hands the connection back to conntrack at once
+ * (IPS_OFFLOAD cleared, timeout and TCP tracking fixed up).  The
+ * flowtable's GC later unhashes it and frees it after an RCU grace period.
+ * The datapath ignores flows marked for teardown, so from the marking on
+ * every packet takes the normal path.
  */
 #ifndef NFO_FLOW_H
 #define NFO_FLOW_H

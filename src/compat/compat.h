@@ -45,17 +45,19 @@
 #endif
 
 /*
- * Keep an offloaded connection's conntrack entry from expiring: push its
- * timeout a day ahead whenever less than half a day is left (what the
- * kernel's own helper did before it became private).
+ * How the flowtable keeps an offloaded connection's conntrack entry alive.
+ * While conntrack's own GC extends offloaded entries (nf_ct_offload_timeout(),
+ * up to 6.1's), the flowtable does as it does: a day, whenever less than
+ * half a day is left.  Once that is the flowtable's job alone (6.12's
+ * nf_flow_table_extend_ct_timeout()), the extension depends on the TCP
+ * state and is made only when less than five minutes are left.
  */
-#ifndef NFO_HAVE_NF_CT_OFFLOAD_TIMEOUT
-#include <net/netfilter/nf_conntrack.h>
-static inline void nf_ct_offload_timeout(struct nf_conn *ct)
-{
-	if (nf_ct_expires(ct) < NF_CT_DAY / 2)
-		WRITE_ONCE(ct->timeout, nfct_time_stamp + NF_CT_DAY);
-}
+#ifdef NFO_HAVE_NF_CT_OFFLOAD_TIMEOUT
+#define NFO_CT_EXTEND_THRESHOLD		(NF_CT_DAY / 2)
+#define NFO_CT_EXTEND_BY_STATE		false
+#else
+#define NFO_CT_EXTEND_THRESHOLD		(5 * 60 * HZ)
+#define NFO_CT_EXTEND_BY_STATE		true
 #endif
 
 /* The part of the IPv4 TOS byte that the kernel's route lookups use. */

@@ -59,6 +59,25 @@ bool nfo_ct_fixup_expires(u32 now, u32 ct_expires, u32 state_timeout,
 			  u32 offload_timeout, u32 *new_expires);
 
 /*
+ * Keeping an offloaded connection's conntrack entry alive (the GC, every
+ * run): conntrack sees none of its packets, so its expiry @ct_expires is
+ * pushed to @now + @extension whenever fewer than @threshold ticks are
+ * left.  An @extension of 0 leaves it alone, and so does @expired_too
+ * false once the entry has expired (conntrack's to collect then).
+ */
+static inline bool nfo_ct_extend_due(u32 now, u32 ct_expires, u32 threshold,
+				     u32 extension, bool expired_too)
+{
+	s32 left = nfo_time_left(now, ct_expires);
+
+	if (!extension)
+		return false;
+	if (left <= 0)
+		return expired_too;
+	return (u32)left < threshold;
+}
+
+/*
  * Garbage collection pacing.  The GC runs once per interval and visits a
  * batch of the flow table's entries (two per flow), going on from where
  * the last run stopped.  A table of up to NFO_GC_BATCH_MIN entries is

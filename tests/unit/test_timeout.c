@@ -149,6 +149,40 @@ static void test_gc_pacing(void)
 	check_ctx[0] = 0;
 }
 
+static void test_ct_extend(void)
+{
+	const u32 day = 86400 * HZ, five_min = 300 * HZ;
+	static const u32 bases[] = { 0, 0x7fffffff, 0xfffffff0 };
+	unsigned int i;
+	u32 now;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		now = bases[i];
+		CHECK_CTX("now %08x", now);
+		/* 6.1's rule: a day whenever less than half a day is left. */
+		CHECK(!nfo_ct_extend_due(now, now + day, day / 2, day, true));
+		CHECK(!nfo_ct_extend_due(now, now + day / 2, day / 2, day, true));
+		CHECK(nfo_ct_extend_due(now, now + day / 2 - 1, day / 2, day,
+					true));
+		CHECK(nfo_ct_extend_due(now, now + 1, day / 2, day, true));
+		CHECK(nfo_ct_extend_due(now, now, day / 2, day, true));
+		CHECK(nfo_ct_extend_due(now, now - 5, day / 2, day, true));
+		/* 6.12's: under five minutes, never once expired. */
+		CHECK(!nfo_ct_extend_due(now, now + five_min, five_min, day,
+					 false));
+		CHECK(nfo_ct_extend_due(now, now + five_min - 1, five_min, day,
+					false));
+		CHECK(nfo_ct_extend_due(now, now + 1, five_min, five_min,
+					false));
+		CHECK(!nfo_ct_extend_due(now, now, five_min, day, false));
+		CHECK(!nfo_ct_extend_due(now, now - 1, five_min, day, false));
+		/* No extension for the state (TCP opening or closed). */
+		CHECK(!nfo_ct_extend_due(now, now + 1, five_min, 0, false));
+		CHECK(!nfo_ct_extend_due(now, now - 1, day / 2, 0, true));
+	}
+	check_ctx[0] = 0;
+}
+
 int main(void)
 {
 	test_after();
@@ -156,5 +190,6 @@ int main(void)
 	test_refresh();
 	test_teardown();
 	test_gc_pacing();
+	test_ct_extend();
 	return check_finish("test_timeout.c");
 }
