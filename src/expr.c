@@ -108,6 +108,8 @@ static int nfo_offload(const struct nft_pktinfo *pkt,
 			err = NFO_REFUSE_XFRM;
 		else if (err == -EXDEV)
 			err = NFO_REFUSE_XFRM_NAT;
+		else if (err == -ENOPROTOOPT)
+			err = NFO_REFUSE_LWTUNNEL;
 		else
 			err = NFO_REFUSE_ROUTE;
 		goto err_clear;

@@ -398,7 +398,12 @@ static bool nfo_route_nat_clear(struct net *net, const struct nf_conn *ct,
 	return true;
 }
 
-/* Fill @route for offloading @ct from packet @pkt of direction @dir. */
+/*
+ * Fill @route for offloading @ct from packet @pkt of direction @dir.
+ * Errors: -EOPNOTSUPP an IPsec policy keeps a direction on the normal
+ * path, -EXDEV NAT and IPsec meet, -ENOPROTOOPT a lightweight tunnel,
+ * others no route.
+ */
 int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 		    enum ip_conntrack_dir dir, const struct nft_flowtable *nft,
 		    struct nfo_route *route)
@@ -453,6 +458,18 @@ int nfo_route_build(const struct nft_pktinfo *pkt, const struct nf_conn *ct,
 	if (IS_ERR(other_dst)) {
 		dst_release(this_dst);
 		return -EOPNOTSUPP;
+	}
+
+	/*
+	 * A route with lightweight-tunnel state (MPLS, seg6 or BPF
+	 * encapsulation; tunnel metadata) sends through that state, which
+	 * none of our transmits would apply: such a connection stays on the
+	 * normal path.
+	 */
+	if (this_dst->lwtstate || other_dst->lwtstate) {
+		dst_release(this_dst);
+		dst_release(other_dst);
+		return -ENOPROTOOPT;
 	}
 
 	memset(route, 0, sizeof(*route));

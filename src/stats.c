@@ -57,6 +57,7 @@ static const char * const nfo_refuse_names[] = {
 	[NFO_REFUSE_TABLE_FULL]	= "table_full",
 	[NFO_REFUSE_XFRM_NAT]	= "xfrm_nat",
 	[NFO_REFUSE_CT_DYING]	= "ct_dying",
+	[NFO_REFUSE_LWTUNNEL]	= "lwtunnel",
 };
 
 const char *nfo_slow_name(unsigned int reason)

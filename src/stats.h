@@ -65,6 +65,7 @@ enum nfo_refuse_kernel {
 	NFO_REFUSE_TABLE_FULL,	/* nf_flow_offload_max_flows reached */
 	NFO_REFUSE_XFRM_NAT,	/* NAT and IPsec policies in one connection */
 	NFO_REFUSE_CT_DYING,	/* the conntrack entry is being deleted */
+	NFO_REFUSE_LWTUNNEL,	/* a route with lightweight-tunnel state */
 	NFO_REFUSE_ALL
 };
 
