@@ -571,6 +571,16 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		nfo_flow_teardown(flow, NFO_TD_ADMIN);
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
 	}
+	/*
+	 * IPv6 forwarding switched off invalidates no route (IPv4's switch
+	 * flushes the route cache): ip6_forward() drops per packet, so the
+	 * flow goes as if its route had.
+	 */
+	if (family == NFO_FAMILY_IPV6 &&
+	    unlikely(!READ_ONCE(state->net->ipv6.devconf_all->forwarding))) {
+		nfo_flow_teardown(flow, NFO_TD_ROUTE);
+		return nfo_slow(nn, NFO_SLOW_STALE_ROUTE);
+	}
 
 	/* Link-layer padding past the IP packet: ip_rcv() trims it too. */
 	if (skb->len > p.l3_len && pskb_trim_rcsum(skb, p.l3_len))
