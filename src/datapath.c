@@ -622,14 +622,24 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		return nfo_slow(nn, NFO_SLOW_MTU);
 
 	if (fd->xmit == NFO_XMIT_DIRECT) {
-		const struct neighbour *n = fd->neigh;
+		struct neighbour *n = fd->neigh;
 
 		path = nfo_dir_path(fd);
 		/* No neighbour: PPPoE, whose path knows the peer. */
 		if (n) {
-			if (unlikely(READ_ONCE(n->dead) ||
-				     !(READ_ONCE(n->nud_state) & NUD_VALID)))
+			u8 nud = READ_ONCE(n->nud_state);
+
+			if (unlikely(READ_ONCE(n->dead) || !(nud & NUD_VALID)))
 				goto stale_neigh;
+			/*
+			 * Not confirmed lately (STALE): have it confirmed, as
+			 * neigh_resolve_output() would, while sending to the
+			 * address it has.  Should the probes fail, it leaves
+			 * NUD_VALID and the flow goes; should another host
+			 * answer, the address changes under us.
+			 */
+			if (unlikely(!(nud & NUD_CONNECTED)))
+				neigh_event_send(n, NULL);
 			nfo_neigh_ha(h_dest, n);
 			/* A bridge chose the port for the old address. */
 			if (unlikely(path && path->bridge &&
