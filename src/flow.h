@@ -240,7 +240,9 @@ void nfo_flow_cache_exit(void);
  */
 struct nfo_ft {
 	struct nf_flowtable	*ft;
-	struct list_head	list;		/* nfo_net.lock */
+	/* nfo_net.flowtables: nfo_net.lock, readers RCU. */
+	struct list_head	list;
+	u64			id;		/* unique in the netns */
 	struct delayed_work	gc_work;
 	/*
 	 * Serializes the removal of flows from the table: the GC's runs,

@@ -36,7 +36,8 @@ static int nfo_ft_init(struct nf_flowtable *ft)
 
 	refcount_inc(&nn->ref);
 	mutex_lock(&nn->lock);
-	list_add(&f->list, &nn->flowtables);
+	f->id = nn->ft_next_id++;
+	list_add_tail_rcu(&f->list, &nn->flowtables);
 	mutex_unlock(&nn->lock);
 	return 0;
 }
@@ -61,10 +62,16 @@ static void nfo_ft_free(struct nf_flowtable *ft)
 	mutex_lock(&nn->lock);
 	f = nfo_ft_find(nn, ft);
 	if (f)
-		list_del(&f->list);
+		list_del_rcu(&f->list);
 	mutex_unlock(&nn->lock);
 
 	if (!WARN_ON_ONCE(!f)) {
+		/*
+		 * Readers of the flow listing walk the list and the table
+		 * under RCU: let them leave before the table goes (and with
+		 * it, once we return, nf_tables' flowtable).
+		 */
+		synchronize_rcu();
 		nfo_flows_destroy(f);
 		kfree(f);
 	}

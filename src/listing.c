@@ -7,15 +7,15 @@
  * conntrack's id (the one `conntrack -L -o id` shows).  Mode and owner
  * are those of /proc/net/nf_conntrack: 0440, the netns's root.
  *
- * Locking: the whole listing is produced by one show() call (single_open;
- * seq_file calls it again with a larger buffer when the text does not
- * fit).  It holds nfo_net.lock, which keeps every flowtable on the list
- * alive (nfo_ft_free() takes it before freeing), and walks each
- * flowtable's rhashtable under RCU, which keeps each flow, its conntrack
- * entry, routes and devices alive (all are released after a grace
- * period, flow.c).  The walk may list a flow twice, or miss one, when the
- * table is resized meanwhile (the rhashtable walker's guarantee); flows
- * added or torn down during the walk may or may not appear.
+ * Reading: a seq_file iterator that shows one flow per record and keeps,
+ * between read() calls, only where it stands (struct nfo_flows_iter): no
+ * buffer of the whole listing, and no lock held from one call to the
+ * next.  Each call runs under RCU, which keeps the flowtables on
+ * nfo_net.flowtables (nfo_ft_free() waits for a grace period after
+ * unlisting one) and every flow, its conntrack entry, routes and devices
+ * alive (all released after a grace period, flow.c).  Flows added or torn
+ * down while the listing is read may or may not appear, and a resize of a
+ * table between two calls may show a flow twice or skip one.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -194,72 +194,193 @@ static void nfo_seq_flow(struct seq_file *seq, struct net *net,
 							       "none");
 }
 
-struct nfo_seq_walk {
-	struct seq_file			*seq;
-	struct net			*net;
-	const struct nft_flowtable	*nft;
-	u32				now;
+/*
+ * Where a reading stands between read() calls: the flow to show next, by
+ * position only, since the flowtables may change meanwhile.  Flowtables
+ * are taken in the order of their ids (nfo_ft.id), each table's buckets
+ * in order, the table itself before the tables a resize is moving its
+ * entries to (future_tbl), and in a bucket the flows (original-direction
+ * entries) in chain order, @skip of them shown already.
+ */
+struct nfo_flows_iter {
+	struct seq_net_private	p;	/* first: seq_file_net() */
+	loff_t			pos;	/* records shown before the cursor */
+	u64			ft_id;
+	unsigned int		tbl;	/* 0: ht->tbl, n: its n-th future table */
+	unsigned int		bucket;
+	unsigned int		skip;
+	u32			now;	/* jiffies when the reading began */
+	/* Valid from start() to stop() (RCU): the flow's flowtable. */
+	struct nfo_ft		*cur;
 };
 
-static bool nfo_seq_flow_one(struct nfo_flow *flow, void *arg)
+/* The @n-th table of @ht: the current one, or one a resize moves to. */
+static struct bucket_table *nfo_iter_table(struct rhashtable *ht,
+					   unsigned int n)
 {
-	const struct nfo_seq_walk *w = arg;
+	struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht);
 
-	nfo_seq_flow(w->seq, w->net, w->nft, flow, w->now);
-	return false;
+	while (tbl && n--)
+		tbl = rht_dereference_rcu(tbl->future_tbl, ht);
+	return tbl;
 }
 
-static void nfo_seq_flowtable(struct seq_file *seq, struct net *net,
-			      struct nf_flowtable *ft)
+/* The @skip-th flow of bucket @bucket of @tbl, if there is one. */
+static struct nfo_flow *nfo_iter_bucket(struct bucket_table *tbl,
+					unsigned int bucket, unsigned int skip)
 {
-	struct nfo_seq_walk w = {
-		.seq	= seq,
-		.net	= net,
-		.nft	= container_of(ft, struct nft_flowtable, data),
-		.now	= (u32)jiffies,
-	};
+	struct rhash_head *he;
 
-	nfo_flows_walk(ft, nfo_seq_flow_one, &w);
+	rht_for_each_rcu(he, tbl, bucket) {
+		struct nfo_flow_dir *d = container_of(he, struct nfo_flow_dir,
+						      node);
+
+		if (d->dir == IP_CT_DIR_ORIGINAL && !skip--)
+			return nfo_flow_of(d);
+	}
+	return NULL;
+}
+
+/*
+ * The flow at the cursor or, when it is gone, the next one, moving the
+ * cursor there; NULL at the end.  Under rcu_read_lock().
+ */
+static struct nfo_flow *nfo_iter_find(struct nfo_flows_iter *it,
+				      struct nfo_net *nn)
+{
+	struct nfo_ft *f;
+
+	list_for_each_entry_rcu(f, &nn->flowtables, list) {
+		struct rhashtable *ht = &f->ft->rhashtable;
+		struct bucket_table *tbl;
+
+		if (f->id < it->ft_id)
+			continue;
+		if (f->id > it->ft_id) {
+			it->ft_id = f->id;
+			it->tbl = 0;
+			it->bucket = 0;
+			it->skip = 0;
+		}
+		it->cur = f;
+		while ((tbl = nfo_iter_table(ht, it->tbl))) {
+			for (; it->bucket < tbl->size; it->bucket++) {
+				struct nfo_flow *flow;
+
+				flow = nfo_iter_bucket(tbl, it->bucket,
+						       it->skip);
+				if (flow)
+					return flow;
+				it->skip = 0;
+			}
+			it->tbl++;
+			it->bucket = 0;
+		}
+		/* Past this flowtable: the next one starts afresh. */
+		it->ft_id = f->id + 1;
+		it->tbl = 0;
+	}
+	return NULL;
+}
+
+static void *nfo_flows_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	struct nfo_flows_iter *it = seq->private;
+	struct nfo_net *nn = nfo_pernet(seq_file_net(seq));
+	struct nfo_flow *flow;
+
+	rcu_read_lock();
+	/* From the top, or somewhere the cursor is not (lseek): walk there. */
+	if (!*pos || *pos != it->pos) {
+		it->pos = 0;
+		it->ft_id = 0;
+		it->tbl = 0;
+		it->bucket = 0;
+		it->skip = 0;
+		it->now = (u32)jiffies;
+	}
+	for (;;) {
+		flow = nfo_iter_find(it, nn);
+		if (!flow || it->pos == *pos)
+			return flow;
+		it->skip++;
+		it->pos++;
+	}
+}
+
+static void *nfo_flows_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct nfo_flows_iter *it = seq->private;
+
+	it->skip++;
+	it->pos++;
+	*pos = it->pos;
+	return nfo_iter_find(it, nfo_pernet(seq_file_net(seq)));
+}
+
+static void nfo_flows_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	struct nfo_flows_iter *it = seq->private;
+
+	it->cur = NULL;
+	rcu_read_unlock();
 }
 
 static int nfo_flows_show(struct seq_file *seq, void *v)
 {
-	struct net *net = seq_file_single_net(seq);
-	struct nfo_net *nn = nfo_pernet(net);
-	struct nfo_ft *f;
+	struct nfo_flows_iter *it = seq->private;
 
-	mutex_lock(&nn->lock);
-	list_for_each_entry(f, &nn->flowtables, list)
-		nfo_seq_flowtable(seq, net, f->ft);
-	mutex_unlock(&nn->lock);
+	nfo_seq_flow(seq, seq_file_net(seq),
+		     container_of(it->cur->ft, struct nft_flowtable, data), v,
+		     it->now);
 	return 0;
 }
 
+static const struct seq_operations nfo_flows_seq_ops = {
+	.start	= nfo_flows_start,
+	.next	= nfo_flows_next,
+	.stop	= nfo_flows_stop,
+	.show	= nfo_flows_show,
+};
+
+/* Mode 0440, owned by the netns's root, as /proc/net/nf_conntrack is. */
+static void nfo_proc_set_private(struct proc_dir_entry *pde, struct net *net)
+{
+	kuid_t uid = make_kuid(net->user_ns, 0);
+	kgid_t gid = make_kgid(net->user_ns, 0);
+
+	if (uid_valid(uid) && gid_valid(gid))
+		proc_set_user(pde, uid, gid);
+}
+
 /*
- * A /proc/net file that names nf_tables objects: mode 0440 and owned by
- * the netns's root, as /proc/net/nf_conntrack is.
+ * A /proc/net file that names nf_tables objects, written by one show():
+ * private to the netns's root (nfo_proc_set_private()).
  */
 int nfo_proc_create_private(struct net *net, const char *name,
 			    int (*show)(struct seq_file *, void *))
 {
 	struct proc_dir_entry *pde;
-	kuid_t uid;
-	kgid_t gid;
 
 	pde = proc_create_net_single(name, 0440, net->proc_net, show, NULL);
 	if (!pde)
 		return -ENOMEM;
-	uid = make_kuid(net->user_ns, 0);
-	gid = make_kgid(net->user_ns, 0);
-	if (uid_valid(uid) && gid_valid(gid))
-		proc_set_user(pde, uid, gid);
+	nfo_proc_set_private(pde, net);
 	return 0;
 }
 
 int nfo_listing_net_init(struct net *net)
 {
-	return nfo_proc_create_private(net, "nft_offload_flows",
-				       nfo_flows_show);
+	struct proc_dir_entry *pde;
+
+	pde = proc_create_net("nft_offload_flows", 0440, net->proc_net,
+			      &nfo_flows_seq_ops, sizeof(struct nfo_flows_iter));
+	if (!pde)
+		return -ENOMEM;
+	nfo_proc_set_private(pde, net);
+	return 0;
 }
 
 void nfo_listing_net_exit(struct net *net)

@@ -63,10 +63,14 @@ struct nfo_net {
 	atomic_t		flows;		/* offloaded flows now */
 	atomic_t		flows_peak;
 
-	/* Guards flowtables. */
+	/* Guards flowtables (but for readers: RCU) and ft_next_id. */
 	struct mutex		lock;
-	/* struct nfo_ft (flow.h) of every flowtable instance in this netns. */
+	/*
+	 * struct nfo_ft (flow.h) of every flowtable instance in this netns,
+	 * oldest first: their ids increase along the list.
+	 */
 	struct list_head	flowtables;
+	u64			ft_next_id;
 
 	struct ctl_table_header	*sysctl;
 
