@@ -17,12 +17,12 @@
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
-#include <linux/ppp_defs.h>
 #include <net/dst.h>
 #include <net/ip6_route.h>
 #include <net/neighbour.h>
 #include <net/netfilter/nf_conntrack_acct.h>
 #include <net/route.h>
+#include <net/sch_generic.h>
 #include <net/xfrm.h>
 
 #include "nfo.h"
@@ -86,31 +86,19 @@ static enum nfo_verdict nfo_rx_encap(struct sk_buff *skb, struct nfo_encap *e)
 }
 
 /*
- * Push the layers of @path (VLAN tags, PPPoE session) in front of the IP
- * packet at skb->data; headroom was made before.  The outermost VLAN tag
- * goes to the device as an out-of-band tag, as the stack hands them over.
+ * Push the VLAN tags of @path in front of the IP packet at skb->data;
+ * headroom was made before.  The outermost tag goes to the device as an
+ * out-of-band tag, as the stack hands them over.  (A path into a PPPoE
+ * session is never sent directly: nfo_path_via_upper().)
  */
-static void nfo_tx_encap(struct sk_buff *skb, const struct nfo_path *path,
-			 u8 family)
+static void nfo_tx_encap(struct sk_buff *skb, const struct nfo_path *path)
 {
 	int i;
 
 	for (i = path->encap_num - 1; i >= 0; i--) {
 		const struct nfo_tuple_encap *enc = &path->encap[i];
 
-		if (enc->proto == htons(ETH_P_PPP_SES)) {
-			/* Version 1, type 1, session data; PPP protocol. */
-			u16 len = skb->len + 2;
-			u16 ppp = family == NFO_FAMILY_IPV4 ? PPP_IP : PPP_IPV6;
-			u8 *h = skb_push(skb, NFO_PPPOE_HLEN);
-
-			h[0] = 0x11;
-			h[1] = 0;
-			nfo_put_be16(h + 2, enc->id);
-			nfo_put_be16(h + 4, len);
-			nfo_put_be16(h + 6, ppp);
-			skb->protocol = htons(ETH_P_PPP_SES);
-		} else if (i == 0) {
+		if (i == 0) {
 			__vlan_hwaccel_put_tag(skb, enc->proto, enc->id);
 		} else {
 			struct vlan_hdr *vh = skb_push(skb, VLAN_HLEN);
@@ -323,19 +311,18 @@ static void nfo_xmit_neigh(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 }
 
 /*
- * Onto the wire from @outdev, with the layers of @path when there is one.
- * Headroom was made before the packet was changed.
+ * Onto the wire from @outdev, with the VLAN tags of @path when there is
+ * one.  Headroom was made before the packet was changed.
  */
-static __always_inline void nfo_xmit_direct_one(struct sk_buff *skb,
-						const struct nfo_path *path,
-						struct net_device *outdev,
-						u8 family, const u8 *h_dest)
+static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_path *path,
+			    struct net_device *outdev, const u8 *h_dest)
 {
 	const u8 *h_source = path ? path->h_source : outdev->dev_addr;
 
+	skb_dst_drop(skb);
 	skb->dev = outdev;
 	if (path)
-		nfo_tx_encap(skb, path, family);
+		nfo_tx_encap(skb, path);
 	if (likely(outdev->header_ops &&
 		   outdev->header_ops->create == eth_header)) {
 		/*
@@ -353,45 +340,6 @@ static __always_inline void nfo_xmit_direct_one(struct sk_buff *skb,
 		return;
 	}
 	dev_queue_xmit(skb);
-}
-
-/*
- * Transmit on the port.  Into a PPPoE session, do what the PPP device does
- * on the normal path, since nothing below it looks inside the session:
- * segment GSO packets and finish checksums in software.  Segments keep
- * the headroom made for the layers.
- */
-static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_path *path,
-			    struct net_device *outdev, u8 family,
-			    const u8 *h_dest)
-{
-	struct sk_buff *segs, *next;
-
-	skb_dst_drop(skb);
-	if (!path || !path->pppoe) {
-		nfo_xmit_direct_one(skb, path, outdev, family, h_dest);
-		return;
-	}
-
-	if (skb_is_gso(skb)) {
-		segs = skb_gso_segment(skb, 0);
-		if (IS_ERR_OR_NULL(segs)) {
-			kfree_skb(skb);
-			return;
-		}
-		consume_skb(skb);
-	} else {
-		segs = skb;
-	}
-	skb_list_walk_safe(segs, skb, next) {
-		skb_mark_not_on_list(skb);
-		if (skb->ip_summed == CHECKSUM_PARTIAL &&
-		    skb_checksum_help(skb)) {
-			kfree_skb(skb);
-			continue;
-		}
-		nfo_xmit_direct_one(skb, path, outdev, family, h_dest);
-	}
 }
 
 /*
@@ -471,6 +419,38 @@ static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 }
 
 /*
+ * Must a layered direction be sent through its route's device after all,
+ * because something on that device's transmit would be missed?  A PPP
+ * unit always: its transmit time, which pppd's `idle` reads (no other
+ * packets of the session pass it), and its queueing discipline when it
+ * has one (SQM on pppoe-wan).  A VLAN device when it has a
+ * queueing discipline (a shaper: SQM) or an egress priority map (802.1p
+ * bits from skb->priority).  Asked per packet: a shaper may come at any
+ * time, without an event.  Bridges are passed by, as by the in-kernel
+ * flowtable.
+ */
+static bool nfo_path_via_upper(const struct nfo_path *path)
+{
+	const struct nfo_path_upper *up = &path->upper;
+	int i;
+
+	if (path->pppoe)
+		return true;
+	for (i = 0; i < up->num; i++) {
+		struct net_device *dev = up->dev[i];
+
+		if (!(up->vlan & BIT(i)))
+			continue;
+		if (READ_ONCE(vlan_dev_priv(dev)->nr_egress_mappings))
+			return true;
+		/* noqueue has no enqueue. */
+		if (rcu_dereference(netdev_get_tx_queue(dev, 0)->qdisc)->enqueue)
+			return true;
+	}
+	return false;
+}
+
+/*
  * The neighbour's Ethernet address, consistent against a concurrent
  * update (neigh_ha_snapshot() with the length known: no memcpy() call).
  */
@@ -535,6 +515,7 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	u8 family = e->family;
 	enum nfo_verdict v;
 	struct nfo_pkt p;
+	u8 xmit;
 	u8 h_dest[ETH_ALEN] __aligned(2);
 	struct net_device *outdev = NULL;
 	struct nfo_path *path = NULL;
@@ -621,10 +602,16 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	    (!skb_is_gso(skb) || !skb_gso_validate_network_len(skb, mtu)))
 		return nfo_slow(nn, NFO_SLOW_MTU);
 
-	if (fd->xmit == NFO_XMIT_DIRECT) {
+	xmit = fd->xmit;
+	path = nfo_dir_path(fd);
+	/* Layers whose own transmit someone would miss: through them. */
+	if (path && unlikely(nfo_path_via_upper(path))) {
+		xmit = NFO_XMIT_NEIGH;
+		path = NULL;
+	}
+	if (xmit == NFO_XMIT_DIRECT) {
 		struct neighbour *n = fd->neigh;
 
-		path = nfo_dir_path(fd);
 		/* No neighbour: PPPoE, whose path knows the peer. */
 		if (n) {
 			u8 nud = READ_ONCE(n->nud_state);
@@ -657,7 +644,7 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 			}
 			outdev = path->dev;
 			headroom = LL_RESERVED_SPACE(outdev) +
-				   path->encap_num * NFO_PPPOE_HLEN;
+				   path->encap_num * VLAN_HLEN;
 		} else {
 			outdev = fd->dst->dev;
 			headroom = LL_RESERVED_SPACE(outdev);
@@ -706,18 +693,18 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 
 	nfo_stat_fast(nn, family == NFO_FAMILY_IPV6, skb->len);
 
-	if (fd->xmit == NFO_XMIT_DIRECT) {
+	if (xmit == NFO_XMIT_DIRECT) {
 		/* Only DIRECT directions have a layered path. */
 		const struct nfo_path *rx = nfo_dir_path(other);
 
 		/* Plain ports have no devices above them: no call. */
 		if (rx || path)
 			nfo_upper_stats(rx, path, skb);
-		nfo_xmit_direct(skb, path, outdev, family, h_dest);
+		nfo_xmit_direct(skb, path, outdev, h_dest);
 	} else {
 		if (other->layered)
 			nfo_upper_stats(nfo_dir_path(other), NULL, skb);
-		if (fd->xmit == NFO_XMIT_XFRM)
+		if (xmit == NFO_XMIT_XFRM)
 			nfo_xmit_xfrm(skb, fd, family, state->net);
 		else
 			nfo_xmit_neigh(skb, fd, &other->tuple, family);

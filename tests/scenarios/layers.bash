@@ -190,7 +190,8 @@ _ppp_up() {
 	ip -n "$1" -4 addr show dev "$2" 2>/dev/null | matches "inet $3"
 }
 
-# topology_pppoe: the LAN a plain port, the WAN a PPPoE session.  srv is
+# topology_pppoe: the LAN a plain port, the WAN a PPPoE session (pppd
+# with the options in PPPD_EXTRA too, if set).  srv is
 # the access concentrator (pppoe-server on srv-r) and the server behind
 # it; r dials with pppd's kernel PPPoE plugin on r-srv, as routers do.  The
 # session's interface in r is ppp-wan, with 10.0.2.1 (IPCP) and
@@ -227,9 +228,10 @@ topology_pppoe() {
 		'logfile /tmp/pppd-srv.log' >/tmp/pppoe-server-options
 	n srv pppoe-server -I srv-r -L 10.0.2.2 -R 10.0.2.1 -N 1 \
 		-O /tmp/pppoe-server-options || fail "pppoe-server did not start"
+	# shellcheck disable=SC2086 # PPPD_EXTRA: more options, split
 	n r pppd plugin pppoe.so nic-r-srv ifname ppp-wan noauth nodetach \
 		noipdefault nodefaultroute lcp-echo-interval 0 +ipv6 \
-		mtu 1492 mru 1492 logfd 2 >/tmp/pppd.log 2>&1 &
+		mtu 1492 mru 1492 ${PPPD_EXTRA:-} logfd 2 >/tmp/pppd.log 2>&1 &
 	wait_for 20 _ppp_up r ppp-wan 10.0.2.1 ||
 		{ cat /tmp/pppd.log /tmp/pppd-srv.log; fail "the PPPoE session did not come up"; }
 	srv_ppp=$(ip -n srv -o link show type ppp | awk -F': ' '{ print $2; exit }')
