@@ -479,6 +479,7 @@ static void nfo_flows_gc_step(struct nfo_ft *f, struct nfo_net *nn)
 	struct rhashtable *ht = &f->ft->rhashtable;
 	u32 runs, budget;
 
+	lockdep_assert_held(&f->gc_lock);
 	runs = nfo_gc_pass_runs(min(READ_ONCE(nn->tcp_timeout),
 				    READ_ONCE(nn->udp_timeout)),
 				NFO_GC_INTERVAL);

@@ -48,6 +48,7 @@ static struct nfo_ft *nfo_ft_find(struct nfo_net *nn,
 {
 	struct nfo_ft *f;
 
+	lockdep_assert_held(&nn->lock);
 	list_for_each_entry(f, &nn->flowtables, list)
 		if (f->ft == ft)
 			return f;
@@ -81,8 +82,11 @@ static void nfo_ft_free(struct nf_flowtable *ft)
 /*
  * Is @dev still among the flowtable's hooks?  nf_tables moves the hooks of
  * devices being removed from a live flowtable off its hook list before
- * unbinding them, and leaves them there when the whole flowtable goes.
- * Called with the nf_tables commit mutex held, which guards that list.
+ * unbinding them, and leaves them there when the whole flowtable goes, and
+ * when the device is being unregistered (its netdev event unbinds it
+ * first).  The list changes only under the nf_tables commit mutex, which
+ * is held here but when the flowtable is being destroyed, after the
+ * commit that removed it: nothing changes the list any more then.
  */
 static bool nfo_ft_lists_dev(struct nf_flowtable *ft,
 			     const struct net_device *dev)
@@ -109,8 +113,11 @@ static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 	struct nfo_ft *f;
 
 	if (cmd == FLOW_BLOCK_UNBIND) {
-		nfo_flows_teardown_dev(ft, dev, nfo_ft_lists_dev(ft, dev) ?
-					nfo_td_flowtable(ft) : NFO_TD_DEVICE);
+		bool ft_goes = dev->reg_state == NETREG_REGISTERED &&
+			       nfo_ft_lists_dev(ft, dev);
+
+		nfo_flows_teardown_dev(ft, dev, ft_goes ? nfo_td_flowtable(ft) :
+							  NFO_TD_DEVICE);
 		/*
 		 * Only ->free, which nf_tables calls after the last unbind,
 		 * frees f: it stays valid past the lock.
