@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What diagnose reads beyond query.h: the module's record of a refused
- * hardware offload bind, and which port of a bridge a neighbour is behind
- * (its link-layer address from the neighbour table, then the bridge's
- * forwarding database), over rtnetlink with libmnl.
+ * hardware offload bind, the devices under PPPoE sessions, and which port
+ * of a bridge a neighbour is behind (its link-layer address from the
+ * neighbour table, then the bridge's forwarding database), over rtnetlink
+ * with libmnl.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,29 +20,60 @@
 
 #include "diag_query.h"
 
-int dq_hw_refused(struct diag_facts *f)
+/*
+ * The first @size - 1 bytes of file @path into @buf, terminated; an absent
+ * file reads as empty.  0 or a negative errno.
+ */
+static int read_small(const char *path, char *buf, size_t size)
 {
-	char buf[4096];
 	ssize_t n;
 	size_t len = 0;
 	int fd, err = 0;
 
-	f->hw_refused_dev[0] = '\0';
-	fd = open("/proc/net/nft_offload_hw_refused", O_RDONLY | O_CLOEXEC);
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0) {
 		len += (size_t)n;
-		if (len == sizeof(buf) - 1)
+		if (len == size - 1)
 			break;
 	}
 	if (n < 0)
 		err = -errno;
 	close(fd);
+	buf[len] = '\0';
+	return err;
+}
+
+int dq_hw_refused(struct diag_facts *f)
+{
+	char buf[4096];
+	int err;
+
+	f->hw_refused_dev[0] = '\0';
+	err = read_small("/proc/net/nft_offload_hw_refused", buf, sizeof(buf));
 	if (err)
 		return err;
-	buf[len] = '\0';
 	return diag_parse_hw_refused(buf, f) ? -EPROTO : 0;
+}
+
+int dq_pppoe_devices(char (*devs)[DIAG_IFNAMSIZ], unsigned int max)
+{
+	char buf[8192], *nl;
+	int err;
+
+	err = read_small("/proc/net/pppoe", buf, sizeof(buf));
+	if (err)
+		return err;
+	/* A concentrator's thousands of sessions: the whole lines read. */
+	if (strlen(buf) == sizeof(buf) - 1) {
+		nl = strrchr(buf, '\n');
+		if (nl)
+			nl[1] = '\0';
+	}
+	err = diag_parse_pppoe(buf, devs, max);
+	return err < 0 ? -EPROTO : err;
 }
 
 struct dq_neigh {

@@ -12,6 +12,13 @@
 int dq_hw_refused(struct diag_facts *f);
 
 /*
+ * The distinct devices that carry PPPoE sessions in this netns, from
+ * /proc/net/pppoe (none when it is absent: no pppoe module), at most
+ * @max into @devs.  Their number or a negative errno.
+ */
+int dq_pppoe_devices(char (*devs)[DIAG_IFNAMSIZ], unsigned int max);
+
+/*
  * The port of bridge @bridge (ifindex) behind which the neighbour @addr
  * (4 or 16 bytes, @family AF_INET/AF_INET6) is: *@port gets its ifindex.
  * -ENOENT when the neighbour or its forwarding entry is not known.

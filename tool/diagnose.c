@@ -168,6 +168,9 @@ static void ct_desc(const struct nfq_ct *ct, char *buf, size_t len)
 struct diag_ctx {
 	struct nfq_devs		devs;
 	struct diag_facts	*f;
+	/* The devices that carry PPPoE sessions (/proc/net/pppoe). */
+	unsigned int		n_pppoe;
+	char			pppoe[DIAG_MAX_PORTS][DIAG_IFNAMSIZ];
 };
 
 static enum diag_dev_kind dev_kind(const struct nfq_dev *d)
@@ -217,16 +220,38 @@ static void bridge_ports(const struct diag_ctx *c, const struct nfq_dev *br,
 }
 
 /*
- * A device as the logic sees it: kind, MTU and, for a VLAN or bridge, the
- * devices at the bottom of its stack.  @peer (may be NULL) picks a
- * bridge's port.
+ * The devices at the bottom of @d's stack into @out's ports: down a VLAN
+ * stack (QinQ: two), possibly onto a bridge.
+ */
+static void add_bottom(const struct diag_ctx *c, const struct nfq_dev *d,
+		       int family, const union nfo_addr *peer,
+		       struct diag_dev *out)
+{
+	unsigned int depth;
+
+	for (depth = 0; depth < 8 && d && dev_kind(d) == DIAG_DEV_VLAN;
+	     depth++)
+		d = nfq_dev_by_index(&c->devs, d->link);
+	if (!d)
+		return;
+	if (dev_kind(d) == DIAG_DEV_BRIDGE)
+		bridge_ports(c, d, family, peer, out);
+	else
+		add_port(out, d->name);
+}
+
+/*
+ * A device as the logic sees it: kind, MTU and, for a VLAN, bridge or PPP
+ * device, the devices at the bottom of its stack.  @peer (may be NULL)
+ * picks a bridge's port.  Which PPPoE session a PPP device runs over is
+ * not to be read from user space: every session's device (and what is
+ * under it) stands for its ports; a router has one.
  */
 static void build_dev(const struct diag_ctx *c, const struct nfq_dev *d,
 		      const char *name, int family, const union nfo_addr *peer,
 		      struct diag_dev *out)
 {
-	const struct nfq_dev *low;
-	unsigned int depth;
+	unsigned int i;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", d ? d->name : name);
@@ -234,23 +259,22 @@ static void build_dev(const struct diag_ctx *c, const struct nfq_dev *d,
 		return;
 	out->kind = dev_kind(d);
 	out->mtu = (int)d->mtu;
-	if (out->kind == DIAG_DEV_BRIDGE) {
+	switch (out->kind) {
+	case DIAG_DEV_BRIDGE:
 		bridge_ports(c, d, family, peer, out);
-		return;
+		break;
+	case DIAG_DEV_VLAN:
+		add_bottom(c, d, family, peer, out);
+		break;
+	case DIAG_DEV_PPP:
+		/* The PPPoE peer is no IP neighbour: every port counts. */
+		for (i = 0; i < c->n_pppoe; i++)
+			add_bottom(c, nfq_dev_by_name(&c->devs, c->pppoe[i]),
+				   family, NULL, out);
+		break;
+	default:
+		break;
 	}
-	if (out->kind != DIAG_DEV_VLAN)
-		return;
-	/* Down the VLAN stack (QinQ: two), possibly onto a bridge. */
-	low = d;
-	for (depth = 0; depth < 8 && low && dev_kind(low) == DIAG_DEV_VLAN;
-	     depth++)
-		low = nfq_dev_by_index(&c->devs, low->link);
-	if (!low)
-		return;
-	if (dev_kind(low) == DIAG_DEV_BRIDGE)
-		bridge_ports(c, low, family, peer, out);
-	else
-		add_port(out, low->name);
 }
 
 static int gather_flowtables(struct diag_ctx *c)
@@ -353,6 +377,12 @@ static int gather_common(struct diag_ctx *c, const char **what)
 	err = dq_hw_refused(f);
 	if (err)
 		return err;
+
+	*what = "PPPoE sessions";
+	err = dq_pppoe_devices(c->pppoe, DIAG_MAX_PORTS);
+	if (err < 0)
+		return err;
+	c->n_pppoe = (unsigned int)err;
 
 	*what = "devices";
 	err = nfq_devices(&c->devs);
@@ -516,7 +546,6 @@ static void print_json(const struct diag_result *r, const char *conn,
 	out_json(&w);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "cause", diag_cause_name(r->cause));
-	jw_bool(&w, "warning", r->warning);
 	jw_str(&w, "explanation", r->explanation);
 	jw_str(&w, "fix", r->fix);
 	if (conn)
@@ -542,8 +571,7 @@ static void print_text(const struct diag_result *r, bool verbose,
 {
 	unsigned int i;
 
-	printf("cause: %s%s\n", diag_cause_name(r->cause),
-	       r->warning ? " (warning)" : "");
+	printf("cause: %s\n", diag_cause_name(r->cause));
 	printf("%s\n", r->explanation);
 	printf("fix: %s\n", r->fix);
 	if (matches > 1)

@@ -58,7 +58,7 @@ static void usage(FILE *f)
 	      "diagnose causes, in the order checked: module_missing,\n"
 	      "inkernel_flowtable, sysctl_off, no_hw_offload, no_flowtable,\n"
 	      "no_flow_rule, rule_not_reached, no_connection,\n"
-	      "device_not_in_flowtable, upper_device_listed, helper, ct_state,\n"
+	      "device_not_in_flowtable, helper, ct_state,\n"
 	      "mtu, not_offloaded; offloaded and none when all is well\n"
 	      "\n"
 	      "exit codes: 0 ok, 1 diagnose found a problem, 2 usage error,\n"

@@ -117,8 +117,20 @@ static void run(const char *ctx, enum diag_cause want)
 	}
 	if (want == DIAG_NONE || want == DIAG_OFFLOADED)
 		CHECK_EQ(failed, 0);
-	else if (want != DIAG_UPPER_DEVICE_LISTED)
+	else
 		CHECK(!R.checks[R.n_checks - 1].ok);
+}
+
+/* The detail of the first check named @name whose detail has @text. */
+static const char *check_with(const char *name, const char *text)
+{
+	unsigned int i;
+
+	for (i = 0; i < R.n_checks; i++)
+		if (!strcmp(R.checks[i].check, name) &&
+		    has(R.checks[i].detail, text))
+			return R.checks[i].detail;
+	return NULL;
 }
 
 static void test_names(void)
@@ -127,8 +139,7 @@ static void test_names(void)
 		"none", "offloaded", "module_missing", "inkernel_flowtable",
 		"sysctl_off", "no_flowtable", "no_hw_offload", "no_flow_rule",
 		"rule_not_reached", "no_connection", "device_not_in_flowtable",
-		"upper_device_listed", "helper", "ct_state", "mtu",
-		"not_offloaded",
+		"helper", "ct_state", "mtu", "not_offloaded",
 	};
 	unsigned int i;
 
@@ -383,56 +394,132 @@ static void test_devices(void)
 	run("device before helper", DIAG_DEVICE_NOT_IN_FLOWTABLE);
 }
 
+/*
+ * firewall4's software offloading lists the bridge and the VLAN device
+ * (br-lan, wan.7), not their ports, and for PPPoE the device under the
+ * session (wan): all of it works.  No fault, no advice; a passing check
+ * says where the packets are caught.
+ */
+static void fw4_conn(void)
+{
+	good();
+	dev(&F.ft[0].devs[0], "br-lan", DIAG_DEV_BRIDGE, 1500, "lan1");
+	dev(&F.ft[0].devs[1], "wan", DIAG_DEV_PLAIN, 1500, NULL);
+	strcpy(F.ft[0].table, "fw4");
+	strcpy(F.rules[0].table, "fw4");
+	strcpy(F.conn.ft_table, "fw4");
+	dev(&F.conn.dev[DIAG_ORIG_IN], "br-lan", DIAG_DEV_BRIDGE, 1500, "lan1");
+	dev(&F.conn.dev[DIAG_REPLY_OUT], "br-lan", DIAG_DEV_BRIDGE, 1500,
+	    "lan1");
+	dev(&F.conn.dev[DIAG_REPLY_IN], "wan", DIAG_DEV_PLAIN, 1500, NULL);
+	dev(&F.conn.dev[DIAG_ORIG_OUT], "wan", DIAG_DEV_PLAIN, 1500, NULL);
+}
+
 static void test_upper(void)
 {
-	/* A bridge listed instead of its port: a warning. */
-	good();
-	dev(&F.conn.dev[DIAG_ORIG_IN], "br0", DIAG_DEV_BRIDGE, 1500, "r-cl");
-	dev(&F.ft[0].devs[0], "br0", DIAG_DEV_BRIDGE, 1500, "r-cl");
-	run("bridge listed", DIAG_UPPER_DEVICE_LISTED);
-	CHECK(R.warning);
-	CHECK(has(R.explanation, "br0"));
-	CHECK(has(R.explanation, "bridge"));
-	CHECK(has(R.explanation, "r-cl"));
-	CHECK(has(R.fix, "list r-cl"));
-	CHECK(has(R.fix, "instead of br0"));
+	const char *d;
 
-	/* Worse causes found later win over the warning, with their own
-	 * texts. */
+	/* a-sw.nft: br-lan and wan. */
+	fw4_conn();
+	run("fw4: bridge listed", DIAG_OFFLOADED);
+	CHECK_EQ(diag_exit_code(&R), 0);
+	CHECK(!strcmp(R.fix, "nothing to do."));
+	CHECK(!has(R.explanation, "lan1"));
+	CHECK(!has(R.explanation, "firewall4"));
+	d = check_with("device", "br-lan");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK(has(d, "bridge on lan1"));
+		CHECK(has(d, "is in flowtable fw4 ft"));
+		CHECK(has(d, "after the bridge code ran"));
+		CHECK(has(d, "neighbour layer"));
+	}
+	CHECK(check_with("device", "wan is in flowtable fw4 ft") != NULL);
+
+	/* c-vlan-sw.nft: br-lan and wan.7 (on eth1). */
+	fw4_conn();
+	dev(&F.ft[0].devs[1], "wan.7", DIAG_DEV_VLAN, 1500, "eth1");
+	dev(&F.conn.dev[DIAG_REPLY_IN], "wan.7", DIAG_DEV_VLAN, 1500, "eth1");
+	dev(&F.conn.dev[DIAG_ORIG_OUT], "wan.7", DIAG_DEV_VLAN, 1500, "eth1");
+	run("fw4: bridge and vlan listed", DIAG_OFFLOADED);
+	d = check_with("device", "wan.7");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK(has(d, "reply"));
+		CHECK(has(d, "VLAN device on eth1"));
+		CHECK(has(d, "after the VLAN code ran"));
+	}
+
+	/* d-pppoe-sw.nft: br-lan and wan, the session pppoe-wan on wan. */
+	fw4_conn();
+	dev(&F.conn.dev[DIAG_REPLY_IN], "pppoe-wan", DIAG_DEV_PPP, 1492, "wan");
+	dev(&F.conn.dev[DIAG_ORIG_OUT], "pppoe-wan", DIAG_DEV_PPP, 1492,
+	    "wan");
+	run("fw4: pppoe, wan listed", DIAG_OFFLOADED);
+	CHECK(check_with("device", "pppoe-wan: its port wan is in") != NULL);
+	/* The PPP device itself listed works as well. */
+	dev(&F.ft[0].devs[1], "pppoe-wan", DIAG_DEV_PPP, 1492, "wan");
+	run("pppoe-wan listed", DIAG_OFFLOADED);
+	CHECK(check_with("device", "after the PPP code ran") != NULL);
+	/* Neither: the port under the session is named. */
+	dev(&F.ft[0].devs[1], "eth9", DIAG_DEV_PLAIN, 1500, NULL);
+	run("pppoe, nothing listed", DIAG_DEVICE_NOT_IN_FLOWTABLE);
+	CHECK(has(R.explanation, "PPP device pppoe-wan"));
+	CHECK(has(R.fix, "devices = { wan }"));
+	CHECK(has(R.fix, "port under pppoe-wan"));
+	/* The session's device unknown (no /proc/net/pppoe): as it is. */
+	dev(&F.conn.dev[DIAG_REPLY_IN], "pppoe-wan", DIAG_DEV_PPP, 1492, NULL);
+	run("pppoe, no session known", DIAG_DEVICE_NOT_IN_FLOWTABLE);
+	CHECK(has(R.fix, "devices = { pppoe-wan }"));
+
+	/* The other causes are found as with the ports listed. */
+	fw4_conn();
 	strcpy(F.conn.helper, "ftp");
 	F.conn.offloaded = false;
-	run("helper beats upper", DIAG_HELPER);
-	CHECK(!R.warning);
-	CHECK(!has(R.explanation, "br0"));
+	F.conn.listed = false;
+	run("fw4: helper", DIAG_HELPER);
+	CHECK(!has(R.explanation, "br-lan"));
 	CHECK(has(R.explanation, "ftp"));
 
-	good();
-	dev(&F.conn.dev[DIAG_ORIG_IN], "br0", DIAG_DEV_BRIDGE, 9000, "r-cl");
-	dev(&F.ft[0].devs[0], "br0", DIAG_DEV_BRIDGE, 9000, "r-cl");
+	fw4_conn();
+	F.conn.offloaded = false;
+	F.conn.listed = false;
+	run("fw4: not offloaded", DIAG_NOT_OFFLOADED);
+
+	fw4_conn();
+	F.conn.dev[DIAG_ORIG_IN].mtu = 9000;
+	F.ft[0].devs[0].mtu = 9000;
 	stat_set("slow_mtu", 10);
-	run("mtu beats upper", DIAG_MTU);
+	run("fw4: mtu", DIAG_MTU);
 
-	/* A device missing in the other direction beats it too. */
-	good();
-	dev(&F.conn.dev[DIAG_ORIG_IN], "br0", DIAG_DEV_BRIDGE, 1500, "r-cl");
-	dev(&F.ft[0].devs[0], "br0", DIAG_DEV_BRIDGE, 1500, "r-cl");
+	/* A device missing in the other direction. */
+	fw4_conn();
 	F.ft[0].n_devs = 1;
-	run("missing beats upper", DIAG_DEVICE_NOT_IN_FLOWTABLE);
-	CHECK(has(R.explanation, "r-srv"));
-	CHECK(!has(R.explanation, "slower"));
+	run("fw4: wan missing", DIAG_DEVICE_NOT_IN_FLOWTABLE);
+	CHECK(has(R.explanation, "wan"));
+	CHECK(has(R.fix, "devices = { wan }"));
 
-	/* Without an address, the flowtable's listed devices are looked at. */
-	good();
+	/* Without an address: none, with the same fact as a passing check. */
+	fw4_conn();
 	F.addr_given = false;
 	F.conn_found = false;
-	dev(&F.ft[0].devs[0], "r-cl.10", DIAG_DEV_VLAN, 1500, "r-cl");
-	run("vlan listed, no address", DIAG_UPPER_DEVICE_LISTED);
-	CHECK(has(R.explanation, "r-cl.10"));
-	CHECK(has(R.fix, "list r-cl"));
-	/* ... unless the port is listed as well. */
-	dev(&F.ft[0].devs[2], "r-cl", DIAG_DEV_PLAIN, 1500, NULL);
-	F.ft[0].n_devs = 3;
-	run("vlan and port listed", DIAG_NONE);
+	dev(&F.ft[0].devs[1], "wan.7", DIAG_DEV_VLAN, 1500, "eth1");
+	run("fw4: no address", DIAG_NONE);
+	CHECK(!strcmp(R.fix, "nothing to do."));
+	d = check_with("devices", "bridge br-lan");
+	CHECK(d != NULL);
+	if (d) {
+		CHECK(has(d, "flowtable fw4 ft"));
+		CHECK(has(d, "arriving on lan1"));
+		CHECK(has(d, "after the bridge code ran"));
+	}
+	CHECK(check_with("devices", "VLAN device wan.7") != NULL);
+	/* ... and none once the ports are listed as well. */
+	dev(&F.ft[0].devs[2], "lan1", DIAG_DEV_PLAIN, 1500, NULL);
+	dev(&F.ft[0].devs[3], "eth1", DIAG_DEV_PLAIN, 1500, NULL);
+	F.ft[0].n_devs = 4;
+	run("fw4: ports listed too, no address", DIAG_NONE);
+	CHECK(check_with("devices", "") == NULL);
 }
 
 static void test_helper(void)
@@ -606,9 +693,44 @@ static void test_parse_hw_refused(void)
 	check_ctx[0] = '\0';
 }
 
+static void test_parse_pppoe(void)
+{
+	char devs[4][DIAG_IFNAMSIZ];
+
+	CHECK_CTX("parse pppoe");
+	CHECK_EQ(diag_parse_pppoe("", devs, 4), 0);
+	CHECK_EQ(diag_parse_pppoe("Id       Address              Device\n",
+				  devs, 4), 0);
+	CHECK_EQ(diag_parse_pppoe("Id       Address              Device\n"
+				  "00000001 52:54:00:12:34:56      wan\n",
+				  devs, 4), 1);
+	CHECK_STREQ(devs[0], "wan");
+	/* Sessions on the same device count once; no header; no newline. */
+	CHECK_EQ(diag_parse_pppoe("00000001 52:54:00:12:34:56      wan\n"
+				  "00000002 52:54:00:12:34:57   wan.10\n"
+				  "00000003 52:54:00:12:34:58      wan",
+				  devs, 4), 2);
+	CHECK_STREQ(devs[0], "wan");
+	CHECK_STREQ(devs[1], "wan.10");
+	/* At most max; a name of 15 characters. */
+	CHECK_EQ(diag_parse_pppoe("00000001 52:54:00:12:34:56 abcdefghijklmno\n"
+				  "00000002 52:54:00:12:34:57      wan\n",
+				  devs, 1), 1);
+	CHECK_STREQ(devs[0], "abcdefghijklmno");
+	/* Malformed. */
+	CHECK_EQ(diag_parse_pppoe("00000001 52:54:00:12:34:56\n", devs, 4),
+		 -1);
+	CHECK_EQ(diag_parse_pppoe("00000001 52:54:00:12:34:56 wan x\n", devs,
+				  4), -1);
+	CHECK_EQ(diag_parse_pppoe("00000001 52:54:00:12:34:56 "
+				  "abcdefghijklmnop\n", devs, 4), -1);
+	check_ctx[0] = '\0';
+}
+
 int main(void)
 {
 	test_parse_hw_refused();
+	test_parse_pppoe();
 	test_names();
 	test_stats();
 	test_offloaded();

@@ -23,7 +23,6 @@ static const char * const diag_cause_names[DIAG_CAUSE_MAX] = {
 	[DIAG_RULE_NOT_REACHED]		= "rule_not_reached",
 	[DIAG_NO_CONNECTION]		= "no_connection",
 	[DIAG_DEVICE_NOT_IN_FLOWTABLE]	= "device_not_in_flowtable",
-	[DIAG_UPPER_DEVICE_LISTED]	= "upper_device_listed",
 	[DIAG_HELPER]			= "helper",
 	[DIAG_CT_STATE]			= "ct_state",
 	[DIAG_MTU]			= "mtu",
@@ -120,6 +119,55 @@ int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 	return 0;
 }
 
+int diag_parse_pppoe(const char *text, char (*devs)[DIAG_IFNAMSIZ],
+		     unsigned int max)
+{
+	const char *next = text, *p;
+	unsigned int n = 0, i;
+	size_t linelen;
+	bool header = true;
+
+	while (nfo_next_line(&next, &p, &linelen)) {
+		const char *end = p + linelen, *f[3];
+		size_t flen[3];
+		unsigned int k = 0;
+
+		if (header) {
+			header = false;
+			if (linelen >= 2 && !memcmp(p, "Id", 2))
+				continue;
+		}
+		/* "SID MAC DEVICE", the device right-aligned in 8 columns. */
+		while (p < end) {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p == end)
+				break;
+			if (k == 3)
+				return -1;
+			f[k] = p;
+			while (p < end && *p != ' ' && *p != '\t')
+				p++;
+			flen[k] = (size_t)(p - f[k]);
+			k++;
+		}
+		if (!k)
+			continue;
+		if (k != 3 || flen[2] >= DIAG_IFNAMSIZ)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (strlen(devs[i]) == flen[2] &&
+			    !memcmp(devs[i], f[2], flen[2]))
+				break;
+		if (i < n || n >= max)
+			continue;
+		memcpy(devs[n], f[2], flen[2]);
+		devs[n][flen[2]] = '\0';
+		n++;
+	}
+	return (int)n;
+}
+
 /* Append to a fixed buffer, truncating silently. */
 static void buf_add(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -208,6 +256,19 @@ static const char *kind_name(enum diag_dev_kind k)
 	}
 }
 
+/* What runs before a layered device's packets reach its hook. */
+static const char *layer_code(enum diag_dev_kind k)
+{
+	switch (k) {
+	case DIAG_DEV_BRIDGE:
+		return "bridge";
+	case DIAG_DEV_VLAN:
+		return "VLAN";
+	default:
+		return "PPP";
+	}
+}
+
 static bool layered(const struct diag_dev *d)
 {
 	return (d->kind == DIAG_DEV_BRIDGE || d->kind == DIAG_DEV_VLAN ||
@@ -237,12 +298,6 @@ static void fix_add_devices(struct diag_result *r,
 	    ft->table, ft->name, ft->prio, devs);
 }
 
-static void set_cause(struct diag_result *r, enum diag_cause c)
-{
-	r->cause = c;
-	r->warning = c == DIAG_UPPER_DEVICE_LISTED;
-}
-
 /*
  * The flowtable the connection goes (or would go) to: the one the flow
  * listing names, else the one of the first rule that was reached, else
@@ -265,14 +320,14 @@ static const struct diag_flowtable *conn_ft(const struct diag_facts *f)
 }
 
 /*
- * Upper devices listed in a flowtable whose ports are not: a warning
- * (only used when no address was given; with one, the connection's own
- * devices are checked instead).  Returns true if one was found.
+ * Without an address: each bridge, VLAN or PPP device that a flowtable
+ * lists while the devices under it are not, as a passing check saying
+ * where its packets are caught.
  */
-static bool check_listed_uppers(const struct diag_facts *f,
-				struct diag_result *r)
+static void note_listed_uppers(const struct diag_facts *f,
+			       struct diag_result *r)
 {
-	char ports[128], devs[256];
+	char ports[128];
 	unsigned int i, j;
 
 	for (i = 0; i < f->n_ft && i < DIAG_MAX_FT; i++) {
@@ -286,40 +341,23 @@ static bool check_listed_uppers(const struct diag_facts *f,
 			port_list(d, true, ft, ports, sizeof(ports));
 			if (!ports[0])
 				continue;
-			check(r, "devices", false,
-			      "%s %s is listed in flowtable %s %s, not its ports %s",
-			      kind_name(d->kind), d->name, ft->table, ft->name,
-			      ports);
-			set_cause(r, DIAG_UPPER_DEVICE_LISTED);
-			EXPLAIN(r, "flowtable %s %s lists the %s %s instead of "
-				"the devices under it (%s): offload works, but "
-				"its packets are caught only after the %s code "
-				"ran and are sent through the neighbour layer, "
-				"which is slower.", ft->table, ft->name,
-				kind_name(d->kind), d->name, ports,
-				d->kind == DIAG_DEV_BRIDGE ? "bridge" :
-				d->kind == DIAG_DEV_VLAN ? "VLAN" : "PPP");
-			ft_dev_list(ft, devs, sizeof(devs));
-			FIX(r, "list %s in flowtable %s %s instead of %s "
-			    "(devices now: %s), as firewall4 does.", ports,
-			    ft->table, ft->name, d->name, devs);
-			return true;
+			check(r, "devices", true, "flowtable %s %s lists %s %s: "
+			      "packets arriving on %s are caught on it after "
+			      "the %s code ran; packets leaving by it go "
+			      "through the neighbour layer", ft->table,
+			      ft->name, kind_name(d->kind), d->name, ports,
+			      layer_code(d->kind));
 		}
 	}
-	check(r, "devices", true, "no bridge, VLAN or PPP device listed in "
-	      "place of its ports");
-	return false;
 }
 
 /*
  * The connection's input devices (both directions) against its flowtable.
- * Returns true if the walk must stop (device_not_in_flowtable); otherwise
- * the first upper_device_listed warning sets *upper and its texts go to
- * @warn.
+ * Returns true if the walk must stop (device_not_in_flowtable).  A bridge,
+ * VLAN or PPP device listed in place of the devices under it passes.
  */
 static bool check_conn_devices(const struct diag_facts *f,
-			       struct diag_result *r, struct diag_result *warn,
-			       bool *upper)
+			       struct diag_result *r)
 {
 	static const enum diag_dir dirs[] = { DIAG_ORIG_IN, DIAG_REPLY_IN };
 	const struct diag_conn *c = &f->conn;
@@ -349,7 +387,7 @@ static bool check_conn_devices(const struct diag_facts *f,
 			check(r, "device", false, "%s device %s is not in "
 			      "flowtable %s %s", diag_dir_names[dir], d->name,
 			      ft->table, ft->name);
-			set_cause(r, DIAG_DEVICE_NOT_IN_FLOWTABLE);
+			r->cause = DIAG_DEVICE_NOT_IN_FLOWTABLE;
 			EXPLAIN(r, "the %s device of %s is %s, which is not in "
 				"flowtable %s %s (devices: %s): its packets "
 				"are never caught by the fast path and take the "
@@ -368,36 +406,19 @@ static bool check_conn_devices(const struct diag_facts *f,
 			continue;
 		}
 		if (ft_lists(ft, d->name)) {
-			check(r, "device", false, "%s device %s is a %s listed "
-			      "in flowtable %s %s instead of its port %s",
+			check(r, "device", true, "%s device %s (%s on %s) is "
+			      "in flowtable %s %s: its packets are caught "
+			      "after the %s code ran; packets leaving by it go "
+			      "through the neighbour layer",
 			      diag_dir_names[dir], d->name, kind_name(d->kind),
-			      ft->table, ft->name, missing);
-			if (!*upper) {
-				*upper = true;
-				EXPLAIN(warn, "the %s device of %s is the %s %s, "
-					"which flowtable %s %s lists instead "
-					"of the device under it (%s): offload "
-					"works, but its packets are caught "
-					"only after the %s code ran and are "
-					"sent through the neighbour layer, "
-					"which is slower.",
-					diag_dir_names[dir], c->desc,
-					kind_name(d->kind), d->name, ft->table,
-					ft->name, missing,
-					d->kind == DIAG_DEV_BRIDGE ? "bridge" :
-					d->kind == DIAG_DEV_VLAN ? "VLAN" :
-					"PPP");
-				FIX(warn, "list %s in flowtable %s %s instead of "
-				    "%s (devices now: %s), as firewall4 does.",
-				    missing, ft->table, ft->name, d->name,
-				    devs);
-			}
+			      missing, ft->table, ft->name,
+			      layer_code(d->kind));
 			continue;
 		}
 		check(r, "device", false, "%s device %s (%s on %s): %s is not "
 		      "in flowtable %s %s", diag_dir_names[dir], d->name,
 		      kind_name(d->kind), all, missing, ft->table, ft->name);
-		set_cause(r, DIAG_DEVICE_NOT_IN_FLOWTABLE);
+		r->cause = DIAG_DEVICE_NOT_IN_FLOWTABLE;
 		EXPLAIN(r, "the %s device of %s is the %s %s, whose packets "
 			"arrive on %s; %s is not in flowtable %s %s (devices: "
 			"%s), so they are never caught by the fast path and "
@@ -439,7 +460,7 @@ static bool check_mtu(const struct diag_facts *f, struct diag_result *r)
 		check(r, "mtu", false, "%s: %s MTU %d, %s MTU %d, slow_mtu %"
 		      PRIu64, i ? "reply" : "original", di->name, di->mtu,
 		      dout->name, dout->mtu, slow);
-		set_cause(r, DIAG_MTU);
+		r->cause = DIAG_MTU;
 		EXPLAIN(r, "%s is offloaded, but packets of up to %d bytes "
 			"arrive on %s (MTU %d) and leave on %s (MTU %d): those "
 			"larger than %d bytes take the normal path to be "
@@ -482,7 +503,7 @@ static bool check_module(const struct diag_facts *f, struct diag_result *r)
 	if (f->inkernel_flowtable) {
 		check(r, "module", false, "nf_flow_table is loaded, "
 		      "nft_offload is not");
-		set_cause(r, DIAG_INKERNEL_FLOWTABLE);
+		r->cause = DIAG_INKERNEL_FLOWTABLE;
 		EXPLAIN(r, "the kernel's own flowtable module nf_flow_table "
 			"is loaded instead of nft_offload; the two refuse to "
 			"run side by side.");
@@ -493,7 +514,7 @@ static bool check_module(const struct diag_facts *f, struct diag_result *r)
 		return true;
 	}
 	check(r, "module", false, "nft_offload is not loaded");
-	set_cause(r, DIAG_MODULE_MISSING);
+	r->cause = DIAG_MODULE_MISSING;
 	EXPLAIN(r, "the nft_offload module is not loaded: nothing can be "
 		"offloaded.");
 	FIX(r, "modprobe nft_offload (a ruleset with a flowtable loads it "
@@ -509,7 +530,7 @@ static bool check_sysctl(const struct diag_facts *f, struct diag_result *r)
 		return false;
 	}
 	check(r, "sysctl", false, "net.netfilter.nf_flow_offload = 0");
-	set_cause(r, DIAG_SYSCTL_OFF);
+	r->cause = DIAG_SYSCTL_OFF;
 	EXPLAIN(r, "net.netfilter.nf_flow_offload is 0 in this network "
 		"namespace: `flow add` offloads nothing (refused_sysctl_off %"
 		PRIu64 ").", diag_stat(f, "refused_sysctl_off"));
@@ -572,7 +593,7 @@ static bool check_flowtables(const struct diag_facts *f,
 		check(r, "hw_offload", false, "flowtable %s %s refused: %s "
 		      "has no hardware offload", f->hw_refused_table,
 		      f->hw_refused_ft, f->hw_refused_dev);
-		set_cause(r, DIAG_NO_HW_OFFLOAD);
+		r->cause = DIAG_NO_HW_OFFLOAD;
 		EXPLAIN(r, "the kernel refused flowtable %s %s: it has "
 			"`flags offload` (hardware offload) and device %s has "
 			"no hardware flow offload support (hw_bind_refused %"
@@ -591,7 +612,7 @@ static bool check_flowtables(const struct diag_facts *f,
 	if (!f->n_ft) {
 		check(r, "flowtable", false, "no flowtable in this network "
 		      "namespace");
-		set_cause(r, DIAG_NO_FLOWTABLE);
+		r->cause = DIAG_NO_FLOWTABLE;
 		EXPLAIN(r, "there is no flowtable in this network namespace: "
 			"`flow add` needs one to put connections in.");
 		conn_devs(f, devs, sizeof(devs));
@@ -615,7 +636,7 @@ static bool check_rules(const struct diag_facts *f, struct diag_result *r)
 
 	if (!f->n_rules) {
 		check(r, "flow_rule", false, "no rule uses flow add");
-		set_cause(r, DIAG_NO_FLOW_RULE);
+		r->cause = DIAG_NO_FLOW_RULE;
 		EXPLAIN(r, "no rule uses `flow add @%s` (or `flow offload`): "
 			"flowtable %s %s exists, but nothing puts connections "
 			"in it.", ft->name, ft->table, ft->name);
@@ -643,7 +664,7 @@ static bool check_rules(const struct diag_facts *f, struct diag_result *r)
 	}
 	check(r, "rule_reached", false, "no offload attempt counted%s",
 	      counted ? ", rule counters at 0" : "");
-	set_cause(r, DIAG_RULE_NOT_REACHED);
+	r->cause = DIAG_RULE_NOT_REACHED;
 	EXPLAIN(r, "the `flow add @%s` rule in %s %s chain %s was never "
 		"evaluated: ", f->rules[0].flowtable, f->rules[0].family,
 		f->rules[0].table, f->rules[0].chain);
@@ -668,7 +689,7 @@ static bool check_helper(const struct diag_facts *f, struct diag_result *r)
 		return false;
 	}
 	check(r, "helper", false, "conntrack helper %s attached", c->helper);
-	set_cause(r, DIAG_HELPER);
+	r->cause = DIAG_HELPER;
 	EXPLAIN(r, "the conntrack helper \"%s\" is attached to %s: a helper "
 		"must see every packet of its connection, so connections "
 		"with a helper are never offloaded (refused_helper %" PRIu64
@@ -702,7 +723,7 @@ static bool check_state(const struct diag_facts *f, struct diag_result *r)
 	check(r, "ct_state", false, "%s%s%s", c->tcp ? c->state : "",
 	      c->seen_reply ? "" : (c->tcp ? ", unreplied" : "unreplied"),
 	      c->assured ? "" : ", not assured");
-	set_cause(r, DIAG_CT_STATE);
+	r->cause = DIAG_CT_STATE;
 	if (c->tcp)
 		EXPLAIN(r, "%s is in TCP state %s%s%s: `flow add` offloads a "
 			"TCP connection only once it is ESTABLISHED and "
@@ -727,19 +748,15 @@ static bool check_state(const struct diag_facts *f, struct diag_result *r)
 
 void diag_run(const struct diag_facts *f, struct diag_result *r)
 {
-	struct diag_result warn;
-	bool upper = false;
-
 	memset(r, 0, sizeof(*r));
-	set_cause(r, DIAG_NONE);
+	r->cause = DIAG_NONE;
 
 	if (check_module(f, r) || check_sysctl(f, r) ||
 	    check_flowtables(f, r) || check_rules(f, r))
 		return;
 
 	if (!f->addr_given) {
-		if (check_listed_uppers(f, r))
-			return;
+		note_listed_uppers(f, r);
 		EXPLAIN(r, "module, sysctl, flowtable and `flow add` rule are "
 			"in place and the rule is evaluated; give an address "
 			"(diagnose ADDR[:PORT]) to check a connection.");
@@ -750,7 +767,7 @@ void diag_run(const struct diag_facts *f, struct diag_result *r)
 	if (!f->conn_found) {
 		check(r, "connection", false, "no conntrack entry matches %s",
 		      f->addr);
-		set_cause(r, DIAG_NO_CONNECTION);
+		r->cause = DIAG_NO_CONNECTION;
 		EXPLAIN(r, "no conntrack entry matches %s in this network "
 			"namespace.", f->addr);
 		FIX(r, "check the address and port (conntrack -L), that the "
@@ -760,28 +777,19 @@ void diag_run(const struct diag_facts *f, struct diag_result *r)
 	}
 	check(r, "connection", true, "%s", f->conn.desc);
 
-	/* The warning's texts wait aside until nothing worse is found. */
-	memset(&warn, 0, sizeof(warn));
-	if (check_conn_devices(f, r, &warn, &upper) || check_helper(f, r) ||
+	if (check_conn_devices(f, r) || check_helper(f, r) ||
 	    check_state(f, r))
 		return;
 
 	if (f->conn.offloaded && check_mtu(f, r))
 		return;
 
-	if (upper) {
-		set_cause(r, DIAG_UPPER_DEVICE_LISTED);
-		memcpy(r->explanation, warn.explanation, DIAG_TEXT_MAX);
-		memcpy(r->fix, warn.fix, DIAG_TEXT_MAX);
-		return;
-	}
-
 	if (!f->conn.offloaded) {
 		char refused[512];
 
 		refusals(f, refused, sizeof(refused));
 		check(r, "offloaded", false, "not offloaded");
-		set_cause(r, DIAG_NOT_OFFLOADED);
+		r->cause = DIAG_NOT_OFFLOADED;
 		EXPLAIN(r, "%s passes every check but is not offloaded. Offload "
 			"refusals the module counted in this network namespace: "
 			"%s.", f->conn.desc, refused);
@@ -791,7 +799,7 @@ void diag_run(const struct diag_facts *f, struct diag_result *r)
 		return;
 	}
 
-	set_cause(r, DIAG_OFFLOADED);
+	r->cause = DIAG_OFFLOADED;
 	if (f->conn.listed) {
 		check(r, "offloaded", true, "in flowtable %s %s",
 		      f->conn.ft_table, f->conn.ft_name);

@@ -17,9 +17,10 @@
  *   device_not_in_flowtable, helper, ct_state, mtu, not_offloaded, and
  *   finally offloaded.  Without an address: none.
  *
- * upper_device_listed is a warning: a bridge, VLAN or PPP device listed in
- * the flowtable instead of its ports works, only slower.  It does not stop
- * the walk; it is the cause only when nothing worse is found.
+ * A bridge, VLAN or PPP device listed in the flowtable instead of the
+ * devices under it is no fault (firewall4 lists br-lan and wan.7 for
+ * software offloading): its packets are caught there, once the bridge,
+ * VLAN or PPP code ran.  A passing check says so.
  */
 #ifndef NFO_TOOL_LOGIC_DIAG_H
 #define NFO_TOOL_LOGIC_DIAG_H
@@ -49,7 +50,6 @@ enum diag_cause {
 	DIAG_RULE_NOT_REACHED,
 	DIAG_NO_CONNECTION,
 	DIAG_DEVICE_NOT_IN_FLOWTABLE,
-	DIAG_UPPER_DEVICE_LISTED,
 	DIAG_HELPER,
 	DIAG_CT_STATE,
 	DIAG_MTU,
@@ -72,7 +72,8 @@ struct diag_dev {
 	/*
 	 * For a bridge, VLAN or PPP device: the devices at the bottom of its
 	 * stack that the packets really arrive on (a bridge: the port behind
-	 * which the peer is, or every port when that is not known).
+	 * which the peer is, or every port when that is not known; a PPP
+	 * device: the devices that carry PPPoE sessions).
 	 */
 	unsigned int n_ports;
 	char ports[DIAG_MAX_PORTS][DIAG_IFNAMSIZ];
@@ -164,7 +165,6 @@ struct diag_check {
 
 struct diag_result {
 	enum diag_cause cause;
-	bool warning;		/* cause is upper_device_listed */
 	char explanation[DIAG_TEXT_MAX];
 	char fix[DIAG_TEXT_MAX];
 	unsigned int n_checks;
@@ -178,8 +178,8 @@ void diag_run(const struct diag_facts *f, struct diag_result *r);
  * Stable id of a cause ("none", "offloaded", "module_missing",
  * "inkernel_flowtable", "sysctl_off", "no_flowtable", "no_hw_offload",
  * "no_flow_rule", "rule_not_reached", "no_connection",
- * "device_not_in_flowtable", "upper_device_listed", "helper", "ct_state",
- * "mtu", "not_offloaded"), or "unknown".
+ * "device_not_in_flowtable", "helper", "ct_state", "mtu", "not_offloaded"),
+ * or "unknown".
  */
 const char *diag_cause_name(enum diag_cause c);
 
@@ -196,6 +196,16 @@ uint64_t diag_stat(const struct diag_facts *f, const char *name);
  * or -1 when a line lacks dev, table or flowtable or is malformed.
  */
 int diag_parse_hw_refused(const char *text, struct diag_facts *f);
+
+/*
+ * Parses /proc/net/pppoe (a header line, then "SID MAC DEVICE" per PPPoE
+ * session of the netns) into @devs, the distinct devices that carry a
+ * session, at most @max.  Returns their number, or -1 when a line is
+ * malformed.  The file does not say which PPP device a session belongs
+ * to: every session's device stands for the ports of every PPP device.
+ */
+int diag_parse_pppoe(const char *text, char (*devs)[DIAG_IFNAMSIZ],
+		     unsigned int max);
 
 /* Sum of every refused_* statistic plus offloaded: `flow add` evaluations. */
 uint64_t diag_attempts(const struct diag_facts *f);
