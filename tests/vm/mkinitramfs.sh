@@ -63,7 +63,10 @@ MODULES=(nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_redir nft_fib_inet
 	 nft_fib_ipv4 nft_fib_ipv6 nft_reject_inet nft_log nf_conntrack
 	 nf_conntrack_netlink nf_nat nfnetlink nfnetlink_log veth bridge 8021q
 	 pppoe pppox ppp_generic ppp_async ip_gre ip6_gre xfrm_user esp4 esp6 xfrm4_tunnel
-	 pktgen dummy nf_conntrack_ftp)
+	 pktgen dummy nf_conntrack_ftp nf_conntrack_tftp nf_conntrack_pptp
+	 nf_conntrack_amanda nf_conntrack_h323 nf_conntrack_irc
+	 nf_conntrack_netbios_ns nf_conntrack_sane nf_conntrack_sip
+	 nf_conntrack_snmp ts_kmp)
 # Helpers loaded on demand: ESP ciphers (and on 6.1 the default RNG that
 # ESP's IV generators seed from), netdev-family expressions, ss's diag,
 # the logger behind nft_log, MPLS routes (a lightweight tunnel), the
