@@ -73,14 +73,7 @@ for i in $(seq 10 $((10 + NSRC - 1))); do
 done
 offload_ruleset route
 n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout="$TIMEOUT"
-n srv nft -f - <<-'NFT'
-table inet sink {
-	chain in {
-		type filter hook input priority 0;
-		udp dport 5001 drop
-	}
-}
-NFT
+udp_sink
 mac=$(ip -n r link show r-cl | awk '$1 == "link/ether" { print $2 }')
 if [ -e "$objects" ]; then
 	log "flow objects (debugfs): $(cat "$objects")"

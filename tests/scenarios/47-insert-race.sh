@@ -10,8 +10,8 @@
 # module unloads.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
+. "$(dirname "$0")/faults.bash"
 
-objects=/sys/kernel/debug/nft_offload/flow_objects
 # Longer where KASAN and lockdep watch, and the removers less often:
 # everything is some 20 times slower there, flows need time to be made.
 secs=20
@@ -20,19 +20,6 @@ if debug_kernel; then
 	secs=40
 	pause=1.5
 fi
-racers=()
-
-stop_racers() {
-	if [ ${#racers[@]} -gt 0 ]; then
-		kill "${racers[@]}" 2>/dev/null || true
-		wait "${racers[@]}" 2>/dev/null || true
-	fi
-	racers=()
-}
-
-no_objects() {
-	[ "$(cat "$objects")" = 0 ]
-}
 
 # New UDP tuples from cl, 256 at a time, two datagrams each (the second is
 # offloaded), each round on new source ports.
@@ -78,30 +65,23 @@ mtu_loop() {
 
 topology_router
 offload_ruleset route
-n srv nft -f - <<-'NFT'
-table inet sink {
-	chain in {
-		type filter hook input priority 0;
-		udp dport 5001 drop
-	}
-}
-NFT
+udp_sink
 [ -e "$objects" ] || fail "no $objects: the leak check needs it"
 expect_ok modprobe nfo_insert_race
-trap 'stop_racers; rmmod nfo_insert_race 2>/dev/null || true' EXIT
+trap 'stop_traffic; rmmod nfo_insert_race 2>/dev/null || true' EXIT
 
 off0=$(nfo_stat offloaded)
 new_flows &
-racers+=($!)
+pids+=($!)
 flush_loop &
-racers+=($!)
+pids+=($!)
 sysctl_loop &
-racers+=($!)
+pids+=($!)
 mtu_loop &
-racers+=($!)
+pids+=($!)
 log "racing for $secs s"
 nap "$secs"
-stop_racers
+stop_traffic
 
 widened=$(cat /sys/module/nfo_insert_race/parameters/widened)
 offloaded=$(( $(nfo_stat offloaded) - off0 ))

@@ -45,14 +45,7 @@ ip -n r link set dummy0 up
 offload_ruleset route
 n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600 \
 	net.netfilter.nf_conntrack_udp_timeout=3600
-n srv nft -f - <<-'NFT'
-table inet sink {
-	chain in {
-		type filter hook input priority 0;
-		udp dport 5001 drop
-	}
-}
-NFT
+udp_sink
 mac=$(ip -n r link show r-cl | awk '$1 == "link/ether" { print $2 }')
 out=$(n cl flowgen cl-r "$mac" 10.0.1.10 "$NSRC" 10000 $((10000 + PORTS - 1)) \
 	10.0.2.2 5001 2 4096) || fail "flowgen: $out"

@@ -210,6 +210,18 @@ tcp_hold_close() {
 	rm -f /tmp/hold
 }
 
+# The server drops UDP to port 5001 without an answer: one-way flows.
+udp_sink() {
+	n srv nft -f - <<-'NFT'
+	table inet sink {
+		chain in {
+			type filter hook input priority 0;
+			udp dport 5001 drop
+		}
+	}
+	NFT
+}
+
 # Start the UDP echo server in srv on port 5001 (once per scenario).
 udp_server() {
 	n srv udp-pingpong serve 5001 &
