@@ -8,7 +8,12 @@
  * normal path untouched: every check that can send a packet back is made
  * before the first byte is changed.
  *
- * Runs in softirq context under rcu_read_lock(); takes no locks.
+ * Runs in softirq context under rcu_read_lock().  A forwarded packet takes
+ * no lock of ours: the neighbour's address is read under its seqlock, and
+ * only the transmit below takes the device's (its qdisc's).  The rare
+ * steps do: a teardown takes the conntrack entry's lock
+ * (nfo_flow_teardown()), a stale neighbour's confirmation the neighbour's
+ * (neigh_event_send()).
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
