@@ -16,7 +16,6 @@
  * (neigh_event_send()).
  */
 #include <linux/etherdevice.h>
-#include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -142,7 +141,6 @@ static void nfo_vlan_stats_add(struct net_device *dev, bool rx,
 static void nfo_upper_stats(const struct nfo_path *rx,
 			    const struct nfo_path *tx, const struct sk_buff *skb)
 {
-	unsigned int segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	const struct nfo_path_upper *up;
 	unsigned int len = skb->len;
 	int i;
@@ -158,14 +156,11 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 	for (up = tx ? &tx->upper : NULL, i = 0; up && i < up->num; i++) {
 		struct net_device *dev = up->dev[i];
 
-		if (up->vlan & BIT(i)) {
+		/* (Never a PPP device: those transmit themselves.) */
+		if (up->vlan & BIT(i))
 			nfo_vlan_stats_add(dev, false, len + ETH_HLEN);
-		} else if (dev->type == ARPHRD_PPP) {
-			/* It sees GSO packets segmented. */
-			dev_sw_netstats_tx_add(dev, segs, len);
-		} else {
+		else
 			dev_sw_netstats_tx_add(dev, 1, len + ETH_HLEN);
-		}
 	}
 }
 
@@ -615,31 +610,29 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		path = NULL;
 	}
 	if (xmit == NFO_XMIT_DIRECT) {
+		/*
+		 * Every direction sent directly has a neighbour: the only
+		 * ones without (PPPoE) went through the PPP device above.
+		 */
 		struct neighbour *n = fd->neigh;
+		u8 nud = READ_ONCE(n->nud_state);
 
-		/* No neighbour: PPPoE, whose path knows the peer. */
-		if (n) {
-			u8 nud = READ_ONCE(n->nud_state);
-
-			if (unlikely(READ_ONCE(n->dead) || !(nud & NUD_VALID)))
-				goto stale_neigh;
-			/*
-			 * Not confirmed lately (STALE): have it confirmed, as
-			 * neigh_resolve_output() would, while sending to the
-			 * address it has.  Should the probes fail, it leaves
-			 * NUD_VALID and the flow goes; should another host
-			 * answer, the address changes under us.
-			 */
-			if (unlikely(!(nud & NUD_CONNECTED)))
-				neigh_event_send(n, NULL);
-			nfo_neigh_ha(h_dest, n);
-			/* A bridge chose the port for the old address. */
-			if (unlikely(path && path->bridge &&
-				     !ether_addr_equal(h_dest, path->h_dest)))
-				goto stale_neigh;
-		} else {
-			ether_addr_copy(h_dest, path->h_dest);
-		}
+		if (unlikely(READ_ONCE(n->dead) || !(nud & NUD_VALID)))
+			goto stale_neigh;
+		/*
+		 * Not confirmed lately (STALE): have it confirmed, as
+		 * neigh_resolve_output() would, while sending to the address
+		 * it has.  Should the probes fail, it leaves NUD_VALID and the
+		 * flow goes; should another host answer, the address changes
+		 * under us.
+		 */
+		if (unlikely(!(nud & NUD_CONNECTED)))
+			neigh_event_send(n, NULL);
+		nfo_neigh_ha(h_dest, n);
+		/* A bridge chose the port for the old address. */
+		if (unlikely(path && path->bridge &&
+			     !ether_addr_equal(h_dest, path->h_dest)))
+			goto stale_neigh;
 		if (path) {
 			if (unlikely(path->bridge &&
 				     !nfo_bridge_path_ok(fd, path,

@@ -269,7 +269,7 @@ static void nfo_ct_fixup(struct nf_conn *ct, struct nfo_net *nn)
 		state_timeout = nf_udp_pernet(net)->timeouts[state];
 #ifdef CONFIG_NF_CT_PROTO_GRE
 	} else if (l4proto == IPPROTO_GRE) {
-		/* Else it keeps the day nf_ct_offload_timeout() gave it. */
+		/* Else it keeps the day nfo_ct_extend() gave it. */
 		state_timeout = nf_gre_pernet(net)->timeouts[GRE_CT_REPLIED];
 #endif
 	} else {

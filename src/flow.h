@@ -135,7 +135,10 @@ struct nfo_flow_dir {
 	 * DIRECT direction transmits on its device.
 	 */
 	struct dst_entry	*dst;
-	/* DIRECT: the next hop, held; NULL for PPPoE (the peer is known). */
+	/*
+	 * DIRECT: the next hop, held; NULL for PPPoE, which is sent through
+	 * the PPP device.
+	 */
 	struct neighbour	*neigh;
 };
 
