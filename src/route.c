@@ -231,8 +231,6 @@ static bool nfo_path_build(struct dst_entry *dst, u8 family,
 	int i;
 
 	memset(path, 0, sizeof(*path));
-	if (dst->lwtstate)
-		return false;
 	if (nfo_ether_dev(dev)) {
 		path->neigh = nfo_dst_neigh(dst, family, daddr);
 		if (!path->neigh)
