@@ -27,8 +27,7 @@ for ns in cl srv; do
 done
 
 conn_bytes() {
-	n "$1" nft list counter inet probe conn |
-		awk '/bytes/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }'
+	nft_counter "$1" inet probe conn bytes
 }
 
 ct_bytes() {	# which (1: original, 2: reply) bytes= of the port-5001 entry

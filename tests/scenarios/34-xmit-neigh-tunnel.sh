@@ -42,7 +42,7 @@ bytes=$(bulk 8)
 tcp_transfer 4 10.0.3.2 5001 "$bytes"
 [ "$SAW_OFFLOAD" = 1 ] || fail "not offloaded"
 fast=$(( $(nfo_stat fast_ipv4_bytes) - fast0 ))
-fwd=$(n r nft list counter ip filter forwarded | awk '/bytes/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }')
+fwd=$(nft_counter r ip filter forwarded bytes)
 log "fast path $fast bytes, forward chain $fwd bytes"
 [ "$(nfo_stat xmit_neigh)" -gt "$neigh0" ] || fail "no flow direction used the neighbour layer"
 [ "$(nfo_stat xmit_direct)" -gt "$direct0" ] || fail "no flow direction used direct transmit"

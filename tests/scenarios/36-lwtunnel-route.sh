@@ -10,8 +10,7 @@
 
 # frames NAME: the server port's ingress counter NAME, packets.
 frames() {
-	n srv nft list counter netdev probe "$1" |
-		awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+	nft_counter srv netdev probe "$1" packets
 }
 
 frames_at_least() {	# NAME N

@@ -39,7 +39,7 @@ table netdev watch {
 }
 NFT
 watch() {
-	n cl nft list counter netdev watch "$1" | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+	nft_counter cl netdev watch "$1" packets
 }
 
 on_port() {

@@ -87,9 +87,9 @@ sa_count() {
 		awk -v w="($5)" '/lifetime current:/ { getline; for (i = 1; i <= NF; i++) if (index($i, w)) { sub(/\(.*/, "", $i); print $i } }'
 }
 
-# Bytes of a counter of srv's ingress probe.
+# Packets of a counter of srv's ingress probe.
 srv_counter() {
-	n srv nft list counter netdev probe "$1" | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+	nft_counter srv netdev probe "$1" packets
 }
 
 # Client link MTU 1400: packets fit the tunnel (1500 less ESP), so no path

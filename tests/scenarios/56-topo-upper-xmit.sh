@@ -19,8 +19,7 @@ qdisc_bytes() {
 
 # priority_bytes NAME: bytes of the server's input counter NAME.
 priority_bytes() {
-	n srv nft list counter inet prio "$1" |
-		awk '/bytes/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }'
+	nft_counter srv inet prio "$1" bytes
 }
 
 topology_layers plain vlan

@@ -116,7 +116,7 @@ diag_ruleset() {
 
 # Forward packets counted by the named counter.
 fwd_packets() {
-	n r nft list counter inet filter forwarded | awk '/packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+	nft_counter r inet filter forwarded packets
 }
 
 # udp_exchange COUNT [SIZE [SPORT]]: COUNT verified datagrams cl -> srv:5001.

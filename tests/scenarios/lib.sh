@@ -210,6 +210,12 @@ nsys() {
 	netns-exec "$ns" "$@"
 }
 
+# nft_counter NS FAMILY TABLE NAME packets|bytes: a named counter of NS.
+nft_counter() {
+	n "$1" nft list counter "$2" "$3" "$4" |
+		awk -v f="$5" '{ for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }'
+}
+
 # modloaded NAME: true if module NAME is loaded.
 modloaded() {
 	local name rest

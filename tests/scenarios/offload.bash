@@ -76,7 +76,7 @@ nfo_stat() {
 
 # Bytes counted by the forward chain's named counter.
 fwd_bytes() {
-	n r nft list counter inet filter forwarded | awk '/bytes/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }'
+	nft_counter r inet filter forwarded bytes
 }
 
 offloaded_in_conntrack() {
@@ -247,7 +247,7 @@ server_probe() {
 }
 
 probe_bytes() {
-	n srv nft list counter inet probe "$1" | awk '/bytes/ { for (i = 1; i < NF; i++) if ($i == "bytes") print $(i + 1) }'
+	nft_counter srv inet probe "$1" bytes
 }
 
 # ofail MSG: fail, showing the router's statistics and conntrack table.

@@ -61,6 +61,5 @@ drop_at() {
 
 # Frames drop_at counted in NS.
 rx_count() {
-	n "$1" nft list counter netdev sink rx |
-		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
+	nft_counter "$1" netdev sink rx packets
 }
