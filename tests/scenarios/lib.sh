@@ -127,11 +127,14 @@ nap() {
 	read -r -t "$1" -u "$_nap_fd" _ || true
 }
 
-# wait_for TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds; after
-# TIMEOUT_S seconds (fractions allowed) print why and return 1 (set -e then
-# ends the scenario).
+# wait_for TIMEOUT_S CMD...: poll CMD until it succeeds; after TIMEOUT_S
+# seconds (fractions allowed) print why and return 1 (set -e then ends the
+# scenario). Between polls it naps 0.1 s, or as long as the last poll took
+# when that was longer: on the debug kernel a poll that starts a program or
+# two costs a few tenths of a second, and polling back to back would take
+# most of the guest's CPU from what it waits for.
 wait_for() {
-	local timeout=$1 deadline now whole frac
+	local timeout=$1 deadline now whole frac start pause
 
 	shift
 	whole=${timeout%.*}
@@ -139,15 +142,20 @@ wait_for() {
 	if [ "$whole" != "$timeout" ]; then
 		frac=${timeout#*.}000
 	fi
-	_uptime_ms_to now
-	deadline=$((now + 10#${whole:-0} * 1000 + 10#${frac:0:3}))
+	_uptime_ms_to start
+	deadline=$((start + 10#${whole:-0} * 1000 + 10#${frac:0:3}))
 	until "$@" >/dev/null 2>&1; do
 		_uptime_ms_to now
 		if [ "$now" -ge "$deadline" ]; then
 			echo "wait_for: gave up after ${timeout}s: $*"
 			return 1
 		fi
-		nap 0.1
+		pause=$((now - start))
+		[ "$pause" -ge 100 ] || pause=100
+		[ "$pause" -le 1000 ] || pause=1000
+		printf -v pause '%d.%03d' $((pause / 1000)) $((pause % 1000))
+		nap "$pause"
+		_uptime_ms_to start
 	done
 }
 
