@@ -248,17 +248,25 @@ modloaded() {
 topology_router() {
 	local mtu_cl=${1:-} mtu_srv=${2:-}
 	local cl=cl${NS_SUFFIX:-} r=r${NS_SUFFIX:-} srv=srv${NS_SUFFIX:-}
+	local ns gone=
 
-	netns "$cl"
-	netns "$r"
-	netns "$srv"
-	ip link add name cl-r netns "$cl" type veth peer name r-cl netns "$r"
-	ip link add name srv-r netns "$srv" type veth peer name r-srv netns "$r"
-
-	# One ip per namespace (-batch): each start of ip costs more than
-	# what it does here.
+	# One ip for the namespaces (fresh ones: any left of the same name
+	# go) and links, one per namespace after (-batch): each start of ip
+	# costs more than what it does here.
+	for ns in "$cl" "$r" "$srv"; do
+		[ ! -e "/run/netns/$ns" ] || gone+="netns delete $ns"$'\n'
+	done
+	ip -batch - <<-EOF
+	$gone
+	netns add $cl
+	netns add $r
+	netns add $srv
+	link add name cl-r netns $cl type veth peer name r-cl netns $r
+	link add name srv-r netns $srv type veth peer name r-srv netns $r
+	EOF
 	end_host "$cl" cl-r 10.0.1.2/24 fd00:1::2/64 10.0.1.1 fd00:1::1 "$mtu_cl"
 	ip -n "$r" -batch - <<-EOF
+	link set lo up
 	${mtu_cl:+link set r-cl mtu $mtu_cl}
 	${mtu_srv:+link set r-srv mtu $mtu_srv}
 	addr add 10.0.1.1/24 dev r-cl
@@ -280,10 +288,11 @@ topology_router() {
 }
 
 # end_host NS DEV ADDR4 ADDR6 GW4 GW6 [MTU]: an end of a topology, with
-# one ip: DEV (MTU if given) up with both addresses (no DAD for ADDR6), and
-# default routes via GW4 and GW6.
+# one ip: lo and DEV (MTU if given) up, DEV with both addresses (no DAD for
+# ADDR6), and default routes via GW4 and GW6.
 end_host() {
 	ip -n "$1" -batch - <<-EOF
+	link set lo up
 	${7:+link set $2 mtu $7}
 	addr add $3 dev $2
 	addr add $4 dev $2 nodad
