@@ -86,13 +86,14 @@ for fam in 4 6; do
 	off0=$(nfo_stat offloaded)
 	td0=$(( $(nfo_stat teardown_path) + $(nfo_stat teardown_neigh) ))
 
-	# About 6 MB in 60 chunks, a tenth of a second apart: long enough to
-	# move in the middle.
+	# About 6 MB in 30 chunks, a fifth of a second apart: long enough to
+	# move in the middle. (nap, not sleep: on the debug kernel each
+	# program started here costs as much as the pause.)
 	rm -f /tmp/rx /tmp/tx
 	n srv socat -u "$listen:5001,reuseaddr" OPEN:/tmp/rx,creat,trunc &
 	spid=$!
 	wait_listen srv 5001 tcp "$fam"
-	(for i in $(seq 60); do head -c 100000 /dev/urandom; sleep 0.1; done) |
+	(for i in {1..30}; do head -c 200000 /dev/urandom; nap 0.2; done) |
 		tee /tmp/tx | n cl socat -u - "$connect" &
 	cpid=$!
 
