@@ -15,13 +15,13 @@
 # debug kernel is not cached yet it builds meanwhile, at the lowest
 # priority, and the Debian lanes run first.
 #
-# A guest on a Debian kernel waits for its scenarios' timeouts a quarter of
-# its time, while one on the debug kernel keeps its core busy: whenever no
-# debug guest can start, NFO_VM_EXTRA more guests (default 0) run the Debian
-# lanes beside the others, to use those waits. Not by default: beside the
-# other stages and the debug kernel's build, a third guest on two cores
-# made 6.1's scenarios three to nine times slower (15-load-unload-loop hit
-# its 300 s limit).
+# A guest on a Debian kernel waits (for its peers, timers, timeouts) a third
+# of its time, while one on the debug kernel keeps its core busy: once the
+# debug kernel is there and no more debug guests can start, NFO_VM_EXTRA
+# more guests (default 1) run the Debian lanes beside the others, to use
+# those waits. Never while the debug kernel builds: beside that build and
+# the other stages, a third guest on two cores made 6.1's scenarios three
+# to nine times slower (15-load-unload-loop hit its 300 s limit).
 #
 # Prints each guest's results as it ends, then the budget: each lane's time
 # (from its first guest's start to its last guest's end), its guests' QEMU
@@ -44,7 +44,7 @@ for arg in "$@"; do
 	esac
 done
 jobs=${NFO_VM_JOBS:-$(nproc)}
-extra=${NFO_VM_EXTRA:-0}
+extra=${NFO_VM_EXTRA:-1}
 
 # The packages first, so that no two apt-get run at once.
 "$top/scripts/deps.sh"
@@ -116,11 +116,16 @@ debug_startable() {
 		[ "$(queue_left "$work/queues/debug")" -gt 0 ]
 }
 
+# debug_building: the debug kernel is being built.
+debug_building() {
+	[ ! -e "$work/debug-kernel.ready" ] && [ ! -e "$work/debug-kernel.failed" ]
+}
+
 # pick_lane [extra]: the lane a free guest should boot next: the first in
 # $lanes with scenarios left whose kernel is there. Waits while only the
 # debug lane has scenarios left and its kernel is still being built; returns
 # 1 when nothing is left. An extra slot takes Debian lanes only, and none
-# while a debug guest could start.
+# while the debug kernel builds or a debug guest could start.
 pick_lane() {
 	local lane waiting
 
@@ -133,7 +138,7 @@ pick_lane() {
 			[ ! -e "$work/broken-$lane" ] || continue
 			if [ "${1:-}" = extra ]; then
 				[ "$lane" != debug ] || continue
-				if debug_startable; then
+				if debug_building || debug_startable; then
 					waiting=1
 					continue
 				fi
