@@ -502,6 +502,30 @@ static bool nfo_rx_mac_ok(const struct sk_buff *skb,
 				       other->dst->dev->dev_addr);
 }
 
+/*
+ * A frame of a PPPoE session: the normal path takes it only from the peer
+ * the session runs with (pppoe_rcv() finds the session by its id and the
+ * frame's source address), and drops it from anyone else.  That peer is
+ * the one our transmit in the other direction sends to; when that
+ * direction does not go into the session, we cannot tell: normal path.
+ */
+static bool nfo_rx_peer_ok(const struct sk_buff *skb,
+			   const struct nfo_encap *e,
+			   const struct nfo_flow_dir *other)
+{
+	const struct nfo_path *path;
+	int i;
+
+	for (i = 0; i < e->num; i++)
+		if (e->proto[i] == htons(ETH_P_PPP_SES))
+			break;
+	if (i == e->num)
+		return true;
+	path = nfo_dir_path(other);
+	return path && path->pppoe && skb_mac_header_was_set(skb) &&
+	       ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest);
+}
+
 static __always_inline unsigned int
 nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	     const struct nf_hook_state *state, const struct nfo_encap *e)
@@ -537,6 +561,8 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 
 	if (unlikely(!nfo_rx_mac_ok(skb, other)))
 		return nfo_slow(nn, NFO_SLOW_NOT_HOST);
+	if (unlikely(e->num && !nfo_rx_peer_ok(skb, e, other)))
+		return nfo_slow(nn, NFO_SLOW_PPPOE_PEER);
 	if (unlikely(test_bit(NFO_FLOW_TEARDOWN, &flow->flags)))
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
 	/* `conntrack -D` and friends take effect at the next packet. */

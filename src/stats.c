@@ -26,6 +26,7 @@ static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_L4_CSUM]	= "l4_csum",
 	[NFO_SLOW_SECPATH]	= "secpath",
 	[NFO_SLOW_XFRM_POLICY]	= "xfrm_policy",
+	[NFO_SLOW_PPPOE_PEER]	= "pppoe_peer",
 };
 
 static const char * const nfo_teardown_names[] = {

@@ -80,10 +80,6 @@ is_known() {	# MODE CASE
 	return 1
 }
 
-mac_of() {	# NS DEV
-	ip -n "$1" link show "$2" | awk '$1 == "link/ether" { print $2 }'
-}
-
 client_addr() { [ "$1" = 4 ] && echo 10.0.1.2 || echo fd00:1::2; }
 server_addr() { [ "$1" = 4 ] && echo 10.0.2.2 || echo fd00:2::2; }
 router_srv_addr() { [ "$1" = 4 ] && echo 10.0.2.1 || echo fd00:2::1; }

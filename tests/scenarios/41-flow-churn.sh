@@ -78,7 +78,7 @@ done
 offload_ruleset route
 n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout="$TIMEOUT"
 udp_sink
-mac=$(ip -n r link show r-cl | awk '$1 == "link/ether" { print $2 }')
+mac=$(mac_of r r-cl)
 if [ -e "$objects" ]; then
 	log "flow objects (debugfs): $(cat "$objects")"
 else

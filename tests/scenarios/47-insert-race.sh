@@ -26,7 +26,7 @@ fi
 new_flows() {
 	local mac port=10000
 
-	mac=$(ip -n r link show r-cl | awk '$1 == "link/ether" { print $2 }')
+	mac=$(mac_of r r-cl)
 	while :; do
 		n cl flowgen cl-r "$mac" 10.0.1.2 1 "$port" $((port + 255)) \
 			10.0.2.2 5001 2 >/dev/null || true

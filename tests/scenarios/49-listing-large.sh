@@ -46,7 +46,7 @@ offload_ruleset route
 n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600 \
 	net.netfilter.nf_conntrack_udp_timeout=3600
 udp_sink
-mac=$(ip -n r link show r-cl | awk '$1 == "link/ether" { print $2 }')
+mac=$(mac_of r r-cl)
 out=$(n cl flowgen cl-r "$mac" 10.0.1.10 "$NSRC" 10000 $((10000 + PORTS - 1)) \
 	10.0.2.2 5001 2 4096) || fail "flowgen: $out"
 log "flowgen: $out"

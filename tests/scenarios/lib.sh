@@ -224,6 +224,11 @@ nft_counter() {
 		awk -v f="$5" '{ for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }'
 }
 
+# mac_of NS DEV: the Ethernet address of DEV in namespace NS.
+mac_of() {
+	ip -n "$1" link show "$2" | awk '$1 == "link/ether" { print $2 }'
+}
+
 # modloaded NAME: true if module NAME is loaded.
 modloaded() {
 	local name rest

@@ -4,9 +4,11 @@
  * and a sniffer that records what arrives, for differential tests of the
  * fast path against the kernel's normal path.
  *
- *   pktcraft send IFACE DSTMAC [--gap-us N] [--seed N] SPEC...
- *	Write frames with AF_PACKET on IFACE (source MAC: IFACE's own) to
- *	DSTMAC, one at a time, N microseconds apart (default 2000).  Prints
+ *   pktcraft send IFACE DSTMAC [--gap-us N] [--seed N] [--src MAC]
+ *		[--sid N] SPEC...
+ *	Write frames with AF_PACKET on IFACE (source MAC: IFACE's own, or
+ *	--src) to DSTMAC, one at a time, N microseconds apart (default
+ *	2000); --sid is the session id of the pppoe case (default 1).  Prints
  *	one manifest line per frame:
  *		INDEX NAME FAMILY FRAMELEN HASH EXPECT
  *	INDEX numbers the cases of this run, HASH is FNV-1a 64 of the frame
@@ -244,6 +246,8 @@ struct ctx {
 	int fd;
 	int ifindex;
 	uint8_t src_mac[6], dst_mac[6];
+	bool src_set;		/* --src: src_mac given, not IFACE's */
+	uint16_t pppoe_sid;
 	unsigned int gap_us;
 	uint64_t seed;
 	unsigned int index;	/* of the case being built */
@@ -915,7 +919,7 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 		v = (unsigned int)(p.len - p.l3);
 		hdr[0] = 0x11;		/* version 1, type 1 */
 		hdr[1] = 0;		/* session data */
-		put16(hdr + 2, 1);	/* session id */
+		put16(hdr + 2, c->pppoe_sid);
 		put16(hdr + 4, (uint16_t)(v + 2));
 		put16(hdr + 6, f->fam == 4 ? 0x0021 : 0x0057);
 		insert(&p, 14, hdr, 8);
@@ -1112,7 +1116,8 @@ static int parse_flow(const char *spec, struct flow *f)
 
 static int cmd_send(int argc, char **argv)
 {
-	struct ctx c = { .gap_us = 2000, .seed = 1 };
+	struct ctx c = { .gap_us = 2000, .seed = 1, .pppoe_sid = 1 };
+	uint8_t src_mac[6] = { 0 };
 	struct flow f = { 0 };
 	const struct kase *k;
 	int i = 4;
@@ -1125,10 +1130,17 @@ static int cmd_send(int argc, char **argv)
 			c.gap_us = (unsigned int)strtoul(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--seed"))
 			c.seed = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--src") &&
+			 !parse_mac(argv[i + 1], src_mac))
+			c.src_set = true;
+		else if (!strcmp(argv[i], "--sid"))
+			c.pppoe_sid = (uint16_t)strtoul(argv[i + 1], NULL, 0);
 		else
 			return -1;
 	}
 	c.fd = packet_socket(argv[2], 0, &c.ifindex, c.src_mac);
+	if (c.src_set)
+		memcpy(c.src_mac, src_mac, 6);
 
 	for (; i < argc; i++) {
 		const char *s = argv[i];
@@ -1481,7 +1493,7 @@ static int cmd_sniff(int argc, char **argv)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: pktcraft send IFACE DSTMAC [--gap-us N] [--seed N] SPEC...\n"
+		"usage: pktcraft send IFACE DSTMAC [--gap-us N] [--seed N] [--src MAC] [--sid N] SPEC...\n"
 		"       pktcraft sniff IFACE SECONDS OUTFILE [--stop-tag NAME]\n"
 		"       pktcraft cases\n"
 		"SPEC: udp4|udp6=SRC,SPORT,DST,DPORT | tcp4|tcp6=SRC,SPORT,DST,DPORT,SEQ,ACK\n"

@@ -75,7 +75,8 @@ s=corpus/fuzz_tool_stats
 	printf 'fast_ipv6_packets 0\nfast_ipv6_bytes 0\noffloaded 3\n'
 	for n in neigh direct xfrm; do printf 'xmit_%s 0\n' $n; done
 	for n in truncated no_flow not_host teardown mtu stale_route \
-		stale_neigh stale_path nomem l4_csum secpath xfrm_policy; do
+		stale_neigh stale_path nomem l4_csum secpath xfrm_policy \
+		pppoe_peer; do
 		printf 'slow_%s 0\n' $n
 	done
 	for n in sysctl_off secpath no_conntrack route xfrm nomem insert \
