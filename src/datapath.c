@@ -589,6 +589,14 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		return nfo_slow(nn, NFO_SLOW_STALE_ROUTE);
 	}
 
+	/*
+	 * Padding inside a PPPoE payload, past the IP packet: pppoe_rcv()
+	 * leaves it for the IP layer to trim, and drops a frame shorter
+	 * than its session header says.  Trimmed here, a packet sent back
+	 * by a check below would be dropped there: normal path now.
+	 */
+	if (unlikely(e->l3_max != U32_MAX && p.l3_len < e->l3_max))
+		return nfo_slow(nn, NFO_R_ENCAP);
 	/* Link-layer padding past the IP packet: ip_rcv() trims it too. */
 	if (skb->len > p.l3_len && pskb_trim_rcsum(skb, p.l3_len))
 		return nfo_slow(nn, NFO_SLOW_NOMEM);

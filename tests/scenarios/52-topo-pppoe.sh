@@ -4,7 +4,7 @@
 # in kernel mode); the flowtable lists the ports.  IPv4 and IPv6 TCP,
 # masqueraded, offloaded with the PPPoE and PPP headers popped and pushed
 # by the fast path, the PPP device's counters kept; the session's frames
-# taken from its peer only.
+# taken from its peer only, and handed back whole to the normal path.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"
@@ -40,9 +40,9 @@ wait_for 10 n r grep -q "sport=4700 .*OFFLOAD" /proc/net/nf_conntrack ||
 port=$(n r conntrack -L -p udp --orig-port-src 4700 2>/dev/null |
 	awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^dport=/) p = substr($i, 7) } END { print p }')
 [ -n "$port" ] || ofail "no conntrack entry for the UDP flow"
-forge() {	# SOURCE-MAC
+forge() {	# SOURCE-MAC [CASE]
 	n srv pktcraft send srv-r "$(mac_of r r-srv)" --src "$1" --sid "$sid" \
-		"udp4=10.0.2.2,5001,10.0.2.1,$port" pppoe >/dev/null
+		"udp4=10.0.2.2,5001,10.0.2.1,$port" "${2:-pppoe}" >/dev/null
 }
 forged_is() {	# N: the client got N forged replies
 	[ "$(nft_counter cl netdev probe forged packets)" = "$1" ]
@@ -60,3 +60,12 @@ forge 02:00:00:00:00:77
 	ofail "slow_pppoe_peer is $(nfo_stat slow_pppoe_peer), not 1"
 pass "PPPoE: frames of the session are forwarded from its peer's address only"
 
+# Padding inside the session's payload, past the IP packet: the normal
+# path forwards such a frame (the IP layer trims the padding), so it must
+# still be whole when the fast path hands it back: here because a route
+# change made the flow's cached route stale.
+expect_ok n r ip route add 192.0.2.0/24 dev lo
+forge "$(mac_of srv srv-r)" pppoe-pad
+wait_for 5 forged_is 2 ||
+	ofail "a padded frame of the session, handed back to the normal path, did not reach the client"
+pass "PPPoE: a frame padded inside the session reaches the client by the normal path"

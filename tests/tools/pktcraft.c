@@ -494,7 +494,7 @@ enum case_id {
 	C_PROTO253, C_IPCSUM_BAD, C_L4CSUM_BAD, C_UDPCSUM0, C_UDPLEN_BIG,
 	C_UDPLEN_SMALL, C_UDPLEN_SHORT, C_UDPLEN_SHORT_C, C_DOFF4, C_DOFF15,
 	C_TCPOPT, C_SYN, C_VLAN_CUT, C_VLAN, C_VLAN0, C_QINQ, C_PPPOE_CUT,
-	C_PPPOE, C_OTHERHOST, C_BCAST, C_FIN, C_RST,
+	C_PPPOE, C_PPPOE_PAD, C_OTHERHOST, C_BCAST, C_FIN, C_RST,
 	C_OPEN, C_SYNACK, C_ACK, C_DATA, C_END,
 	C_GRE_OPTS, C_GRE_OPTCUT, C_GRE_V1, C_GRE_PPTP, C_GRE_ROUTING,
 };
@@ -596,6 +596,8 @@ static const struct kase cases[] = {
 	  "ethertype PPPoE session, then 2 bytes" },
 	{ C_PPPOE, "pppoe", F4 | F6 | PU | IN_ALL, "no_flow", "no_flow",
 	  "PPPoE session 1, PPP IPv4 / IPv6, the flow's packet inside" },
+	{ C_PPPOE_PAD, "pppoe-pad", F4 | F6 | PU, "encap", "encap",
+	  "as pppoe, and 4 bytes of padding inside the session's payload" },
 	{ C_OTHERHOST, "otherhost", F4 | F6 | PU | PG | IN_ALL, "not_host",
 	  "not_host", "destination MAC not the router's" },
 	{ C_BCAST, "bcast", F4 | PU | IN_ALL, "not_host", "-",
@@ -916,7 +918,13 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 		l2_insert(&p, hdr, 8);
 		break;
 	case C_PPPOE:
+	case C_PPPOE_PAD:
 		v = (unsigned int)(p.len - p.l3);
+		if (k->id == C_PPPOE_PAD) {
+			memset(hdr, 0, 4);
+			insert(&p, p.len, hdr, 4);
+			v += 4;
+		}
 		hdr[0] = 0x11;		/* version 1, type 1 */
 		hdr[1] = 0;		/* session data */
 		put16(hdr + 2, c->pppoe_sid);
