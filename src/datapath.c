@@ -570,10 +570,6 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		nfo_flow_teardown(flow, NFO_TD_CT_GONE);
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
 	}
-	if (unlikely(v == NFO_R_TCP_FIN_RST)) {
-		nfo_flow_teardown(flow, NFO_TD_FIN_RST);
-		return nfo_slow(nn, v);
-	}
 	if (unlikely(!READ_ONCE(nn->enabled))) {
 		nfo_flow_teardown(flow, NFO_TD_ADMIN);
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
@@ -604,6 +600,11 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	/* A segment conntrack would call invalid is the normal path's call. */
 	if (unlikely(!nfo_l4_csum_ok(skb, state->net, &p)))
 		return nfo_slow(nn, NFO_SLOW_L4_CSUM);
+	/* The end of the connection, and not a forgery: conntrack's now. */
+	if (unlikely(v == NFO_R_TCP_FIN_RST)) {
+		nfo_flow_teardown(flow, NFO_TD_FIN_RST);
+		return nfo_slow(nn, v);
+	}
 
 	/*
 	 * A bundle's check also fails once an SA or policy of it is deleted,

@@ -30,6 +30,7 @@ static const char * const nfo_verdict_names[NFO_R_MAX] = {
 	[NFO_R_ENCAP]		= "encap",
 	[NFO_R_GRE_VERSION]	= "gre_version",
 	[NFO_R_GRE_HDR]		= "gre_hdr",
+	[NFO_R_TCP_FLAGS]	= "tcp_flags",
 };
 
 const char *nfo_verdict_name(enum nfo_verdict v)
@@ -87,6 +88,33 @@ static enum nfo_verdict nfo_parse_gre(const u8 *data, unsigned int hlen,
 }
 
 /*
+ * TCP segments the fast path leaves to conntrack: any SYN (a connection
+ * opened again on an old tuple is conntrack's to judge), and the flag
+ * combinations its TCP tracker calls invalid and a `ct state invalid`
+ * rule would drop.  PSH, ECE and CWR may come with anything.  Of the
+ * rest, a segment of an established connection carries ACK alone or
+ * with FIN, then URG may join, or RST alone or with ACK.  FIN and RST so
+ * carried end the offload.
+ */
+static enum nfo_verdict nfo_tcp_flags(u8 flags)
+{
+	u8 f = flags & (NFO_TCP_FIN | NFO_TCP_SYN | NFO_TCP_RST | NFO_TCP_ACK);
+
+	switch (f) {
+	case NFO_TCP_ACK:
+		return NFO_OK;
+	case NFO_TCP_FIN | NFO_TCP_ACK:
+		return NFO_R_TCP_FIN_RST;
+	case NFO_TCP_RST:
+	case NFO_TCP_RST | NFO_TCP_ACK:
+		return flags & NFO_TCP_URG ? NFO_R_TCP_FLAGS :
+					     NFO_R_TCP_FIN_RST;
+	default:	/* SYN; no ACK nor RST; FIN with SYN or RST */
+		return NFO_R_TCP_FLAGS;
+	}
+}
+
+/*
  * Common L4 part.  p->thoff, p->l3_len and p->l4proto are set, the L3
  * header has been read, and p->l3_len <= pkt_len.
  */
@@ -123,8 +151,8 @@ static enum nfo_verdict nfo_parse_l4(const u8 *data, unsigned int hlen,
 	p->sport = nfo_raw_be16(l4);
 	p->dport = nfo_raw_be16(l4 + 2);
 
-	if (p->tcp_flags & (NFO_TCP_FIN | NFO_TCP_RST))
-		return NFO_R_TCP_FIN_RST;
+	if (p->l4proto == NFO_IPPROTO_TCP)
+		return nfo_tcp_flags(p->tcp_flags);
 	return NFO_OK;
 }
 

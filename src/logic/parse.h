@@ -38,8 +38,11 @@
  * On NFO_OK every field of struct nfo_pkt is valid.  On NFO_R_TCP_FIN_RST
  * too: the packet must take the slow path but the tuple is complete so the
  * caller can look the flow up and tear it down, as the kernel's flowtable
- * does on FIN or RST.  On any other verdict the contents of *p are
- * unspecified, except p->need on NFO_PULL.
+ * does on FIN or RST (once the checksum is known to be right: anyone can
+ * send a FIN with a wrong one).  On NFO_R_TCP_FLAGS (a SYN, or flags
+ * conntrack calls invalid, FIN or RST among them or not) too, and nothing
+ * is torn down.  On any other verdict the contents of *p are unspecified,
+ * except p->need on NFO_PULL.
  */
 #ifndef NFO_LOGIC_PARSE_H
 #define NFO_LOGIC_PARSE_H
@@ -96,6 +99,7 @@ enum nfo_verdict {
 	NFO_R_ENCAP,		/* encapsulation not handled (see below) */
 	NFO_R_GRE_VERSION,	/* GRE version not 0 (1: PPTP, keyed) */
 	NFO_R_GRE_HDR,		/* GRE routing bit, or fields past the packet */
+	NFO_R_TCP_FLAGS,	/* TCP SYN, or flags conntrack calls invalid */
 	NFO_R_MAX
 };
 

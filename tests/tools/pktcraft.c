@@ -494,7 +494,8 @@ enum case_id {
 	C_PROTO253, C_IPCSUM_BAD, C_L4CSUM_BAD, C_UDPCSUM0, C_UDPLEN_BIG,
 	C_UDPLEN_SMALL, C_UDPLEN_SHORT, C_UDPLEN_SHORT_C, C_DOFF4, C_DOFF15,
 	C_TCPOPT, C_SYN, C_VLAN_CUT, C_VLAN, C_VLAN0, C_QINQ, C_PPPOE_CUT,
-	C_PPPOE, C_PPPOE_PAD, C_OTHERHOST, C_BCAST, C_FIN, C_RST,
+	C_PPPOE, C_PPPOE_PAD, C_OTHERHOST, C_BCAST, C_NOFLAGS, C_FIN_CSUM,
+	C_FIN, C_RST,
 	C_OPEN, C_SYNACK, C_ACK, C_DATA, C_END,
 	C_GRE_OPTS, C_GRE_OPTCUT, C_GRE_V1, C_GRE_PPTP, C_GRE_ROUTING,
 };
@@ -582,7 +583,7 @@ static const struct kase cases[] = {
 	  "TCP data offset 15 (60 bytes), segment of 44" },
 	{ C_TCPOPT, "tcpopt", F4 | F6 | PT | IN_ALL, "fast", "fast",
 	  "TCP data offset 6: options NOP NOP NOP EOL" },
-	{ C_SYN, "syn", F4 | F6 | PT | IN_ALL, "fast", "fast",
+	{ C_SYN, "syn", F4 | F6 | PT | IN_ALL, "tcp_flags", "tcp_flags",
 	  "SYN (no ACK) with data, in the established flow" },
 	{ C_VLAN_CUT, "vlan-cut", F4 | F6 | PU | IN_ALL, "none", "none",
 	  "ethertype 802.1Q, then only the 2-byte TCI" },
@@ -602,6 +603,10 @@ static const struct kase cases[] = {
 	  "not_host", "destination MAC not the router's" },
 	{ C_BCAST, "bcast", F4 | PU | IN_ALL, "not_host", "-",
 	  "destination MAC broadcast" },
+	{ C_NOFLAGS, "noflags", F4 | F6 | PT | IN_ALL, "tcp_flags", "tcp_flags",
+	  "no TCP flag at all (a null scan), with data" },
+	{ C_FIN_CSUM, "fin-csum-bad", F4 | F6 | PT | IN_ALL, "l4_csum",
+	  "l4_csum", "FIN with data, TCP checksum wrong (ends nothing)" },
 	{ C_FIN, "fin", F4 | F6 | PT | IN_ALL, "tcp_fin_rst", "tcp_fin_rst",
 	  "FIN with data (ends the offload)" },
 	{ C_RST, "rst", F4 | F6 | PT | IN_ALL, "slow", "slow",
@@ -717,7 +722,11 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 	case C_SYN:
 		flags = TH_SYN;
 		break;
+	case C_NOFLAGS:
+		flags = 0;
+		break;
 	case C_FIN:
+	case C_FIN_CSUM:
 		flags = TH_FIN | TH_ACK | TH_PSH;
 		break;
 	case C_RST:
@@ -728,6 +737,9 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 	}
 	advance = f->proto == NH_TCP ?
 		  (uint32_t)plen + !!(flags & (TH_SYN | TH_FIN)) : 0;
+	/* What the receiver throws away takes no sequence space. */
+	if (k->id == C_NOFLAGS || k->id == C_FIN_CSUM)
+		advance = 0;
 
 	build(&p, c, f, name, plen, flags);
 	h = l3h(&p);
@@ -739,6 +751,7 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 	case C_ACK:
 	case C_DATA:
 	case C_SYN:
+	case C_NOFLAGS:
 	case C_FIN:
 	case C_RST:
 	case C_END:
@@ -861,6 +874,7 @@ static void craft(struct ctx *c, struct flow *f, const struct kase *k)
 		put16(h + 10, get16(h + 10) ^ 0x5a5a);
 		break;
 	case C_L4CSUM_BAD:
+	case C_FIN_CSUM:
 		v = f->proto == NH_TCP ? 16 : 6;
 		put16(th + v, get16(th + v) ^ 0x0101);
 		if (!get16(th + v))

@@ -43,6 +43,12 @@ static unsigned int be16at(const u8 *p)
 	return (unsigned int)(p[0] << 8 | p[1]);
 }
 
+/* Verdicts that come with every field of the packet filled in. */
+static bool tuple_complete(enum nfo_verdict v)
+{
+	return v == NFO_OK || v == NFO_R_TCP_FIN_RST || v == NFO_R_TCP_FLAGS;
+}
+
 /* A reported tuple must match the bytes and the length rules. */
 static void check_pkt(int fam, const u8 *pkt, unsigned int pkt_len,
 		      enum nfo_verdict v, const struct nfo_pkt *p)
@@ -94,8 +100,17 @@ static void check_pkt(int fam, const u8 *pkt, unsigned int pkt_len,
 		doff = (unsigned int)(l4[12] >> 4) * 4;
 		FUZZ_ASSERT(doff >= 20 && p->thoff + doff <= p->l3_len);
 		FUZZ_ASSERT(p->tcp_flags == l4[13]);
-		FUZZ_ASSERT((v == NFO_R_TCP_FIN_RST) ==
-			    !!(p->tcp_flags & (NFO_TCP_FIN | NFO_TCP_RST)));
+		/* FIN or RST end the offload only beside valid flags. */
+		FUZZ_ASSERT(v == NFO_OK || v == NFO_R_TCP_FIN_RST ||
+			    v == NFO_R_TCP_FLAGS);
+		FUZZ_ASSERT(v != NFO_R_TCP_FIN_RST ||
+			    (p->tcp_flags & (NFO_TCP_FIN | NFO_TCP_RST)));
+		FUZZ_ASSERT(v != NFO_OK ||
+			    (p->tcp_flags & (NFO_TCP_FIN | NFO_TCP_SYN |
+					     NFO_TCP_RST | NFO_TCP_ACK)) ==
+			    NFO_TCP_ACK);
+		FUZZ_ASSERT(!(p->tcp_flags & NFO_TCP_SYN) ||
+			    v == NFO_R_TCP_FLAGS);
 	} else {
 		FUZZ_ASSERT(!memcmp(&p->sport, l4, 2));
 		FUZZ_ASSERT(!memcmp(&p->dport, l4 + 2, 2));
@@ -231,7 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	full = run(fam, pkt, pkt_len, pkt_len, &pf);
 	FUZZ_ASSERT(full != NFO_PULL);
-	if (full == NFO_OK || full == NFO_R_TCP_FIN_RST) {
+	if (tuple_complete(full)) {
 		check_pkt(fam, pkt, pkt_len, full, &pf);
 		/* Only a header with a valid checksum passes. */
 		if (fam == 4)
@@ -252,11 +267,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(p.need <= NFO_PARSE_MAX_NEED);
 		v2 = run(fam, pkt, pkt_len, p.need, &p2);
 		FUZZ_ASSERT(v2 == full);
-		if (v2 == NFO_OK || v2 == NFO_R_TCP_FIN_RST)
+		if (tuple_complete(v2))
 			FUZZ_ASSERT(same_pkt(&p2, &pf));
 	} else {
 		FUZZ_ASSERT(v == full);
-		if (v == NFO_OK || v == NFO_R_TCP_FIN_RST)
+		if (tuple_complete(v))
 			FUZZ_ASSERT(same_pkt(&p, &pf));
 	}
 	return 0;

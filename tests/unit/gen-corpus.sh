@@ -76,7 +76,7 @@ s=corpus/fuzz_tool_stats
 	for n in neigh direct xfrm; do printf 'xmit_%s 0\n' $n; done
 	for n in truncated no_flow not_host teardown mtu stale_route \
 		stale_neigh stale_path nomem l4_csum secpath xfrm_policy \
-		pppoe_peer; do
+		pppoe_peer tcp_flags; do
 		printf 'slow_%s 0\n' $n
 	done
 	for n in sysctl_off secpath no_conntrack route xfrm nomem insert \

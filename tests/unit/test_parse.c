@@ -154,7 +154,7 @@ static void test_names(void)
 		"ok", "pull", "truncated", "bad_version", "bad_ihl",
 		"bad_len", "options", "fragment", "exthdr", "proto", "ttl",
 		"tcp_doff", "tcp_fin_rst", "udp_len", "bad_csum", "encap",
-		"gre_version", "gre_hdr",
+		"gre_version", "gre_hdr", "tcp_flags",
 	};
 	unsigned int i, j;
 
@@ -388,13 +388,40 @@ static void test_ipv4_l4(void)
 	CHECK_EQ(p.thoff, 20);
 	pkt[33] = NFO_TCP_RST;
 	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FIN_RST);
-	pkt[33] = 0xff;
+	pkt[33] = NFO_TCP_RST | NFO_TCP_ACK | NFO_TCP_PSH;
 	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FIN_RST);
-	pkt[33] = (u8)~(NFO_TCP_FIN | NFO_TCP_RST);
+	pkt[33] = NFO_TCP_FIN | NFO_TCP_ACK | NFO_TCP_URG | NFO_TCP_ECE |
+		  NFO_TCP_CWR;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FIN_RST);
+	pkt[33] = (u8)~(NFO_TCP_FIN | NFO_TCP_RST | NFO_TCP_SYN);
 	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+
+	/*
+	 * SYN, and what conntrack's TCP tracker calls invalid: slow path,
+	 * nothing torn down, the tuple complete all the same.
+	 */
 	pkt[33] = NFO_TCP_SYN;
-	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
 	CHECK_EQ(p.tcp_flags, NFO_TCP_SYN);
+	CHECK_EQ(nfo_be16_to_cpu(p.dport), 443);
+	pkt[33] = NFO_TCP_SYN | NFO_TCP_ACK;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = 0xff;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = 0;				/* null scan */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = NFO_TCP_PSH | NFO_TCP_URG;	/* no ACK */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = NFO_TCP_FIN;			/* FIN without ACK */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = NFO_TCP_FIN | NFO_TCP_PSH | NFO_TCP_URG;	/* Xmas */
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = NFO_TCP_FIN | NFO_TCP_RST | NFO_TCP_ACK;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = NFO_TCP_RST | NFO_TCP_URG;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_R_TCP_FLAGS);
+	pkt[33] = NFO_TCP_ACK | NFO_TCP_URG;
+	CHECK_EQ(parse(4, pkt, len, &p), NFO_OK);
 	/* A bad data offset is reported before FIN/RST. */
 	pkt[33] = NFO_TCP_RST;
 	pkt[32] = 4 << 4;

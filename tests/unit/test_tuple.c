@@ -225,6 +225,7 @@ static void test_from_pkt(void)
 	put16(pkt + 20, 40000);
 	put16(pkt + 22, 443);
 	pkt[32] = 0x50;
+	pkt[33] = 0x10;		/* ACK */
 	put16(pkt + 10, ref_csum(ref_sum(pkt, 20)));
 	CHECK_EQ(nfo_parse_ipv4(pkt, 40, 40, &p), NFO_OK);
 
