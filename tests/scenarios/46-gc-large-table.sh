@@ -60,14 +60,15 @@ send() {
 # Set up the flows: the first frame of each port creates its conntrack
 # entry, the second offloads it, a third takes the fast path.  The idle
 # timeout leaves time for the last two passes, however slow the kernel
-# (the debug one).  Sets TIMEOUT, T1 (no flow was offloaded before) and
-# T0 (the last frame), in ms of uptime, and OFF, the flows offloaded.
+# (the debug one), with a pass's worth and 12 s to spare.  Sets TIMEOUT,
+# T1 (no flow was offloaded before) and T0 (the last frame), in ms of
+# uptime, and OFF, the flows offloaded.
 setup() {
 	local t f0 fast0
 
 	t=$(_uptime_ms)
 	send
-	TIMEOUT=$(( ($(_uptime_ms) - t) * 4 / 1000 + 20 ))
+	TIMEOUT=$(( ($(_uptime_ms) - t) * 3 / 1000 + 12 ))
 	n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=$TIMEOUT
 	f0=$(nfo_stat flows)
 	fast0=$(nfo_stat fast_ipv4_packets)
