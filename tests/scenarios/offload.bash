@@ -108,14 +108,18 @@ stat_at_least() {
 	[ "$(nfo_stat "$1")" -ge "$2" ]
 }
 
-# wait_listen NS PORT PROTO(tcp|udp) FAMILY(4|6): a socket is bound there.
+# wait_listen NS PORT PROTO(tcp|udp) FAMILY(4|6): a socket listens there
+# (TCP: state LISTEN; UDP: bound, unconnected). Not any socket on the
+# port: a connection an earlier case left there, closing, does not serve.
 wait_listen() {
-	local file hex
+	local file hex st=0A
 
 	printf -v hex '%04X' "$2"
 	file=/proc/net/$3
 	[ "$4" = 6 ] && file=${file}6
-	wait_for 5 n "$1" grep -q ":$hex " "$file"
+	[ "$3" = tcp ] || st=07
+	wait_for 5 n "$1" awk -v p=":$hex" -v st="$st" \
+		'substr($2, length($2) - 4) == p && $4 == st { f = 1 } END { exit !f }' "$file"
 }
 
 # tcp_start FAMILY DST PORT BYTES: start sending BYTES of random data from
