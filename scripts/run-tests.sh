@@ -11,9 +11,7 @@
 #           as many guests at once as there are cores (run-vm-tests.sh)
 # The vm stage is by far the longest, and the debug kernel's build (where
 # it is not cached) its longest step: it starts first, in the background,
-# and the other stages run beside it once its first Debian guest starts:
-# debug guests keep their cores busy, Debian guests leave a fifth of the
-# machine idle. Its output follows theirs.
+# and the other stages run beside it; its output follows theirs.
 # Each stage's results are summed into one closing "N passed, N failed",
 # just after the budget: the time of every stage, and the vm stage's lanes
 # with their five slowest scenarios.  Exits 1 on any failure.  Arguments
@@ -51,8 +49,6 @@ stage_cmd() {
 # that an interrupted run stops all of it; its output waits in a file.
 vm_pid=
 vm_log=$top/build/vm-stage.log
-export NFO_DEBIAN_STARTED=$top/build/vm-stage.debian-started
-rm -f "$NFO_DEBIAN_STARTED"
 if [[ " ${stages[*]} " == *" vm "* ]]; then
 	mkdir -p "$top/build"
 	set -m
@@ -61,10 +57,6 @@ if [[ " ${stages[*]} " == *" vm "* ]]; then
 	vm_pid=$!
 	set +m
 	trap 'kill -- "-$vm_pid" 2>/dev/null || true' EXIT
-	# The other stages wait for the Debian lanes (or the vm stage's end).
-	while [ ! -e "$NFO_DEBIAN_STARTED" ] && kill -0 "$vm_pid" 2>/dev/null; do
-		sleep 5
-	done
 fi
 
 # relay STAGE: pass a stage's output through, folding its closing count

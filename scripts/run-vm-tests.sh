@@ -29,8 +29,7 @@
 # line over all lanes and exits 1 if anything failed.
 #   scripts/run-vm-tests.sh [-v|--verbose] [--keep]   (passed to tests/vm/run.sh)
 # NFO_VM_ONLY="NAME..." keeps only those scenarios in every lane: the whole
-# machinery on a few scenarios. NFO_DEBIAN_STARTED=FILE: created when the
-# first guest of a Debian lane starts.
+# machinery on a few scenarios.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -172,11 +171,6 @@ slot() {
 		t0=$(date +%s)
 		left=$(queue_left "$work/queues/$lane")
 		: >"$work/running/$lane.$run"
-		# The Debian lanes leave the machine room to spare: say when
-		# they start (scripts/run-tests.sh runs its other stages then).
-		if [ "$lane" != debug ] && [ -n "${NFO_DEBIAN_STARTED:-}" ]; then
-			: >"$NFO_DEBIAN_STARTED"
-		fi
 		# shellcheck disable=SC2046 # lane_args is a word list on purpose
 		NFO_TIMES=$work/times "$top/tests/vm/run.sh" $(lane_args "$lane") \
 			--queue "$work/queues/$lane" ${opts[@]+"${opts[@]}"} \
