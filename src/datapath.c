@@ -510,18 +510,10 @@ static bool nfo_rx_mac_ok(const struct sk_buff *skb,
  * direction does not go into the session, we cannot tell: normal path.
  */
 static bool nfo_rx_peer_ok(const struct sk_buff *skb,
-			   const struct nfo_encap *e,
 			   const struct nfo_flow_dir *other)
 {
-	const struct nfo_path *path;
-	int i;
+	const struct nfo_path *path = nfo_dir_path(other);
 
-	for (i = 0; i < e->num; i++)
-		if (e->proto[i] == htons(ETH_P_PPP_SES))
-			break;
-	if (i == e->num)
-		return true;
-	path = nfo_dir_path(other);
 	return path && path->pppoe && skb_mac_header_was_set(skb) &&
 	       ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest);
 }
@@ -561,7 +553,7 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 
 	if (unlikely(!nfo_rx_mac_ok(skb, other)))
 		return nfo_slow(nn, NFO_SLOW_NOT_HOST);
-	if (unlikely(e->num && !nfo_rx_peer_ok(skb, e, other)))
+	if (unlikely(nfo_encap_pppoe(e) && !nfo_rx_peer_ok(skb, other)))
 		return nfo_slow(nn, NFO_SLOW_PPPOE_PEER);
 	if (unlikely(test_bit(NFO_FLOW_TEARDOWN, &flow->flags)))
 		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
@@ -591,7 +583,7 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	 * than its session header says.  Trimmed here, a packet sent back
 	 * by a check below would be dropped there: normal path now.
 	 */
-	if (unlikely(e->l3_max != U32_MAX && p.l3_len < e->l3_max))
+	if (unlikely(nfo_encap_pppoe(e) && p.l3_len < e->l3_max))
 		return nfo_slow(nn, NFO_R_ENCAP);
 	/* Link-layer padding past the IP packet: ip_rcv() trims it too. */
 	if (skb->len > p.l3_len && pskb_trim_rcsum(skb, p.l3_len))

@@ -181,6 +181,12 @@ struct nfo_encap {
 /* Start @e empty. */
 void nfo_encap_init(struct nfo_encap *e);
 
+/* @e has a PPPoE session among its layers. */
+static inline bool nfo_encap_pppoe(const struct nfo_encap *e)
+{
+	return e->l3_max != ~0u;
+}
+
 /* Record a layer already removed by the device; false if no room. */
 bool nfo_encap_add(struct nfo_encap *e, u16 id, __be16 proto);
 
