@@ -30,9 +30,9 @@ n r ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no route to the server"
 # frames in the backlog would come too late, and the neighbour would
 # fail and drop what it queued.
 n r ip neigh replace 10.0.2.2 dev r-srv nud permanent \
-	lladdr "$(nsys srv cat /sys/class/net/srv-r/address)"
+	lladdr "$(mac_of srv srv-r)"
 modprobe pktgen
-RMAC=$(nsys r cat /sys/class/net/r-cl/address)
+RMAC=$(mac_of r r-cl)
 NPORTS=$FLOWS
 NDST=1
 

@@ -21,7 +21,7 @@ ip link add name cl-b netns cl type veth peer name r-cl2 netns r
 ip -n r link set r-cl2 master br0
 ip -n r link set r-cl2 up
 ip -n cl link set cl-b up
-mac=$(nsys cl cat /sys/class/net/cl-r/address)
+mac=$(mac_of cl cl-r)
 
 # In cl, count the client's TCP frames arriving on each attachment.
 n cl nft -f - <<NFT

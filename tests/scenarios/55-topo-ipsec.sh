@@ -277,7 +277,7 @@ rm -f /tmp/cl.sniff
 n cl pktcraft sniff cl-r 3 /tmp/cl.sniff 2>/dev/null &
 spid=$!
 wait_for 5 test -e /tmp/cl.sniff || fail "sniffer did not start"
-n srv pktcraft send srv-r "$(nsys r cat /sys/class/net/r-srv/address)" \
+n srv pktcraft send srv-r "$(mac_of r r-srv)" \
 	tcp4=10.9.0.1,5001,10.0.1.2,"$cport",1,1 data data data >/dev/null ||
 	fail "pktcraft send failed"
 wait "$spid" || true

@@ -299,7 +299,7 @@ drop_at srv srv-r
 # Neighbours resolved both ways before anything is offloaded.
 n r ping -c 1 -W 2 10.0.1.2 >/dev/null
 n r ping -c 1 -W 2 10.0.2.2 >/dev/null
-RMAC=$(nsys r cat /sys/class/net/r-cl/address)
+RMAC=$(mac_of r r-cl)
 log "kernel $(uname -r), $(nproc) CPU, $PACKETS frames per run, modes ${MODES[*]}, flows ${FLOWS[*]}"
 
 for mode in "${MODES[@]}"; do

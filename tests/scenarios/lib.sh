@@ -226,7 +226,7 @@ nft_counter() {
 
 # mac_of NS DEV: the Ethernet address of DEV in namespace NS.
 mac_of() {
-	ip -n "$1" link show "$2" | awk '$1 == "link/ether" { print $2 }'
+	nsys "$1" cat "/sys/class/net/$2/address"
 }
 
 # modloaded NAME: true if module NAME is loaded.
