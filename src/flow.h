@@ -119,7 +119,8 @@ struct nfo_flow_dir {
 	 */
 	u8			nat;
 	u8			layered;	/* DIRECT: path in flow->paths */
-	u16			mtu;
+	/* Up to IP6_MAX_MTU, above what 16 bits hold. */
+	u32			mtu;
 	u32			dst_cookie;
 	/*
 	 * Packets and bytes the fast path forwarded in this direction, for

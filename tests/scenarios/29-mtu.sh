@@ -43,3 +43,24 @@ for fam in 4 6; do
 	pass "IPv$fam over-MTU without DF: fragmented and intact"
 done
 [ "$(nfo_stat slow_fragment)" -gt 0 ] || fail "fragments never seen on the slow path"
+
+# An egress MTU above 65535: IPv6 forwards up to IP6_MAX_MTU (65575), so a
+# dummy device of MTU 70000 fits every packet, and none may go slow for its
+# size.  The dummy drops what it sends; the server's datagrams, the flow's
+# reply, still reach the router over r-srv and establish the connection.
+n r ip link add d0 mtu 70000 type dummy
+n r ip link set d0 up
+n r ip -6 route add fd00:2::2/128 dev d0
+n cl udp-pingpong send fd00:2::2 5002 1 100 --sport 4310 --noecho
+n srv udp-pingpong send fd00:1::2 4310 1 100 --sport 5002 --noecho
+n cl udp-pingpong send fd00:2::2 5002 1 100 --sport 4310 --noecho
+wait_for 5 n r grep -q "orig_sport=4310 .*orig_oif=d0 " /proc/net/nft_offload_flows ||
+	fail "no flow out of d0"
+mtu0=$(nfo_stat slow_mtu)
+n cl udp-pingpong send fd00:2::2 5002 20 1000 --sport 4310 --noecho
+pkts=$(n r sed -n 's/.*orig_sport=4310 .*orig_packets=\([0-9]*\) .*/\1/p' \
+	/proc/net/nft_offload_flows)
+[ "$(nfo_stat slow_mtu)" = "$mtu0" ] ||
+	fail "IPv6 through MTU 70000: packets went slow for their size"
+[ "${pkts:-0}" -ge 20 ] || fail "IPv6 through MTU 70000: $pkts packets forwarded fast, not 20"
+pass "IPv6 egress MTU above 65535: every packet on the fast path"
