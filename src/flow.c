@@ -546,25 +546,32 @@ static bool nfo_flow_uses_dev(const struct nfo_flow *flow, int ifindex)
 struct nfo_dev_teardown {
 	const struct net_device	*dev;
 	enum nfo_teardown_reason why;
+	unsigned int		found;
 };
 
 static bool nfo_flow_teardown_dev_one(struct nfo_flow *flow, void *arg)
 {
-	const struct nfo_dev_teardown *td = arg;
+	struct nfo_dev_teardown *td = arg;
 
-	if (nfo_flow_uses_dev(flow, td->dev->ifindex))
+	if (nfo_flow_uses_dev(flow, td->dev->ifindex)) {
 		nfo_flow_teardown(flow, td->why);
+		td->found++;
+	}
 	return false;
 }
 
-/* Tear down the flows that enter or leave through @dev; GC frees them. */
-void nfo_flows_teardown_dev(struct nf_flowtable *ft,
-			    const struct net_device *dev,
-			    enum nfo_teardown_reason why)
+/*
+ * Tear down the flows that enter or leave through @dev; GC frees them.
+ * Returns how many flows in the table use @dev, torn down before or now.
+ */
+unsigned int nfo_flows_teardown_dev(struct nf_flowtable *ft,
+				    const struct net_device *dev,
+				    enum nfo_teardown_reason why)
 {
 	struct nfo_dev_teardown td = { .dev = dev, .why = why };
 
 	nfo_flows_walk(ft, nfo_flow_teardown_dev_one, &td);
+	return td.found;
 }
 
 static bool nfo_flow_teardown_one(struct nfo_flow *flow, void *arg)

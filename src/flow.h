@@ -264,9 +264,9 @@ int nfo_flows_init(struct nfo_ft *f, struct nf_flowtable *ft);
 void nfo_flows_walk(struct nf_flowtable *ft,
 		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg);
 void nfo_flows_destroy(struct nfo_ft *f);
-void nfo_flows_teardown_dev(struct nf_flowtable *ft,
-			    const struct net_device *dev,
-			    enum nfo_teardown_reason why);
+unsigned int nfo_flows_teardown_dev(struct nf_flowtable *ft,
+				    const struct net_device *dev,
+				    enum nfo_teardown_reason why);
 void nfo_flows_teardown_all(struct nf_flowtable *ft,
 			    enum nfo_teardown_reason why);
 void nfo_flows_gc_sync(struct nfo_ft *f);

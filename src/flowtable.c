@@ -102,6 +102,21 @@ static bool nfo_ft_lists_dev(struct nf_flowtable *ft,
 }
 
 /*
+ * Once the flows through an unregistering @dev are out of the table, the
+ * packets that may still hold one must be done before the notifiers
+ * return: right after them, the device frees what a flow's path writes (a
+ * bridge's per-CPU statistics, in its ndo_uninit), with no grace period
+ * in between.  The flows torn down at NETDEV_DOWN had one already; this
+ * covers those the walk found again (@used), for instance inserted while
+ * the device went down.
+ */
+static void nfo_dev_gone_sync(const struct net_device *dev, unsigned int used)
+{
+	if (used && READ_ONCE(dev->reg_state) == NETREG_UNREGISTERING)
+		synchronize_net();
+}
+
+/*
  * Called per device when it joins (BIND) or leaves (UNBIND) the flowtable,
  * including when the flowtable goes away.  A device that leaves takes the
  * flows through it back to the normal path.
@@ -111,13 +126,15 @@ static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
 	struct nfo_ft *f;
+	unsigned int used;
 
 	if (cmd == FLOW_BLOCK_UNBIND) {
 		bool ft_goes = dev->reg_state == NETREG_REGISTERED &&
 			       nfo_ft_lists_dev(ft, dev);
 
-		nfo_flows_teardown_dev(ft, dev, ft_goes ? nfo_td_flowtable(ft) :
-							  NFO_TD_DEVICE);
+		used = nfo_flows_teardown_dev(ft, dev,
+					      ft_goes ? nfo_td_flowtable(ft) :
+							NFO_TD_DEVICE);
 		/*
 		 * Only ->free, which nf_tables calls after the last unbind,
 		 * frees f: it stays valid past the lock.
@@ -127,23 +144,28 @@ static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 		mutex_unlock(&nn->lock);
 		if (f)
 			nfo_flows_gc_sync(f);
+		nfo_dev_gone_sync(dev, used);
 	}
 	return nfo_hw_setup(ft, dev, cmd);
 }
 
 void nfo_flowtables_teardown(struct nfo_net *nn, const struct net_device *dev)
 {
+	unsigned int used = 0;
 	struct nfo_ft *f;
 
 	mutex_lock(&nn->lock);
 	list_for_each_entry(f, &nn->flowtables, list) {
 		if (dev)
-			nfo_flows_teardown_dev(f->ft, dev, NFO_TD_DEVICE);
+			used += nfo_flows_teardown_dev(f->ft, dev,
+						       NFO_TD_DEVICE);
 		else
 			nfo_flows_teardown_all(f->ft, NFO_TD_ADMIN);
 		nfo_flows_gc_sync(f);
 	}
 	mutex_unlock(&nn->lock);
+	if (dev)
+		nfo_dev_gone_sync(dev, used);
 }
 
 static struct nf_flowtable_type nfo_ft_types[] = {

@@ -153,7 +153,8 @@ void nfo_notify_exit(void);
 /*
  * flowtable.c: hand back to the normal path the flows of every flowtable
  * of @nn that use @dev (all flows when @dev is NULL), and free them before
- * returning.  Process context.
+ * returning; for an unregistering @dev, after the packets that may still
+ * hold one are done.  Process context.
  */
 void nfo_flowtables_teardown(struct nfo_net *nn, const struct net_device *dev);
 
