@@ -358,7 +358,6 @@ static void nfo_xmit_direct(struct sk_buff *skb, const struct nfo_path *path,
 static void nfo_xmit_xfrm(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 			  u8 family, struct net *net)
 {
-	skb_orphan(skb);
 	skb_dst_drop(skb);
 	skb_dst_set_noref(skb, fd->dst);
 	if (family == NFO_FAMILY_IPV4) {
@@ -702,6 +701,14 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	WRITE_ONCE(fd->bytes, fd->bytes + skb->len);
 	if (skb_vlan_tag_present(skb))
 		__vlan_hwaccel_clear_tag(skb);
+	/*
+	 * What the normal path has done by the time it forwards: ip_rcv()
+	 * releases the sender's socket (veth carries it across namespaces,
+	 * where it would stay charged for what waits in our qdiscs), and a
+	 * frame a bridge took in for its address became ours.
+	 */
+	skb_orphan(skb);
+	skb->pkt_type = PACKET_HOST;
 
 	if (fd->nat)
 		nfo_nat(skb, fd, &other->tuple, skb->data, &p);

@@ -25,3 +25,28 @@ log "fast path forwarded $fast bytes, fq_codel on r-srv sent $sent bytes"
 [ "$fast" -gt $((bytes / 2)) ] || fail "fast path carried only $fast bytes"
 [ "$sent" -ge "$bytes" ] || fail "qdisc saw only $sent of $bytes bytes"
 pass "offloaded traffic went through the egress qdisc ($sent bytes)"
+
+# The client's socket lets go of a forwarded datagram once the router has
+# it, as ip_rcv() makes it (veth carries the socket across namespaces): a
+# datagram that waits in the router's shaper is not charged to the client.
+udp_server
+n cl udp-pingpong send 10.0.2.2 5001 3 100 --sport 4400 >/dev/null ||
+	fail "UDP exchange failed"
+wait_for 5 n r grep -q "sport=4400.*OFFLOAD" /proc/net/nf_conntrack ||
+	fail "UDP flow not offloaded"
+# 500 bytes/s after a 2000-byte burst: the second datagram waits 1.8 s.
+expect_ok n r tc qdisc replace dev r-srv root tbf rate 4kbit burst 2000 limit 20000
+fast0=$(nfo_stat fast_ipv4_bytes)
+n cl udp-pingpong send 10.0.2.2 5001 2 1400 --sport 4400 >/dev/null &
+shaping=$!
+held() {
+	n r tc -s qdisc show dev r-srv | matches "backlog [1-9][0-9]*b "
+}
+wait_for 5 held || fail "no datagram ever waited in the shaper"
+charged=$(n cl ss -uHm 'sport = :4400' | sed -n 's/.*skmem:(r[0-9]*,rb[0-9]*,t\([0-9]*\),.*/\1/p')
+wait "$shaping" || fail "the shaped exchange failed"
+[ $(( $(nfo_stat fast_ipv4_bytes) - fast0 )) -ge 2800 ] ||
+	fail "the shaped datagrams did not take the fast path"
+[ "$charged" = 0 ] ||
+	fail "a datagram in the router's shaper was charged to the client's socket ($charged bytes)"
+pass "a datagram queued at the router is no longer the client's (sk released)"

@@ -108,7 +108,7 @@ topology_layers() {
 }
 
 # The router's ruleset: the ports in the flowtable (FT_DEVICES, default
-# r-cl and r-srv), masquerade out of WAN.
+# r-cl and r-srv), masquerade out of WAN, and the tables in LAYERS_EXTRA.
 layers_ruleset() {
 	n r nft -f - <<-NFT
 	table inet filter {
@@ -130,6 +130,7 @@ layers_ruleset() {
 			oifname "$WAN_L3" masquerade
 		}
 	}
+	${LAYERS_EXTRA:-}
 	NFT
 }
 
