@@ -1,25 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Never run beside the kernel's own flowtable.
+ * Never run beside the in-kernel flowtable modules whose registrations
+ * collide with ours.
  *
- * The kernel's nf_flow_table modules register the same flowtable types and
- * the same "flow_offload" expression as this module.  nf_tables serves a
- * ruleset from whichever registration it finds first, so with both present
- * the module that handles a flowtable would depend on load order.  Instead:
+ * nf_flow_table_inet (on older kernels also _ipv4 and _ipv6) registers the
+ * same flowtable types as this module, nft_flow_offload the same
+ * "flow_offload" expression.  nf_tables serves a ruleset from whichever
+ * registration it finds first, so with both present the module that
+ * handles a flowtable would depend on load order.  Instead:
  *
- *  - at load time, refuse when the in-kernel core is there (loaded as a
- *    module or built in), detected by a symbol only it exports;
- *  - while loaded, veto the in-kernel modules from loading.
+ *  - at load time, refuse while one of them is loaded, or when the
+ *    in-kernel flowtable is built in (what else is built in beside its
+ *    core we cannot tell);
+ *  - while loaded, veto them from loading.
+ *
+ * Their core, nf_flow_table, registers nothing of the kind: it, and what
+ * needs it without them (tc's act_ct), may load beside us.
  */
+#include <linux/kobject.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/string.h>
 
 #include "nfo.h"
 
-/* Modules of the in-kernel flowtable, across the kernels we know of. */
+/* The modules registering what we register, across the kernels we know. */
 static const char * const nfo_rivals[] = {
-	"nf_flow_table",
 	"nf_flow_table_inet",
 	"nf_flow_table_ipv4",
 	"nf_flow_table_ipv6",
@@ -27,7 +33,7 @@ static const char * const nfo_rivals[] = {
 };
 
 /* Exported by nf_flow_table and by nothing else. */
-#define NFO_RIVAL_SYMBOL "nf_flow_table_init"
+#define NFO_CORE_SYMBOL "nf_flow_table_init"
 
 static bool nfo_is_rival(const char *name)
 {
@@ -37,6 +43,41 @@ static bool nfo_is_rival(const char *name)
 		if (!strcmp(name, nfo_rivals[i]))
 			return true;
 	return false;
+}
+
+/*
+ * A module of that name is loaded: every loaded module has its kobject in
+ * the set ours is in (/sys/module), from before its init runs.  Built-in
+ * code has one only when it has parameters.
+ */
+static bool nfo_module_present(const char *name)
+{
+	struct kobject *kobj;
+
+	kobj = kset_find_obj(THIS_MODULE->mkobj.kobj.kset, name);
+	if (!kobj)
+		return false;
+	kobject_put(kobj);
+	return true;
+}
+
+/* A rival loaded or built in: its name, else NULL. */
+static const char *nfo_rival_present(void)
+{
+	unsigned int i;
+	void *sym;
+
+	sym = __symbol_get(NFO_CORE_SYMBOL);
+	if (!sym)
+		return NULL;	/* no core, no rival: they all need it */
+	__symbol_put(NFO_CORE_SYMBOL);
+	/* The core's symbols, but no module of it: built in. */
+	if (!nfo_module_present("nf_flow_table"))
+		return "nf_flow_table (built in)";
+	for (i = 0; i < ARRAY_SIZE(nfo_rivals); i++)
+		if (nfo_module_present(nfo_rivals[i]))
+			return nfo_rivals[i];
+	return NULL;
 }
 
 static int nfo_guard_module_event(struct notifier_block *nb,
@@ -58,18 +99,22 @@ static struct notifier_block nfo_guard_nb = {
 
 int nfo_guard_init(void)
 {
-	void *sym;
+	const char *rival;
 	int err;
 
-	/* Watch first, then look: a rival loading in between is caught. */
+	/*
+	 * Watch first, then look: a rival that comes in between is vetoed.
+	 * (One that passed its veto point just before, and has no kobject
+	 * yet, is missed: that takes two module loads racing.)
+	 */
 	err = register_module_notifier(&nfo_guard_nb);
 	if (err)
 		return err;
 
-	sym = __symbol_get(NFO_RIVAL_SYMBOL);
-	if (sym) {
-		__symbol_put(NFO_RIVAL_SYMBOL);
-		pr_err("the in-kernel flowtable (nf_flow_table) is present; refusing to load. Unload nft_flow_offload, nf_flow_table_inet and nf_flow_table (or blacklist them) and load nft_offload again\n");
+	rival = nfo_rival_present();
+	if (rival) {
+		pr_err("the in-kernel flowtable's %s registers what nft_offload does; refusing to load. Unload nft_flow_offload and nf_flow_table_inet (or blacklist them) and load nft_offload again\n",
+		       rival);
 		unregister_module_notifier(&nfo_guard_nb);
 		/* Not -EEXIST: modprobe would take that for "already loaded". */
 		return -EBUSY;

@@ -148,7 +148,9 @@ int nfq_module(struct nfq_module *m)
 			free(s);
 		}
 	}
-	m->inkernel_flowtable = !access("/sys/module/nf_flow_table", F_OK);
+	/* The modules nft_offload cannot load beside (not their core). */
+	m->inkernel_flowtable = !access("/sys/module/nf_flow_table_inet", F_OK) ||
+				!access("/sys/module/nft_flow_offload", F_OK);
 	return 0;
 }
 

@@ -94,7 +94,7 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 			jw_end(&w);
 		} else {
 			printf("module: not loaded%s\n", m.inkernel_flowtable ?
-			       " (the kernel's nf_flow_table is)" : "");
+			       " (the kernel's own flowtable is)" : "");
 		}
 		return NFO_EXIT_NOMODULE;
 	}

@@ -77,8 +77,10 @@ MODULES_EXTRA=(authenc echainiv seqiv ctr gcm ghash_generic aesni_intel drbg jit
 	       ip6_tunnel ipip nf_log_syslog mpls_router mpls_iptunnel sch_tbf)
 # More from the environment, space separated.
 read -r -a MODULES_ENV <<<"${NFO_EXTRA_MODULES:-}"
-# The in-kernel flowtable: never in the guest, unless testing coexistence.
-FLOWTABLE=(nf_flow_table nf_flow_table_inet nft_flow_offload)
+# The in-kernel flowtable: never in the guest, unless testing coexistence
+# (with tc's act_ct, which needs only its core, and a classifier for it).
+FLOWTABLE=(nf_flow_table nf_flow_table_inet nft_flow_offload act_ct cls_matchall
+	   sch_ingress)
 EXCLUDED=(nf_flow_table nf_flow_table_inet nf_flow_table_ipv4 nf_flow_table_ipv6
 	  nft_flow_offload act_ct)
 

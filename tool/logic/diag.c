@@ -501,16 +501,16 @@ static bool check_module(const struct diag_facts *f, struct diag_result *r)
 		return false;
 	}
 	if (f->inkernel_flowtable) {
-		check(r, "module", false, "nf_flow_table is loaded, "
-		      "nft_offload is not");
+		check(r, "module", false, "the in-kernel flowtable is "
+		      "loaded, nft_offload is not");
 		r->cause = DIAG_INKERNEL_FLOWTABLE;
-		EXPLAIN(r, "the kernel's own flowtable module nf_flow_table "
-			"is loaded instead of nft_offload; the two refuse to "
-			"run side by side.");
+		EXPLAIN(r, "the kernel's own flowtable modules "
+			"(nf_flow_table_inet, nft_flow_offload) are loaded "
+			"instead of nft_offload; they register what it "
+			"registers, so the two refuse to run side by side.");
 		FIX(r, "delete the flowtables, unload the in-kernel modules "
-		    "(modprobe -r nft_flow_offload nf_flow_table_inet "
-		    "nf_flow_table), blacklist them, then modprobe "
-		    "nft_offload.");
+		    "(modprobe -r nft_flow_offload nf_flow_table_inet), "
+		    "blacklist them, then modprobe nft_offload.");
 		return true;
 	}
 	check(r, "module", false, "nft_offload is not loaded");
