@@ -375,16 +375,18 @@ static void nfo_xmit_xfrm(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 /*
  * The forward policy check ip_forward() and ip6_forward() make before
  * anything else (xfrm4/6_policy_check(XFRM_POLICY_FWD)): a packet that
- * arrives in clear where a policy wants it decrypted, or that a policy
- * blocks, is the normal path's to drop.  Packets with a secpath never get
- * here (slow_secpath).  Without forward policies and with the default
- * "accept" this costs two reads; otherwise it is the same policy lookup
- * the normal path makes.  It runs before NAT on a packet without a
- * conntrack entry, which is what the normal path's check sees too: it
- * maps NATed addresses back to the arriving ones.  The route is set for
- * the check only (policies may name the output device).  Unlike the
- * normal path there is no exemption for devices with disable_policy:
- * their packets are checked, and take the normal path when that fails.
+ * arrives in clear where a policy wants it decrypted, that a policy
+ * blocks, or that was decrypted (it is back from xfrm input with a
+ * secpath) by SAs other than those the policy asks for, or by a tunnel
+ * no policy covers, is the normal path's to drop.  For a packet in clear,
+ * without forward policies and with the default "accept", this costs
+ * three reads; otherwise it is the same policy lookup the normal path
+ * makes.  It runs before NAT on a packet without a conntrack entry, which
+ * is what the normal path's check sees too: it maps NATed addresses back
+ * to the arriving ones.  The route is set for the check only (policies
+ * may name the output device).  Unlike the normal path there is no
+ * exemption for devices with disable_policy: their packets are checked,
+ * and take the normal path when that fails.
  */
 static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 			    u8 family, struct net *net)
@@ -392,7 +394,8 @@ static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 #ifdef CONFIG_XFRM
 	bool ok;
 
-	if (likely(!READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_FWD]) &&
+	if (likely(!skb_sec_path(skb) &&
+		   !READ_ONCE(net->xfrm.policy_count[XFRM_POLICY_FWD]) &&
 		   READ_ONCE(net->xfrm.policy_default[XFRM_POLICY_FWD]) ==
 		   XFRM_USERPOLICY_ACCEPT))
 		return true;
@@ -606,11 +609,10 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		return nfo_slow(nn, NFO_SLOW_STALE_ROUTE);
 	}
 
-	/* Decrypted: the normal path checks the SAs against the policy. */
-	if (unlikely(skb_sec_path(skb)))
-		return nfo_slow(nn, NFO_SLOW_SECPATH);
+	/* Not what the forward policy wants: the normal path drops it. */
 	if (unlikely(!nfo_xfrm_fwd_ok(skb, fd, family, state->net)))
-		return nfo_slow(nn, NFO_SLOW_XFRM_POLICY);
+		return nfo_slow(nn, skb_sec_path(skb) ? NFO_SLOW_SECPATH :
+							NFO_SLOW_XFRM_POLICY);
 
 	/*
 	 * A bundle's MTU as ip_forward() and ip6_forward() take it: IPv4's

@@ -30,7 +30,7 @@ enum nfo_slow_reason {
 	NFO_SLOW_STALE_PATH,		/* a bridge now sends elsewhere */
 	NFO_SLOW_NOMEM,			/* could not make the headers writable */
 	NFO_SLOW_L4_CSUM,		/* TCP/UDP checksum wrong */
-	NFO_SLOW_SECPATH,		/* decrypted by IPsec: policy check */
+	NFO_SLOW_SECPATH,		/* decrypted, not as the policy wants */
 	NFO_SLOW_XFRM_POLICY,		/* an IPsec forward policy refuses it */
 	NFO_SLOW_PPPOE_PEER,		/* PPPoE frame not from the session's peer */
 	NFO_SLOW_MAX

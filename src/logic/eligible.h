@@ -32,9 +32,9 @@ enum nfo_refusal {
 	NFO_REFUSE_SYSCTL_OFF,
 	/*
 	 * No longer returned: a packet decrypted by IPsec may trigger the
-	 * offload, its direction's packets then always take the normal path
-	 * (the datapath's slow_secpath).  Kept so that the refusals keep
-	 * their numbers and statistics names.
+	 * offload, its direction's packets then get the forward policy
+	 * check in the datapath (slow_secpath when it fails).  Kept so that
+	 * the refusals keep their numbers and statistics names.
 	 */
 	NFO_REFUSE_SECPATH,
 	NFO_REFUSE_IPV4_OPTIONS,

@@ -8,12 +8,15 @@
 #
 # Client to server is encrypted by r: the fast path sends it through xfrm
 # output with the flow's bundle (xmit_xfrm).  Server to client arrives in
-# ESP, is decrypted by r and re-received with a secpath: those packets take
-# the normal path (slow_secpath), which checks them against the forward
-# policy.  Proofs: [OFFLOAD], fast-path and xmit_xfrm counters, the forward
-# chain far below the bytes sent, r's outbound SA counting at least what the
-# fast path sent, no clear TCP from the client on the r-srv link (srv's
-# ingress, packets without a secpath), the data's hash.  Then the SA is
+# ESP, is decrypted by r and re-received with a secpath: the fast path
+# forwards it once the SAs that decrypted it pass the forward policy check,
+# as the normal path would.  Proofs, per direction (the forward chain's
+# count against conntrack's, which the fast path keeps): only the first
+# packets of each took the normal path; r's outbound SA sent at least what
+# the fast path sent that way, r's inbound SA decrypted at least what it
+# forwarded back; and [OFFLOAD], xmit_xfrm, no clear TCP from the client on
+# the r-srv link (srv's ingress, packets without a secpath), the data's
+# hash.  Then the SA is
 # replaced mid-flow (rekey: the flow leaves the fast path and is offloaded
 # again with the new SA), and flushed mid-flow while the policy stays (the
 # flow leaves the fast path, nothing goes out in clear).  Clear packets
@@ -105,6 +108,19 @@ tunnel 4
 tunnel 6
 
 offload_ruleset route
+# Per direction, what the normal path forwarded; conntrack counts all.
+n r sysctl -q -w net.netfilter.nf_conntrack_acct=1
+n r nft -f - <<'NFT'
+table inet dirs {
+	counter orig { }
+	counter reply { }
+	chain forward {
+		type filter hook forward priority 10; policy accept;
+		ct direction original counter name orig
+		ct direction reply counter name reply
+	}
+}
+NFT
 # Offloaded packets skip the chains after ingress, postrouting included:
 # they carry no conntrack entry, so this rule would drop every one of them
 # if the inner packet passed postrouting on its way into xfrm output.
@@ -142,41 +158,63 @@ clear0=$(srv_counter clear)
 [ "$clear0" -gt 0 ] || fail "srv's probe did not see a clear TCP connection"
 log "probe: clear TCP to srv's link address counted ($clear0 packets)"
 
+# ct_acct FAM INNER: "orig_packets orig_bytes reply_packets reply_bytes" of
+# r's conntrack entries for connections to INNER port 5001.
+ct_acct() {
+	n r conntrack -L -f "ipv$1" -p tcp --orig-dst "$2" --dport 5001 2>/dev/null |
+		awk '{ n = 0; for (i = 1; i <= NF; i++) {
+			if ($i ~ /^packets=/) { sub(/.*=/, "", $i); p[n] += $i }
+			if ($i ~ /^bytes=/) { sub(/.*=/, "", $i); b[n++] += $i } } }
+		END { print p[0] + 0, b[0] + 0, p[1] + 0, b[1] + 0 }'
+}
+
 # ipsec_transfer FAM INNER RR SS: the measured transfer through the tunnel.
 ipsec_transfer() {
 	local f=$1 dst=$2 rr=$3 ss=$4 bytes
-	local fast0 fastp0 xfrm0 off0 fwd0 sab0 sap0 esp0 clr0 fast fastp sab sap fwd
+	local xfrm0 off0 sec0 so0 sob0 sr0 sab0 sap0 dap0 esp0 clr0
+	local so sob sr sab sap dap cto ctob ctr fast_o fast_ob fast_r
 
 	bytes=$(bulk 8)
-	fast0=$(nfo_stat "fast_ipv${f}_bytes")
-	fastp0=$(nfo_stat "fast_ipv${f}_packets")
 	xfrm0=$(nfo_stat xmit_xfrm)
 	off0=$(nfo_stat offloaded)
-	fwd0=$(fwd_bytes)
+	sec0=$(nfo_stat slow_secpath)
+	so0=$(nft_counter r inet dirs orig packets)
+	sob0=$(nft_counter r inet dirs orig bytes)
+	sr0=$(nft_counter r inet dirs reply packets)
 	sab0=$(sa_count "$f" "$rr" "$ss" 0x100"$f" bytes)
 	sap0=$(sa_count "$f" "$rr" "$ss" 0x100"$f" packets)
+	dap0=$(sa_count "$f" "$ss" "$rr" 0x200"$f" packets)
 	esp0=$(srv_counter esp_pkts)
 	clr0=$(srv_counter clear)
 
 	tcp_transfer "$f" "$dst" 5001 "$bytes"
 	[ "$SAW_OFFLOAD" = 1 ] || ofail "IPv$f: no [OFFLOAD] in conntrack"
-	fast=$(( $(nfo_stat "fast_ipv${f}_bytes") - fast0 ))
-	fastp=$(( $(nfo_stat "fast_ipv${f}_packets") - fastp0 ))
-	fwd=$(( $(fwd_bytes) - fwd0 ))
+	so=$(( $(nft_counter r inet dirs orig packets) - so0 ))
+	sob=$(( $(nft_counter r inet dirs orig bytes) - sob0 ))
+	sr=$(( $(nft_counter r inet dirs reply packets) - sr0 ))
 	sab=$(( $(sa_count "$f" "$rr" "$ss" 0x100"$f" bytes) - sab0 ))
 	sap=$(( $(sa_count "$f" "$rr" "$ss" 0x100"$f" packets) - sap0 ))
-	log "IPv$f: fast path $fast bytes in $fastp packets; outbound SA $sab bytes in $sap packets; forward chain $fwd bytes"
+	dap=$(( $(sa_count "$f" "$ss" "$rr" 0x200"$f" packets) - dap0 ))
+	read -r cto ctob ctr _ <<<"$(ct_acct "$f" "$dst")"
+	fast_o=$((cto - so)) fast_ob=$((ctob - sob)) fast_r=$((ctr - sr))
+	log "IPv$f: to srv $cto packets, $so by the normal path; back $ctr, $sr by the normal path; outbound SA $sab bytes in $sap packets, inbound SA $dap packets"
 	[ "$(nfo_stat offloaded)" -gt "$off0" ] || ofail "IPv$f: offloaded did not rise"
 	[ "$(nfo_stat xmit_xfrm)" -gt "$xfrm0" ] || ofail "IPv$f: no direction used xfrm transmit"
-	[ "$fast" -gt $((bytes / 2)) ] || ofail "IPv$f: fast path carried only $fast bytes"
-	[ $((fwd * 10)) -lt "$bytes" ] || ofail "IPv$f: forward chain saw $fwd of $bytes bytes"
-	# Every fast-path packet went out through the SA (GSO ones as several).
-	[ "$sap" -ge "$fastp" ] || ofail "IPv$f: SA sent $sap packets, fast path $fastp"
-	[ "$sab" -ge "$fast" ] || ofail "IPv$f: SA sent $sab bytes, fast path $fast"
-	[ "$(nfo_stat slow_secpath)" -gt 0 ] || ofail "IPv$f: decrypted replies did not take the normal path"
+	[ "$fast_ob" -gt $((bytes / 2)) ] || ofail "IPv$f: fast path carried only $fast_ob bytes to srv"
+	# Both directions: only their first packets on the normal path.
+	[ "$so" -le 20 ] || ofail "IPv$f: $so of $cto packets to srv on the normal path"
+	[ "$ctr" -ge 50 ] || ofail "IPv$f: only $ctr packets back, too few to tell"
+	[ "$sr" -le 20 ] || ofail "IPv$f: $sr of $ctr decrypted packets on the normal path"
+	[ "$(nfo_stat slow_secpath)" = "$sec0" ] ||
+		ofail "IPv$f: decrypted packets failed the forward policy check"
+	# Every fast-path packet to srv went out through the SA (GSO ones as
+	# several), every one back came in through the other.
+	[ "$sap" -ge "$fast_o" ] || ofail "IPv$f: SA sent $sap packets, fast path $fast_o"
+	[ "$sab" -ge "$fast_ob" ] || ofail "IPv$f: SA sent $sab bytes, fast path $fast_ob"
+	[ "$dap" -ge "$fast_r" ] || ofail "IPv$f: SA decrypted $dap packets, fast path forwarded $fast_r back"
 	[ $(( $(srv_counter esp_pkts) - esp0 )) -ge "$sap" ] || ofail "IPv$f: srv saw fewer ESP packets than the SA sent"
 	[ "$(srv_counter clear)" = "$clr0" ] || ofail "IPv$f: clear TCP on the r-srv link"
-	pass "IPv$f through the ESP tunnel: [OFFLOAD], xmit_xfrm, every fast-path packet through the outbound SA ($CIPHER), intact"
+	pass "IPv$f through the ESP tunnel: [OFFLOAD] both ways, xmit_xfrm, to srv through the outbound SA ($CIPHER), back decrypted, normal path $so and $sr packets, intact"
 }
 
 ipsec_transfer 4 10.9.0.1 10.0.2.1 10.0.2.2
