@@ -10,7 +10,6 @@
  * with itself.  Flows are freed after an RCU grace period (call_rcu);
  * module exit waits for those with rcu_barrier().
  */
-#include <linux/debugfs.h>
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -27,14 +26,6 @@
 #define NFO_GC_INTERVAL		HZ
 
 static struct kmem_cache *nfo_flow_cache __read_mostly;
-
-/*
- * Flow objects allocated and not yet freed, in every netns, including those
- * waiting for their RCU grace period: the leak check of the tests
- * (/sys/kernel/debug/nft_offload/flow_objects, root only).
- */
-static atomic_t nfo_flow_objects = ATOMIC_INIT(0);
-static struct dentry *nfo_debugfs;
 
 static u32 nfo_rht_hashfn(const void *data, u32 len, u32 seed)
 {
@@ -184,7 +175,6 @@ struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
 			return NULL;
 		}
 	}
-	atomic_inc(&nfo_flow_objects);
 
 	nf_conntrack_get(&ct->ct_general);
 	flow->ct = ct;
@@ -215,7 +205,6 @@ static void nfo_flow_free_rcu(struct rcu_head *head)
 	kfree(flow->paths);
 	nf_ct_put(flow->ct);
 	kmem_cache_free(nfo_flow_cache, flow);
-	atomic_dec(&nfo_flow_objects);
 }
 
 /* Drop a flow that is not (or no longer) hashed. */
@@ -630,15 +619,11 @@ int nfo_flow_cache_init(void)
 	nfo_flow_cache = KMEM_CACHE(nfo_flow, 0);
 	if (!nfo_flow_cache)
 		return -ENOMEM;
-	nfo_debugfs = debugfs_create_dir("nft_offload", NULL);
-	debugfs_create_atomic_t("flow_objects", 0400, nfo_debugfs,
-				&nfo_flow_objects);
 	return 0;
 }
 
 void nfo_flow_cache_exit(void)
 {
-	debugfs_remove(nfo_debugfs);
 	/* Flows freed by call_rcu() must be back before the cache goes. */
 	rcu_barrier();
 	kmem_cache_destroy(nfo_flow_cache);

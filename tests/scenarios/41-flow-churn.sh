@@ -4,8 +4,8 @@
 # quarter of that on the debug kernel: there the rounds take a hundred
 # times as long, only a few hundred flows are alive at any time, and
 # kmemleak, not the slab totals, finds a single leaked object).
-# After each round the flow count returns to zero and (when the module
-# has it) so does its count of live flow objects; at the end the ruleset
+# After each round the flow count returns to zero and so does the count of
+# live flow objects (the test module nfo_flow_count); at the end the ruleset
 # goes, the module unloads cleanly, and the kernel's unreclaimable slab
 # memory is back near where it started.
 #
@@ -24,7 +24,6 @@ MIN_TOTAL=$(scaled 100000)
 CHUNK=4096		# tuples per flowgen chunk: seconds apart on a debug kernel
 TIMEOUT=2		# nf_flow_offload_udp_timeout
 SLAB_TOLERANCE_KB=4096
-objects=/sys/kernel/debug/nft_offload/flow_objects
 
 kb() {	# /proc/meminfo field, kB
 	awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo
@@ -52,10 +51,6 @@ memline() {
 	echo "SUnreclaim $(kb SUnreclaim) kB, MemAvailable $(kb MemAvailable) kB, MemFree $(kb MemFree) kB, per-CPU free lists $(pcp_kb) kB, VmallocUsed $(kb VmallocUsed) kB, Percpu $(kb Percpu) kB"
 }
 
-no_objects() {
-	[ "$(cat "$objects")" = 0 ]
-}
-
 ct_count() {
 	n r cat /proc/sys/net/netfilter/nf_conntrack_count
 }
@@ -71,6 +66,7 @@ trap 'sysctl -q -w net.netfilter.nf_conntrack_max=$old_max net.netfilter.nf_conn
 # Global (initial netns only): room for two rounds of entries.
 sysctl -q -w net.netfilter.nf_conntrack_max=300000 net.netfilter.nf_conntrack_buckets=262144
 
+count_flow_objects
 topology_router
 for i in $(seq 10 $((10 + NSRC - 1))); do
 	ip -n cl addr add "10.0.1.$i/24" dev cl-r
@@ -79,11 +75,6 @@ offload_ruleset route
 n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout="$TIMEOUT"
 udp_sink
 mac=$(mac_of r r-cl)
-if [ -e "$objects" ]; then
-	log "flow objects (debugfs): $(cat "$objects")"
-else
-	log "note: no $objects in this build; live flow objects not checked"
-fi
 
 settle_memory
 base_su=$(kb SUnreclaim)
@@ -121,10 +112,8 @@ for round in $(seq "$ROUNDS"); do
 	wait_for $((TIMEOUT + 15)) no_flows ||
 		ofail "round $round: $(nfo_stat flows) flows left $((TIMEOUT + 15)) s after the traffic"
 	log "round $round: flows back to 0 after $(( ($(_uptime_ms) - t0) / 100 ))00 ms; teardown_idle $(nfo_stat teardown_idle)"
-	if [ -e "$objects" ]; then
-		wait_for 5 no_objects ||
-			fail "round $round: $(cat "$objects") flow objects still allocated with no flows"
-	fi
+	wait_for 5 no_flow_objects ||
+		fail "round $round: $(flow_objects) flow objects still allocated with no flows"
 	settle_memory
 	log "round $round: $(memline)"
 done
@@ -135,9 +124,7 @@ expect_ok n r nft flush ruleset
 n r conntrack -F 2>/dev/null || true
 wait_for 10 no_ct ||
 	fail "conntrack entries left after conntrack -F: $(ct_count)"
-if [ -e "$objects" ]; then
-	wait_for 5 no_objects || fail "$(cat "$objects") flow objects left after the flush"
-fi
+wait_for 5 no_flow_objects || fail "$(flow_objects) flow objects left after the flush"
 # Namespaces going away may hold the module for a moment: retry briefly.
 wait_for 5 rmmod nft_offload || fail "rmmod nft_offload: $(rmmod nft_offload 2>&1)"
 ! modloaded nft_offload || fail "nft_offload still loaded"

@@ -66,7 +66,6 @@ mtu_loop() {
 topology_router
 offload_ruleset route
 udp_sink
-[ -e "$objects" ] || fail "no $objects: the leak check needs it"
 expect_ok modprobe nfo_insert_race
 trap 'stop_traffic; rmmod nfo_insert_race 2>/dev/null || true' EXIT
 
@@ -98,6 +97,6 @@ expect_ok rmmod nfo_insert_race
 trap - EXIT
 expect_ok n r nft flush ruleset
 n r conntrack -F >/dev/null 2>&1 || true
-wait_for 10 no_objects || fail "$(cat "$objects") flow objects left"
+wait_for 10 no_flow_objects || fail "$(flow_objects) flow objects left"
 wait_for 5 rmmod nft_offload || fail "rmmod nft_offload: $(rmmod nft_offload 2>&1)"
 pass "no flow object left; nft_offload unloaded"

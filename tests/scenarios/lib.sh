@@ -224,6 +224,28 @@ nft_counter() {
 		awk -v f="$5" '{ for (i = 1; i < NF; i++) if ($i == f) print $(i + 1) }'
 }
 
+# count_flow_objects: from now on, count nft_offload's flow objects alive
+# with the test module nfo_flow_count (tests/kmod), which counts from the
+# moment nft_offload loads: a loaded nft_offload goes first, so that no
+# flow escapes the count.  flow_objects prints the count; no_flow_objects
+# holds when it is 0 and the count missed nothing.
+count_flow_objects() {
+	if ! modloaded nfo_flow_count && modloaded nft_offload; then
+		wait_for 5 rmmod nft_offload ||
+			fail "nft_offload stays loaded: its flows cannot be counted"
+	fi
+	modprobe nfo_flow_count || fail "no test module nfo_flow_count"
+}
+
+flow_objects() {
+	cat /sys/module/nfo_flow_count/parameters/objects
+}
+
+no_flow_objects() {
+	[ "$(flow_objects)" = 0 ] &&
+		[ "$(cat /sys/module/nfo_flow_count/parameters/missed)" = 0 ]
+}
+
 # mac_of NS DEV: the Ethernet address of DEV in namespace NS.
 mac_of() {
 	nsys "$1" cat "/sys/class/net/$2/address"

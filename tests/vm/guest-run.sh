@@ -106,7 +106,7 @@ unload_idle() {
 }
 
 # Back to a clean guest: no stray processes, no namespaces, no rules, our
-# module unloaded; in coexist runs the in-kernel flowtable too (users first).
+# module (and the tests' flow counter) unloaded; in coexist runs the in-kernel flowtable too (users first).
 clean_state() {
 	local m
 
@@ -116,6 +116,7 @@ clean_state() {
 	if modloaded nf_tables; then
 		nft flush ruleset 2>/dev/null || true
 	fi
+	unload_idle nfo_flow_count
 	unload_idle nft_offload
 	for m in nft_flow_offload nf_flow_table_inet nf_flow_table; do
 		unload_idle "$m"
