@@ -35,6 +35,7 @@
 
 #include "nfo.h"
 #include "flow.h"
+#include "logic/path.h"
 
 /* A device that speaks Ethernet with an address of its own. */
 static bool nfo_ether_dev(const struct net_device *dev)
@@ -132,79 +133,96 @@ bool nfo_path_uses_dev(const struct nfo_path *path, int ifindex)
 	return false;
 }
 
-/*
- * The layers and devices of a dev_fill_forward_path() result, walked from
- * the route's device down to the port.  The layers come out innermost
- * first (@encap); a VLAN-filtering bridge adds the tag of its PVID or
- * removes the tag of an untagged port.  False for what the fast path does
- * not emulate (switch hardware paths, too many layers or devices).
- */
-static bool nfo_path_walk(const struct net_device_path_stack *stack,
-			  struct nfo_path *path, struct nfo_tuple_encap *encap,
-			  u8 *num, bool hold)
+/* The steps of a dev_fill_forward_path() result, as logic/path.h has them. */
+static void nfo_path_steps(const struct net_device_path_stack *stack,
+			   struct nfo_step *steps)
 {
-	int i, last = stack->num_paths - 1;
+	int i;
 
-	if (last < 0 || stack->path[last].type != DEV_PATH_ETHERNET)
-		return false;
+	for (i = 0; i < stack->num_paths; i++) {
+		const struct net_device_path *p = &stack->path[i];
+		struct nfo_step *s = &steps[i];
 
-	for (i = 0; i < last; i++) {
+		memset(s, 0, sizeof(*s));
+		switch (p->type) {
+		case DEV_PATH_ETHERNET:
+			s->kind = NFO_STEP_ETHERNET;
+			break;
+		case DEV_PATH_VLAN:
+		case DEV_PATH_PPPOE:
+			s->kind = p->type == DEV_PATH_VLAN ? NFO_STEP_VLAN :
+							     NFO_STEP_PPPOE;
+			s->encap.id = p->encap.id;
+			s->encap.proto = p->encap.proto;
+			break;
+		case DEV_PATH_BRIDGE:
+			s->kind = NFO_STEP_BRIDGE;
+			s->encap.id = p->bridge.vlan_id;
+			s->encap.proto = p->bridge.vlan_proto;
+			switch (p->bridge.vlan_mode) {
+			case DEV_PATH_BR_VLAN_KEEP:
+				s->br_vlan = NFO_BR_VLAN_KEEP;
+				break;
+			case DEV_PATH_BR_VLAN_TAG:
+				s->br_vlan = NFO_BR_VLAN_TAG;
+				break;
+			case DEV_PATH_BR_VLAN_UNTAG:
+				s->br_vlan = NFO_BR_VLAN_UNTAG;
+				break;
+			default:
+				s->br_vlan = NFO_BR_VLAN_UNTAG_HW;
+				break;
+			}
+			break;
+		case DEV_PATH_DSA:
+			s->kind = NFO_STEP_DSA;
+			break;
+		default:
+			s->kind = NFO_STEP_OTHER;
+			break;
+		}
+	}
+}
+
+/*
+ * Plan a dev_fill_forward_path() result (logic/path.h) into @plan: its
+ * port, and the tags to push there.  With @hold, @path holds the devices
+ * above the port and takes the addresses the layers give.  Returns the
+ * port's step, or -1 for a path the fast path does not emulate.
+ */
+static int nfo_path_walk(const struct net_device_path_stack *stack,
+			 struct nfo_path *path, struct nfo_path_plan *plan,
+			 bool hold)
+{
+	struct nfo_step steps[NET_DEVICE_PATH_STACK_MAX];
+	int i;
+
+	nfo_path_steps(stack, steps);
+	if (!nfo_path_plan(steps, stack->num_paths, plan))
+		return -1;
+	path->bridge = plan->bridge;
+	path->pppoe = plan->pppoe;
+
+	for (i = 0; i < plan->port; i++) {
 		const struct net_device_path *step = &stack->path[i];
 		struct net_device *upper;
 
-		switch (step->type) {
-		case DEV_PATH_VLAN:
-		case DEV_PATH_PPPOE:
-			if (*num >= NFO_TUPLE_MAX_ENCAP)
-				return false;
-			encap[*num].id = step->encap.id;
-			encap[*num].proto = step->encap.proto;
-			(*num)++;
-			if (step->type == DEV_PATH_PPPOE) {
-				ether_addr_copy(path->h_dest,
-						step->encap.h_dest);
-				path->pppoe = 1;
-			}
-			break;
-		case DEV_PATH_BRIDGE:
-			path->bridge = 1;
-			switch (step->bridge.vlan_mode) {
-			case DEV_PATH_BR_VLAN_KEEP:
-				break;
-			case DEV_PATH_BR_VLAN_TAG:
-				if (*num >= NFO_TUPLE_MAX_ENCAP)
-					return false;
-				encap[*num].id = step->bridge.vlan_id;
-				encap[*num].proto = step->bridge.vlan_proto;
-				(*num)++;
-				break;
-			case DEV_PATH_BR_VLAN_UNTAG:
-				if (!*num)
-					return false;
-				(*num)--;
-				break;
-			default:	/* untagged by switch hardware */
-				return false;
-			}
-			break;
-		default:		/* DSA and other hardware paths */
-			return false;
-		}
-
+		if (step->type == DEV_PATH_PPPOE)
+			ether_addr_copy(path->h_dest, step->encap.h_dest);
 		if (!hold)
 			continue;
 		if (path->upper.num >= NFO_UPPER_MAX)
-			return false;
+			return -1;
 		upper = nfo_path_hold(step->dev);
 		if (!upper)
-			return false;
+			return -1;
 		if (is_vlan_dev(upper))
 			path->upper.vlan |= BIT(path->upper.num);
 		path->upper.dev[path->upper.num++] = upper;
 		if (is_zero_ether_addr(path->h_source) && nfo_ether_dev(upper))
 			ether_addr_copy(path->h_source, upper->dev_addr);
 	}
-	return true;
+	return plan->port;
 }
 
 /*
@@ -222,13 +240,12 @@ static bool nfo_path_build(struct dst_entry *dst, u8 family,
 			   struct nfo_path *path, int *iif,
 			   struct nfo_tuple_encap *encap, u8 *encap_num)
 {
-	struct nfo_tuple_encap walked[NFO_TUPLE_MAX_ENCAP];
 	struct net_device_path_stack stack;
 	struct net_device *dev = dst->dev;
 	const struct net_device *port;
+	struct nfo_path_plan plan;
 	u8 ha[ETH_ALEN] = {};
-	u8 num = 0;
-	int i;
+	int i, step;
 
 	memset(path, 0, sizeof(*path));
 	if (nfo_ether_dev(dev)) {
@@ -243,15 +260,17 @@ static bool nfo_path_build(struct dst_entry *dst, u8 family,
 
 	path->fdb_gen = nfo_fdb_gen_read();
 	rcu_read_lock();
-	if (dev_fill_forward_path(dev, ha, &stack) < 0 ||
-	    !nfo_path_walk(&stack, path, walked, &num, true))
+	if (dev_fill_forward_path(dev, ha, &stack) < 0)
+		goto fail;
+	step = nfo_path_walk(&stack, path, &plan, true);
+	if (step < 0)
 		goto fail;
 
-	port = stack.path[stack.num_paths - 1].dev;
+	port = stack.path[step].dev;
 	if (!nfo_ether_dev(port))
 		goto fail;
 	/* Layered paths need the port hooked, or replies are never caught. */
-	if (stack.num_paths > 1 && !nfo_ft_hooks_dev(nft, port))
+	if (step > 0 && !nfo_ft_hooks_dev(nft, port))
 		goto fail;
 	/* No neighbour (PPPoE): the session gave the peer's address. */
 	if (!path->neigh && !is_valid_ether_addr(path->h_dest))
@@ -263,12 +282,12 @@ static bool nfo_path_build(struct dst_entry *dst, u8 family,
 
 	if (is_zero_ether_addr(path->h_source))
 		ether_addr_copy(path->h_source, port->dev_addr);
-	path->encap_num = num;
-	for (i = 0; i < num; i++)
-		path->encap[i] = walked[num - 1 - i];
+	path->encap_num = plan.encap_num;
+	for (i = 0; i < plan.encap_num; i++)
+		path->encap[i] = plan.encap[plan.encap_num - 1 - i];
 
 	*iif = port->ifindex;
-	*encap_num = num;
+	*encap_num = plan.encap_num;
 	memcpy(encap, path->encap, sizeof(path->encap));
 	return true;
 
@@ -288,21 +307,21 @@ fail:
  */
 bool nfo_path_current(const struct nfo_path *path, struct net_device *dev)
 {
-	struct nfo_tuple_encap walked[NFO_TUPLE_MAX_ENCAP];
 	struct net_device_path_stack stack;
+	struct nfo_path_plan plan;
 	struct nfo_path now = {};
-	u8 num = 0;
-	int i;
+	int i, num, step;
 
-	if (dev_fill_forward_path(dev, path->h_dest, &stack) < 0 ||
-	    !nfo_path_walk(&stack, &now, walked, &num, false))
+	if (dev_fill_forward_path(dev, path->h_dest, &stack) < 0)
 		return false;
-	if (stack.path[stack.num_paths - 1].dev != path->dev ||
-	    num != path->encap_num)
+	step = nfo_path_walk(&stack, &now, &plan, false);
+	if (step < 0 || stack.path[step].dev != path->dev ||
+	    plan.encap_num != path->encap_num)
 		return false;
+	num = plan.encap_num;
 	for (i = 0; i < num; i++)
-		if (walked[num - 1 - i].id != path->encap[i].id ||
-		    walked[num - 1 - i].proto != path->encap[i].proto)
+		if (plan.encap[num - 1 - i].id != path->encap[i].id ||
+		    plan.encap[num - 1 - i].proto != path->encap[i].proto)
 			return false;
 	return true;
 }
