@@ -9,7 +9,8 @@
 # Two boots per kernel, side by side, under tests/vm/run.sh --icount (one
 # vCPU, one guest ns is one guest instruction) of
 # tests/scenarios/bench-router.sh: one guest
-# with nft_offload (modes floor, route, classic, ours), one with Debian's
+# with nft_offload (modes floor, route, classic, ours, and ours with the WAN
+# on a VLAN: vlan, vlan-shaped), one with Debian's
 # in-kernel flowtable modules and without ours (floor, inkernel); each
 # boot's router figures subtract its own floor.  Results go
 # to bench/results/DATE-KERNEL/: table.md, plot.png (router instructions per
@@ -216,6 +217,19 @@ report() {
 				printf " %s |", ((modes[j], s) in tcp) ? tcp[modes[j], s] : "-"
 			printf "\n"
 		}
+		if (("vlan", fl[1]) in cost) {
+			printf "\nThe WAN on a VLAN device (`wan.7` on the port), nft-offload with the ports\n"
+			printf "in the flowtable: the fast path pushes the tag and sends on the port, or,\n"
+			printf "when the VLAN device has a qdisc (SQM; here pfifo) or an egress-qos-map,\n"
+			printf "sends through the VLAN device. Router instructions per packet:\n\n"
+			printf "| flows | sent on the port | through the VLAN device | difference |\n"
+			printf "|---:|---:|---:|---:|\n"
+			for (i = 1; i <= nf; i++) {
+				f = fl[i]; a = router("vlan", f); b = router("vlan-shaped", f)
+				printf "| %d | %s | %s | %s |\n", f, show(a), show(b),
+					(a != "" && b != "") ? sprintf("%+.0f", b - a) : "-"
+			}
+		}
 	}' "$dir/raw.txt" >"$dir/table.md"
 
 	gnuplot <<-EOF
@@ -259,10 +273,10 @@ for kernel in "${kernels[@]}"; do
 	# The two boots run side by side, one vCPU each: instruction counts do
 	# not depend on the host's load.  The second starts once the first
 	# is in QEMU, as both build the module in the same directory.
-	boot "$kernel" "$dir/run-nft-offload.log" floor,route,classic,ours &
+	boot "$kernel" "$dir/run-nft-offload.log" floor,route,classic,ours,vlan,vlan-shaped &
 	first=$!
 	while kill -0 "$first" 2>/dev/null &&
-	      ! pgrep -f '^qemu-system-x86_64 .*nfo\.bench_modes=floor,route,classic,ours ' >/dev/null; do
+	      ! pgrep -f '^qemu-system-x86_64 .*nfo\.bench_modes=floor,route,classic,ours,vlan,vlan-shaped ' >/dev/null; do
 		sleep 1
 	done
 	boot "$kernel" "$dir/run-inkernel.log" floor,inkernel --inkernel-flowtable

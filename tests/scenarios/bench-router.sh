@@ -14,7 +14,12 @@
 #
 # Kernel command line (NFO_APPEND):
 #   nfo.bench_modes=floor,route,classic,ours   (inkernel: the in-kernel
-#                      flowtable; needs a guest without nft_offload)
+#                      flowtable; needs a guest without nft_offload.
+#                      vlan, vlan-shaped: ours with the WAN on VLAN 7 of
+#                      the same link, the flowtable listing the ports; the
+#                      fast path pushes the tag and sends on the port, or,
+#                      with a qdisc on the VLAN device, sends through it.
+#                      They come last: the WAN stays a VLAN after them)
 #   nfo.bench_flows=1,1000,100000              concurrent flows (tuples) of
 #                      the stateful modes; floor and route run with 1
 #   nfo.bench_packets=500000                   frames per timed run
@@ -108,9 +113,34 @@ shape() {
 
 stateful() {
 	case "$1" in
-	classic|ours|inkernel) return 0 ;;
+	classic|ours|inkernel|vlan|vlan-shaped) return 0 ;;
 	esac
 	return 1
+}
+
+# nft_offload's modes.
+ours_mode() {
+	case "$1" in
+	ours|vlan|vlan-shaped) return 0 ;;
+	esac
+	return 1
+}
+
+# The WAN's addresses move to VLAN 7 of the same link (r-srv.7, srv-r.7).
+WAN=r-srv
+wan_vlan() {
+	[ "$WAN" = r-srv ] || return 0
+	n r ip addr del 10.0.2.1/24 dev r-srv
+	n srv ip addr del 10.0.2.2/24 dev srv-r
+	n r ip link add link r-srv name r-srv.7 type vlan id 7
+	n srv ip link add link srv-r name srv-r.7 type vlan id 7
+	n r ip addr add 10.0.2.1/24 dev r-srv.7
+	n srv ip addr add 10.0.2.2/24 dev srv-r.7
+	n r ip link set r-srv.7 up
+	n srv ip link set srv-r.7 up
+	n srv ip route replace default via 10.0.2.1
+	WAN=r-srv.7
+	n r ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no neighbour over VLAN 7"
 }
 
 # Back to an empty router: no rules, no conntrack entries, no flows.
@@ -128,6 +158,8 @@ router_rules() {
 	case "$1" in
 	floor) drop_at r r-cl; return 0 ;;
 	route) return 0 ;;
+	vlan) n r tc qdisc del dev r-srv.7 root 2>/dev/null || true ;;
+	vlan-shaped) n r tc qdisc replace dev r-srv.7 root pfifo limit 10000 ;;
 	esac
 	if [ "$1" != classic ]; then
 		ft='flowtable ft { hook ingress priority 0; devices = { r-cl, r-srv }; }'
@@ -140,11 +172,11 @@ router_rules() {
 			type filter hook forward priority filter; policy drop;
 			$add
 			ct state vmap { established : accept, related : accept, invalid : drop }
-			iifname "r-cl" oifname "r-srv" accept
+			iifname "r-cl" oifname "$WAN" accept
 		}
 		chain post {
 			type nat hook postrouting priority srcnat;
-			oifname "r-srv" masquerade
+			oifname "$WAN" masquerade
 		}
 	}
 	NFT
@@ -153,7 +185,7 @@ router_rules() {
 	n r sysctl -q -w net.netfilter.nf_conntrack_udp_timeout=3600 \
 		net.netfilter.nf_conntrack_udp_timeout_stream=3600
 	case "$1" in
-	ours) n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600 ;;
+	ours|vlan*) n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600 ;;
 	inkernel) n r sysctl -q -w net.netfilter.nf_flowtable_udp_timeout=3600 ;;
 	esac
 }
@@ -207,7 +239,7 @@ measure() {
 		# failure to measure.
 		if [ "$mode" != classic ] && [ "$off" -lt "$TUPLES" ]; then
 			log "$mode: $off of $TUPLES flows offloaded before the timed run"
-			[ "$mode" != ours ] || n r awk '$2 != 0 { printf "#   %s\n", $0 }' /proc/net/stat/nft_offload
+			! ours_mode "$mode" || n r awk '$2 != 0 { printf "#   %s\n", $0 }' /proc/net/stat/nft_offload
 		fi
 	fi
 	rx0=$(rx_count "$ns")
@@ -222,7 +254,7 @@ measure() {
 	t1=$(date +%s%N)
 	b1=$(busy)
 	rx1=$(rx_count "$ns")
-	[ "$mode" != ours ] || log "ours: $(nfo_stat fast_ipv4_packets) fast-path packets so far"
+	! ours_mode "$mode" || log "$mode: $(nfo_stat fast_ipv4_packets) fast-path packets so far"
 	echo "BENCH pps mode=$mode flows=$TUPLES packets=$PACKETS rx=$((rx1 - rx0))" \
 		"busy_ns=$((n1 - n0)) busy_ticks=$((b1 - b0)) elapsed_ns=$((t1 - t0)) setup_ticks=$setup" \
 		"offloaded=$off conntrack=$ct"
@@ -277,7 +309,7 @@ for mode in "${MODES[@]}"; do
 		modprobe nf_flow_table_inet
 		modprobe nft_flow_offload
 		;;
-	ours)
+	ours|vlan*)
 		modprobe nft_offload
 		;;
 	esac
@@ -302,15 +334,31 @@ n r ping -c 1 -W 2 10.0.2.2 >/dev/null
 RMAC=$(mac_of r r-cl)
 log "kernel $(uname -r), $(nproc) CPU, $PACKETS frames per run, modes ${MODES[*]}, flows ${FLOWS[*]}"
 
-for mode in "${MODES[@]}"; do
-	flows=("${FLOWS[@]}")
-	# No per-flow state in the router: one flow count says it all.
-	stateful "$mode" || flows=(1)
-	for f in "${flows[@]}"; do
-		measure "$mode" "$f"
-		log "$mode, $f flows done, up $(cut -d' ' -f1 /proc/uptime)s"
+# measure_modes MODE...: each MODE at each flow count.
+measure_modes() {
+	local mode f flows
+
+	for mode in "$@"; do
+		flows=("${FLOWS[@]}")
+		# No per-flow state in the router: one flow count says it all.
+		stateful "$mode" || flows=(1)
+		for f in "${flows[@]}"; do
+			measure "$mode" "$f"
+			log "$mode, $f flows done, up $(cut -d' ' -f1 /proc/uptime)s"
+		done
 	done
+}
+
+# The WAN a plain port first, for every run but the VLAN modes'.
+PLAIN=() VLAN=()
+for mode in "${MODES[@]}"; do
+	case "$mode" in
+	vlan*) VLAN+=("$mode") ;;
+	*) PLAIN+=("$mode") ;;
+	esac
 done
+MODES=("${PLAIN[@]}")
+measure_modes "${MODES[@]}"
 # profile MODE: where the timed run at PROFILE_FLOWS flows spends its
 # instructions.
 profile() {
@@ -401,4 +449,11 @@ for mode in "${MODES[@]}"; do
 		tcp_run "$mode" "$streams"
 	done
 done
+
+if [ ${#VLAN[@]} -gt 0 ]; then
+	wan_vlan
+	measure_modes "${VLAN[@]}"
+	# Through the VLAN device when shaped: its qdisc saw the packets.
+	log "VLAN modes: the qdisc on r-srv.7: $(n r tc -s qdisc show dev r-srv.7 | awk '/Sent/ { print $2, "bytes", $4, "packets"; exit }')"
+fi
 reset_router
