@@ -520,53 +520,74 @@ static bool nfo_rx_peer_ok(const struct sk_buff *skb,
 	       ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest);
 }
 
-static __always_inline unsigned int
-nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
-	     const struct nf_hook_state *state, const struct nfo_encap *e)
-{
-	struct nfo_net *nn = nfo_pernet_rcu(state->net);
+/*
+ * What the fast path learns about a packet on its way, passed from one of
+ * its parts to the next.  They are inlined into nfo_fastpath(): on the
+ * stack of the hook, as one function's locals would be.
+ */
+struct nfo_fast {
+	struct nfo_net		*nn;
+	struct nfo_flow		*flow;
+	struct nfo_flow_dir	*fd;		/* the packet's direction */
 	const struct nfo_flow_dir *other;
-	struct nfo_flow_dir *fd;
+	struct nfo_pkt		p;
+	u8			family;
+	/* Set by nfo_fast_tx(): how the packet leaves. */
+	u8			xmit;
+	u8			h_dest[ETH_ALEN] __aligned(2);	/* DIRECT */
+	struct nfo_path		*path;		/* DIRECT with layers */
+	struct net_device	*outdev;	/* DIRECT */
+};
+
+/*
+ * The packet's flow, and whether the flow may take it: every check that
+ * may still give the packet back as it came.  Returns 0, or why the
+ * normal path takes it (a slow reason, counted by the caller).
+ */
+static __always_inline unsigned int
+nfo_fast_flow(struct nf_flowtable *ft, struct sk_buff *skb,
+	      const struct nf_hook_state *state, const struct nfo_encap *e,
+	      struct nfo_fast *f)
+{
+	struct nfo_pkt *p = &f->p;
 	struct nfo_tuple tuple;
+	struct nfo_flow_dir *fd;
 	struct nfo_flow *flow;
-	unsigned int l4len, headroom;
-	u8 family = e->family;
 	enum nfo_verdict v;
-	struct nfo_pkt p;
-	u8 xmit;
-	u8 h_dest[ETH_ALEN] __aligned(2);
-	struct net_device *outdev = NULL;
-	struct nfo_path *path = NULL;
-	u32 now, timeout, mtu;
+	u8 family = e->family;
+	u32 mtu;
 	int i;
 
-	v = nfo_parse(skb, family, e->l3_max, &p);
+	f->family = family;
+	v = nfo_parse(skb, family, e->l3_max, p);
 	if (v != NFO_OK && v != NFO_R_TCP_FIN_RST)
-		return nfo_slow(nn, v);
+		return v;
 
-	nfo_tuple_from_pkt(&p, state->in->ifindex, &tuple);
+	nfo_tuple_from_pkt(p, state->in->ifindex, &tuple);
 	for (i = 0; i < e->num; i++)
 		nfo_tuple_push_encap(&tuple, e->id[i], e->proto[i]);
 	fd = nfo_flow_lookup(ft, &tuple);
 	if (!fd)
-		return nfo_slow(nn, NFO_SLOW_NO_FLOW);
+		return NFO_SLOW_NO_FLOW;
 	flow = nfo_flow_of(fd);
-	other = &flow->dir[!fd->dir];
+	f->fd = fd;
+	f->flow = flow;
+	f->other = &flow->dir[!fd->dir];
 
-	if (unlikely(!nfo_rx_mac_ok(skb, other)))
-		return nfo_slow(nn, NFO_SLOW_NOT_HOST);
-	if (unlikely(nfo_encap_pppoe(e) && !nfo_rx_peer_ok(skb, other)))
-		return nfo_slow(nn, NFO_SLOW_PPPOE_PEER);
+	if (unlikely(!nfo_rx_mac_ok(skb, f->other)))
+		return NFO_SLOW_NOT_HOST;
+	if (unlikely(nfo_encap_pppoe(e) && !nfo_rx_peer_ok(skb, f->other)))
+		return NFO_SLOW_PPPOE_PEER;
 	if (unlikely(test_bit(NFO_FLOW_TEARDOWN, &flow->flags)))
-		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
+		return NFO_SLOW_TEARDOWN;
 	/* `conntrack -D` and friends take effect at the next packet. */
 	if (unlikely(nf_ct_is_dying(flow->ct))) {
 		nfo_flow_teardown(flow, NFO_TD_CT_GONE);
-		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
+		return NFO_SLOW_TEARDOWN;
 	}
-	if (unlikely(!READ_ONCE(nn->enabled))) {
+	if (unlikely(!READ_ONCE(f->nn->enabled))) {
 		nfo_flow_teardown(flow, NFO_TD_ADMIN);
-		return nfo_slow(nn, NFO_SLOW_TEARDOWN);
+		return NFO_SLOW_TEARDOWN;
 	}
 	/*
 	 * IPv6 forwarding switched off invalidates no route (IPv4's switch
@@ -576,7 +597,7 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	if (family == NFO_FAMILY_IPV6 &&
 	    unlikely(!READ_ONCE(state->net->ipv6.devconf_all->forwarding))) {
 		nfo_flow_teardown(flow, NFO_TD_ROUTE);
-		return nfo_slow(nn, NFO_SLOW_STALE_ROUTE);
+		return NFO_SLOW_STALE_ROUTE;
 	}
 
 	/*
@@ -585,19 +606,19 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	 * than its session header says.  Trimmed here, a packet sent back
 	 * by a check below would be dropped there: normal path now.
 	 */
-	if (unlikely(nfo_encap_pppoe(e) && p.l3_len < e->l3_max))
-		return nfo_slow(nn, NFO_R_ENCAP);
+	if (unlikely(nfo_encap_pppoe(e) && p->l3_len < e->l3_max))
+		return NFO_R_ENCAP;
 	/* Link-layer padding past the IP packet: ip_rcv() trims it too. */
-	if (skb->len > p.l3_len && pskb_trim_rcsum(skb, p.l3_len))
-		return nfo_slow(nn, NFO_SLOW_NOMEM);
+	if (skb->len > p->l3_len && pskb_trim_rcsum(skb, p->l3_len))
+		return NFO_SLOW_NOMEM;
 
 	/* A segment conntrack would call invalid is the normal path's call. */
-	if (unlikely(!nfo_l4_csum_ok(skb, state->net, &p)))
-		return nfo_slow(nn, NFO_SLOW_L4_CSUM);
+	if (unlikely(!nfo_l4_csum_ok(skb, state->net, p)))
+		return NFO_SLOW_L4_CSUM;
 	/* The end of the connection, and not a forgery: conntrack's now. */
 	if (unlikely(v == NFO_R_TCP_FIN_RST)) {
 		nfo_flow_teardown(flow, NFO_TD_FIN_RST);
-		return nfo_slow(nn, v);
+		return v;
 	}
 
 	/*
@@ -606,13 +627,13 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	 */
 	if (unlikely(!dst_check(fd->dst, fd->dst_cookie))) {
 		nfo_flow_teardown(flow, NFO_TD_ROUTE);
-		return nfo_slow(nn, NFO_SLOW_STALE_ROUTE);
+		return NFO_SLOW_STALE_ROUTE;
 	}
 
 	/* Not what the forward policy wants: the normal path drops it. */
 	if (unlikely(!nfo_xfrm_fwd_ok(skb, fd, family, state->net)))
-		return nfo_slow(nn, skb_sec_path(skb) ? NFO_SLOW_SECPATH :
-							NFO_SLOW_XFRM_POLICY);
+		return skb_sec_path(skb) ? NFO_SLOW_SECPATH :
+					   NFO_SLOW_XFRM_POLICY;
 
 	/*
 	 * A bundle's MTU as ip_forward() and ip6_forward() take it: IPv4's
@@ -626,22 +647,35 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		      ip_dst_mtu_maybe_forward(fd->dst, true) :
 		      ip6_dst_mtu_maybe_forward(fd->dst, true);
 	/* Too big: the normal path fragments or sends the ICMP error. */
-	if (unlikely(p.l3_len > mtu) &&
+	if (unlikely(p->l3_len > mtu) &&
 	    (!skb_is_gso(skb) || !skb_gso_validate_network_len(skb, mtu)))
-		return nfo_slow(nn, NFO_SLOW_MTU);
+		return NFO_SLOW_MTU;
+	return 0;
+}
 
-	xmit = fd->xmit;
-	path = nfo_dir_path(fd);
+/*
+ * How the packet leaves, and room for it: the last checks that may still
+ * give it back.  Returns 0, or why the normal path takes it.
+ */
+static __always_inline unsigned int
+nfo_fast_tx(struct sk_buff *skb, struct nfo_fast *f)
+{
+	struct nfo_flow_dir *fd = f->fd;
+	unsigned int l4len, headroom;
+
+	f->xmit = fd->xmit;
+	f->path = nfo_dir_path(fd);
 	/* Layers whose own transmit someone would miss: through them. */
-	if (path && unlikely(nfo_path_via_upper(path))) {
-		xmit = NFO_XMIT_NEIGH;
-		path = NULL;
+	if (f->path && unlikely(nfo_path_via_upper(f->path))) {
+		f->xmit = NFO_XMIT_NEIGH;
+		f->path = NULL;
 	}
-	if (xmit == NFO_XMIT_DIRECT) {
+	if (f->xmit == NFO_XMIT_DIRECT) {
 		/*
 		 * Every direction sent directly has a neighbour: the only
 		 * ones without (PPPoE) went through the PPP device above.
 		 */
+		struct nfo_path *path = f->path;
 		struct neighbour *n = fd->neigh;
 		u8 nud = READ_ONCE(n->nud_state);
 
@@ -656,44 +690,63 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 		 */
 		if (unlikely(!(nud & NUD_CONNECTED)))
 			neigh_event_send(n, NULL);
-		nfo_neigh_ha(h_dest, n);
+		nfo_neigh_ha(f->h_dest, n);
 		/* A bridge chose the port for the old address. */
 		if (unlikely(path && path->bridge &&
-			     !ether_addr_equal(h_dest, path->h_dest)))
+			     !ether_addr_equal(f->h_dest, path->h_dest)))
 			goto stale_neigh;
 		if (path) {
 			if (unlikely(path->bridge &&
 				     !nfo_bridge_path_ok(fd, path,
 							 nfo_fdb_gen_read()))) {
-				nfo_flow_teardown(flow, NFO_TD_PATH);
-				return nfo_slow(nn, NFO_SLOW_STALE_PATH);
+				nfo_flow_teardown(f->flow, NFO_TD_PATH);
+				return NFO_SLOW_STALE_PATH;
 			}
-			outdev = path->dev;
-			headroom = LL_RESERVED_SPACE(outdev) +
+			f->outdev = path->dev;
+			headroom = LL_RESERVED_SPACE(f->outdev) +
 				   path->encap_num * VLAN_HLEN;
 		} else {
-			outdev = fd->dst->dev;
-			headroom = LL_RESERVED_SPACE(outdev);
+			f->outdev = fd->dst->dev;
+			headroom = LL_RESERVED_SPACE(f->outdev);
 		}
 		if (skb_cow_head(skb, headroom))
-			return nfo_slow(nn, NFO_SLOW_NOMEM);
+			return NFO_SLOW_NOMEM;
 	}
 
 	/* GRE: only the IP header is rewritten. */
-	if (p.l4proto == IPPROTO_TCP)
+	if (f->p.l4proto == IPPROTO_TCP)
 		l4len = sizeof(struct tcphdr);
-	else if (p.l4proto == IPPROTO_UDP)
+	else if (f->p.l4proto == IPPROTO_UDP)
 		l4len = sizeof(struct udphdr);
 	else
 		l4len = 0;
 	/* Mostly nothing to do: not cloned, headers in the linear part. */
-	if (unlikely(skb_cloned(skb) || skb_headlen(skb) < p.thoff + l4len) &&
-	    skb_ensure_writable(skb, p.thoff + l4len))
-		return nfo_slow(nn, NFO_SLOW_NOMEM);
+	if (unlikely(skb_cloned(skb) ||
+		     skb_headlen(skb) < f->p.thoff + l4len) &&
+	    skb_ensure_writable(skb, f->p.thoff + l4len))
+		return NFO_SLOW_NOMEM;
+	return 0;
 
-	/* Committed: from here on the packet is ours. */
+stale_neigh:
+	nfo_flow_teardown(f->flow, NFO_TD_NEIGH);
+	return NFO_SLOW_NEIGH;
+}
+
+/*
+ * Committed: from here on the packet is ours.  The flow's accounting, the
+ * rewrite the normal path would make, and the transmit.
+ */
+static __always_inline void
+nfo_fast_send(struct nf_flowtable *ft, struct sk_buff *skb,
+	      const struct nf_hook_state *state, struct nfo_fast *f)
+{
+	const struct nfo_flow_dir *other = f->other;
+	struct nfo_flow_dir *fd = f->fd;
+	struct nfo_flow *flow = f->flow;
+	u32 now, timeout;
+
 	now = (u32)jiffies;
-	timeout = nfo_flow_timeout(nn, p.l4proto);
+	timeout = nfo_flow_timeout(f->nn, f->p.l4proto);
 	if (nfo_refresh_due(now, READ_ONCE(flow->expires), timeout,
 			    NFO_REFRESH_SLACK))
 		WRITE_ONCE(flow->expires, now + timeout);
@@ -713,8 +766,8 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	skb->pkt_type = PACKET_HOST;
 
 	if (fd->nat)
-		nfo_nat(skb, fd, &other->tuple, skb->data, &p);
-	if (family == NFO_FAMILY_IPV4) {
+		nfo_nat(skb, fd, &other->tuple, skb->data, &f->p);
+	if (f->family == NFO_FAMILY_IPV4) {
 		nfo_ipv4_decrease_ttl(skb->data);
 		/* As ip_forward() does, for the egress qdisc's benefit. */
 		if (READ_ONCE(state->net->ipv4.sysctl_ip_fwd_update_priority))
@@ -725,29 +778,46 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	skb_forward_csum(skb);
 	skb_clear_tstamp(skb);
 
-	nfo_stat_fast(nn, family == NFO_FAMILY_IPV6, skb->len);
+	nfo_stat_fast(f->nn, f->family == NFO_FAMILY_IPV6, skb->len);
 
-	if (xmit == NFO_XMIT_DIRECT) {
+	if (f->xmit == NFO_XMIT_DIRECT) {
 		/* Only DIRECT directions have a layered path. */
 		const struct nfo_path *rx = nfo_dir_path(other);
 
 		/* Plain ports have no devices above them: no call. */
-		if (rx || path)
-			nfo_upper_stats(rx, path, skb);
-		nfo_xmit_direct(skb, path, outdev, h_dest);
+		if (rx || f->path)
+			nfo_upper_stats(rx, f->path, skb);
+		nfo_xmit_direct(skb, f->path, f->outdev, f->h_dest);
 	} else {
 		if (other->layered)
 			nfo_upper_stats(nfo_dir_path(other), NULL, skb);
-		if (xmit == NFO_XMIT_XFRM)
-			nfo_xmit_xfrm(skb, fd, family, state->net);
+		if (f->xmit == NFO_XMIT_XFRM)
+			nfo_xmit_xfrm(skb, fd, f->family, state->net);
 		else
-			nfo_xmit_neigh(skb, fd, &other->tuple, family);
+			nfo_xmit_neigh(skb, fd, &other->tuple, f->family);
 	}
-	return NF_STOLEN;
+}
 
-stale_neigh:
-	nfo_flow_teardown(flow, NFO_TD_NEIGH);
-	return nfo_slow(nn, NFO_SLOW_NEIGH);
+/*
+ * The fast path proper, in its three parts: the flow and its checks, the
+ * transmit's, and the commit.  A packet either leaves from here (stolen)
+ * or goes back to the normal path exactly as it came.
+ */
+static __always_inline unsigned int
+nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
+	     const struct nf_hook_state *state, const struct nfo_encap *e)
+{
+	struct nfo_fast f;
+	unsigned int why;
+
+	f.nn = nfo_pernet_rcu(state->net);
+	why = nfo_fast_flow(ft, skb, state, e, &f);
+	if (!why)
+		why = nfo_fast_tx(skb, &f);
+	if (unlikely(why))
+		return nfo_slow(f.nn, why);
+	nfo_fast_send(ft, skb, state, &f);
+	return NF_STOLEN;
 }
 
 /*
