@@ -191,9 +191,11 @@ debug)
 esac
 [ -z "$mem_opt" ] || mem=$mem_opt
 
+# Guests of one lane start in the same second: mkdir (not -p) claims the
+# name, so that no two share a directory (and its fifos).
 logdir=$top/build/logs/$kver-$(date +%Y%m%d-%H%M%S)
-[ ! -e "$logdir" ] || logdir=$logdir-$$
-mkdir -p "$logdir"
+mkdir -p "$top/build/logs"
+mkdir "$logdir" 2>/dev/null || { logdir=$logdir-$$; mkdir "$logdir"; }
 console=$logdir/console.log
 result=$logdir/result.txt
 port=$logdir/port
