@@ -111,19 +111,19 @@ shape() {
 	TUPLES=$((NDST * NPORTS))
 }
 
-stateful() {
-	case "$1" in
-	classic|ours|inkernel|vlan|vlan-shaped) return 0 ;;
-	esac
-	return 1
-}
-
 # nft_offload's modes.
 ours_mode() {
 	case "$1" in
 	ours|vlan|vlan-shaped) return 0 ;;
 	esac
 	return 1
+}
+
+stateful() {
+	case "$1" in
+	classic|inkernel) return 0 ;;
+	esac
+	ours_mode "$1"
 }
 
 # The WAN's addresses move to VLAN 7 of the same link (r-srv.7, srv-r.7).
@@ -184,10 +184,11 @@ router_rules() {
 	# runs at one instruction per ns).
 	n r sysctl -q -w net.netfilter.nf_conntrack_udp_timeout=3600 \
 		net.netfilter.nf_conntrack_udp_timeout_stream=3600
-	case "$1" in
-	ours|vlan*) n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600 ;;
-	inkernel) n r sysctl -q -w net.netfilter.nf_flowtable_udp_timeout=3600 ;;
-	esac
+	if ours_mode "$1"; then
+		n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600
+	elif [ "$1" = inkernel ]; then
+		n r sysctl -q -w net.netfilter.nf_flowtable_udp_timeout=3600
+	fi
 }
 
 # By netlink: reading /proc/net/nf_conntrack walks the table from the start
@@ -303,16 +304,13 @@ tcp_run() {	# MODE STREAMS
 }
 
 for mode in "${MODES[@]}"; do
-	case "$mode" in
-	inkernel)
+	if [ "$mode" = inkernel ]; then
 		! modloaded nft_offload || fail "nft_offload is loaded: not the in-kernel flowtable"
 		modprobe nf_flow_table_inet
 		modprobe nft_flow_offload
-		;;
-	ours|vlan*)
+	elif ours_mode "$mode"; then
 		modprobe nft_offload
-		;;
-	esac
+	fi
 done
 modprobe nf_conntrack
 modprobe pktgen
