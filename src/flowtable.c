@@ -126,11 +126,11 @@ static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
 	struct nfo_ft *f;
-	unsigned int used;
 
 	if (cmd == FLOW_BLOCK_UNBIND) {
 		bool ft_goes = dev->reg_state == NETREG_REGISTERED &&
 			       nfo_ft_lists_dev(ft, dev);
+		unsigned int used;
 
 		used = nfo_flows_teardown_dev(ft, dev,
 					      ft_goes ? nfo_td_flowtable(ft) :

@@ -106,7 +106,8 @@ unload_idle() {
 }
 
 # Back to a clean guest: no stray processes, no namespaces, no rules, our
-# module (and the tests' flow counter) unloaded; in coexist runs the in-kernel flowtable too (users first).
+# module (and the tests' flow counter) unloaded; in coexist runs the
+# in-kernel flowtable too (users first).
 clean_state() {
 	local m
 
