@@ -22,6 +22,7 @@
 #include <linux/string.h>
 #include <linux/compiler.h>
 #include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <asm/byteorder.h>
 
 #define nfo_cpu_to_be16(x)	cpu_to_be16(x)
@@ -32,6 +33,7 @@
 #else /* !__KERNEL__ */
 
 #include <assert.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
