@@ -20,6 +20,7 @@
 
 #include "nfo.h"
 #include "flow.h"
+#include "hw.h"
 #include "logic/eligible.h"
 
 struct nfo_expr {
@@ -115,7 +116,7 @@ static int nfo_offload(const struct nft_pktinfo *pkt,
 		goto err_clear;
 	}
 
-	flow = nfo_flow_alloc(ct, &route);
+	flow = nfo_flow_alloc(ct, &route, &nft->data);
 	if (!flow) {
 		nfo_route_release(&route);
 		err = NFO_REFUSE_NOMEM;
@@ -134,6 +135,7 @@ static int nfo_offload(const struct nft_pktinfo *pkt,
 		goto err_clear;
 	}
 	nfo_stat_offloaded(nn, xmit_orig, xmit_reply);
+	nfo_hw_flow_start(flow);
 	return NFO_ELIGIBLE;
 
 err_clear:

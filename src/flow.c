@@ -21,11 +21,14 @@
 
 #include "nfo.h"
 #include "flow.h"
+#include "hw.h"
 #include "logic/timeout.h"
 
 #define NFO_GC_INTERVAL		HZ
 
 static struct kmem_cache *nfo_flow_cache __read_mostly;
+/* Flows of offload flowtables, with their hardware state (hw.h). */
+static struct kmem_cache *nfo_flow_hw_cache __read_mostly;
 
 static u32 nfo_rht_hashfn(const void *data, u32 len, u32 seed)
 {
@@ -157,21 +160,42 @@ static void nfo_flow_dir_init(struct nfo_flow_dir *fd, const struct nf_conn *ct,
 		fd->dst_cookie = rt6_get_cookie(dst_rt6_info(fd->dst));
 }
 
-/*
- * Build a flow for @ct from @route, whose references it takes over.  Called
- * from the `flow add` expression, in softirq context.
- */
-struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route)
+static void nfo_flow_mem_free(struct nfo_flow *flow)
 {
+	kfree(flow->paths);
+	if (test_bit(NFO_FLOW_HW, &flow->flags))
+		kmem_cache_free(nfo_flow_hw_cache,
+				container_of(flow, struct nfo_flow_hw, flow));
+	else
+		kmem_cache_free(nfo_flow_cache, flow);
+}
+
+/*
+ * Build a flow for @ct from @route, whose references it takes over, for
+ * flowtable @ft.  Called from the `flow add` expression, in softirq
+ * context.
+ */
+struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route,
+				struct nf_flowtable *ft)
+{
+	struct nfo_flow_hw *fh;
 	struct nfo_flow *flow;
 
-	flow = kmem_cache_zalloc(nfo_flow_cache, GFP_ATOMIC);
-	if (!flow)
-		return NULL;
+	if (nf_flowtable_hw_offload(ft)) {
+		fh = kmem_cache_zalloc(nfo_flow_hw_cache, GFP_ATOMIC);
+		if (!fh)
+			return NULL;
+		flow = &fh->flow;
+		nfo_hw_flow_init(flow, ft);
+	} else {
+		flow = kmem_cache_zalloc(nfo_flow_cache, GFP_ATOMIC);
+		if (!flow)
+			return NULL;
+	}
 	if (nfo_route_layered(route, 0) || nfo_route_layered(route, 1)) {
 		flow->paths = kzalloc(sizeof(*flow->paths), GFP_ATOMIC);
 		if (!flow->paths) {
-			kmem_cache_free(nfo_flow_cache, flow);
+			nfo_flow_mem_free(flow);
 			return NULL;
 		}
 	}
@@ -202,9 +226,8 @@ static void nfo_flow_free_rcu(struct rcu_head *head)
 		if (flow->dir[d].layered)
 			nfo_path_put(&flow->paths->dir[d]);
 	}
-	kfree(flow->paths);
 	nf_ct_put(flow->ct);
-	kmem_cache_free(nfo_flow_cache, flow);
+	nfo_flow_mem_free(flow);
 }
 
 /* Drop a flow that is not (or no longer) hashed. */
@@ -377,28 +400,39 @@ void nfo_flow_teardown(struct nfo_flow *flow, enum nfo_teardown_reason why)
 	nfo_ct_fixup(ct, nn);
 }
 
-static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow)
+/*
+ * Unhash @flow and free it; one with rules in hardware goes on @reap
+ * instead, for nfo_hw_reap() to take them out first (it may sleep, and
+ * the walks that remove flows hold the RCU read lock).
+ */
+static void nfo_flow_remove(struct nf_flowtable *ft, struct nfo_flow *flow,
+			    struct list_head *reap)
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+	struct nfo_hw_flow *hw = nfo_hw_of(flow);
 
 	rhashtable_remove_fast(&ft->rhashtable, &flow->dir[0].node,
 			       nfo_flow_rht_params);
 	rhashtable_remove_fast(&ft->rhashtable, &flow->dir[1].node,
 			       nfo_flow_rht_params);
 	atomic_dec(&nn->flows);
-	nfo_flow_free(flow);
+	if (hw)
+		list_add_tail(&hw->reap, reap);
+	else
+		nfo_flow_free(flow);
 }
 
 /*
  * Go on with the walk @iter (started) over @budget more entries, calling
  * @fn on each flow; @fn returns true to have the flow removed, which only
- * a holder of the flowtable's gc_lock may ask for.  Returns the budget
+ * a holder of the flowtable's gc_lock may ask for, with a @reap list to
+ * hand to nfo_hw_reap() once the walk has stopped.  Returns the budget
  * left: not 0 when the walk reached the end of the table.
  */
 static u32 nfo_flows_visit(struct nf_flowtable *ft,
 			   struct rhashtable_iter *iter, u32 budget,
 			   bool (*fn)(struct nfo_flow *flow, void *arg),
-			   void *arg)
+			   void *arg, struct list_head *reap)
 {
 	while (budget) {
 		struct nfo_flow_dir *d = rhashtable_walk_next(iter);
@@ -417,22 +451,32 @@ static u32 nfo_flows_visit(struct nf_flowtable *ft,
 			continue;
 		flow = nfo_flow_of(d);
 		if (fn(flow, arg))
-			nfo_flow_remove(ft, flow);
+			nfo_flow_remove(ft, flow, reap);
 	}
 	return budget;
 }
 
-/* Visit every flow of @ft once, from process context (nfo_flows_visit()). */
-void nfo_flows_walk(struct nf_flowtable *ft,
-		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg)
+static void nfo_flows_walk_reap(struct nf_flowtable *ft,
+				bool (*fn)(struct nfo_flow *flow, void *arg),
+				void *arg, struct list_head *reap)
 {
 	struct rhashtable_iter iter;
 
 	rhashtable_walk_enter(&ft->rhashtable, &iter);
 	rhashtable_walk_start(&iter);
-	nfo_flows_visit(ft, &iter, U32_MAX, fn, arg);
+	nfo_flows_visit(ft, &iter, U32_MAX, fn, arg, reap);
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+/*
+ * Visit every flow of @ft once, from process context (nfo_flows_visit()),
+ * removing none.
+ */
+void nfo_flows_walk(struct nf_flowtable *ft,
+		    bool (*fn)(struct nfo_flow *flow, void *arg), void *arg)
+{
+	nfo_flows_walk_reap(ft, fn, arg, NULL);
 }
 
 static bool nfo_flow_gc_one(struct nfo_flow *flow, void *arg)
@@ -454,6 +498,7 @@ static bool nfo_flow_gc_one(struct nfo_flow *flow, void *arg)
 		return true;
 	}
 	nfo_ct_extend(flow->ct, nn);
+	nfo_hw_flow_gc(flow, nn);
 	return false;
 }
 
@@ -466,6 +511,7 @@ static bool nfo_flow_gc_one(struct nfo_flow *flow, void *arg)
 static void nfo_flows_gc_step(struct nfo_ft *f, struct nfo_net *nn)
 {
 	struct rhashtable *ht = &f->ft->rhashtable;
+	LIST_HEAD(reap);
 	u32 runs, budget;
 
 	lockdep_assert_held(&f->gc_lock);
@@ -480,8 +526,9 @@ static void nfo_flows_gc_step(struct nfo_ft *f, struct nfo_net *nn)
 	}
 	rhashtable_walk_start(&f->gc_iter);
 	budget = nfo_flows_visit(f->ft, &f->gc_iter, budget, nfo_flow_gc_one,
-				 nn);
+				 nn, &reap);
 	rhashtable_walk_stop(&f->gc_iter);
+	nfo_hw_reap(&reap);
 	/* The pass is over: the next run starts another. */
 	if (budget) {
 		rhashtable_walk_exit(&f->gc_iter);
@@ -508,9 +555,12 @@ static void nfo_flows_gc_work(struct work_struct *work)
  */
 void nfo_flows_gc_sync(struct nfo_ft *f)
 {
+	LIST_HEAD(reap);
+
 	mutex_lock(&f->gc_lock);
-	nfo_flows_walk(f->ft, nfo_flow_gc_one,
-		       nfo_pernet(read_pnet(&f->ft->net)));
+	nfo_flows_walk_reap(f->ft, nfo_flow_gc_one,
+			    nfo_pernet(read_pnet(&f->ft->net)), &reap);
+	nfo_hw_reap(&reap);
 	mutex_unlock(&f->gc_lock);
 }
 
@@ -602,13 +652,16 @@ static bool nfo_flow_destroy_one(struct nfo_flow *flow, void *arg)
  */
 void nfo_flows_destroy(struct nfo_ft *f)
 {
+	LIST_HEAD(reap);
+
 	cancel_delayed_work_sync(&f->gc_work);
 	mutex_lock(&f->gc_lock);
 	if (f->gc_walking) {
 		rhashtable_walk_exit(&f->gc_iter);
 		f->gc_walking = false;
 	}
-	nfo_flows_walk(f->ft, nfo_flow_destroy_one, f->ft);
+	nfo_flows_walk_reap(f->ft, nfo_flow_destroy_one, f->ft, &reap);
+	nfo_hw_reap(&reap);
 	mutex_unlock(&f->gc_lock);
 	rhashtable_destroy(&f->ft->rhashtable);
 	mutex_destroy(&f->gc_lock);
@@ -619,6 +672,11 @@ int nfo_flow_cache_init(void)
 	nfo_flow_cache = KMEM_CACHE(nfo_flow, 0);
 	if (!nfo_flow_cache)
 		return -ENOMEM;
+	nfo_flow_hw_cache = KMEM_CACHE(nfo_flow_hw, 0);
+	if (!nfo_flow_hw_cache) {
+		kmem_cache_destroy(nfo_flow_cache);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -626,5 +684,6 @@ void nfo_flow_cache_exit(void)
 {
 	/* Flows freed by call_rcu() must be back before the cache goes. */
 	rcu_barrier();
+	kmem_cache_destroy(nfo_flow_hw_cache);
 	kmem_cache_destroy(nfo_flow_cache);
 }

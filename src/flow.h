@@ -47,6 +47,7 @@ enum {
 /* Flow flag bits (struct nfo_flow.flags). */
 enum {
 	NFO_FLOW_TEARDOWN,	/* leave the fast path; GC frees it */
+	NFO_FLOW_HW,		/* of an offload flowtable: hw.h's nfo_flow_hw */
 };
 
 /* Devices above the transmitting one whose counters the fast path keeps. */
@@ -228,7 +229,8 @@ nfo_td_flowtable(const struct nf_flowtable *ft)
 struct nfo_flow_dir *nfo_flow_lookup(struct nf_flowtable *ft,
 				     const struct nfo_tuple *tuple);
 
-struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route);
+struct nfo_flow *nfo_flow_alloc(struct nf_conn *ct, struct nfo_route *route,
+				struct nf_flowtable *ft);
 void nfo_flow_free(struct nfo_flow *flow);
 int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow);
 void nfo_flow_teardown(struct nfo_flow *flow, enum nfo_teardown_reason why);

@@ -15,6 +15,7 @@
 #include <net/netfilter/nf_tables.h>
 
 #include "nfo.h"
+#include "hw.h"
 #include "flow.h"
 
 static int nfo_ft_init(struct nf_flowtable *ft)

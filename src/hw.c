@@ -14,7 +14,11 @@
  * A refused bind fails the flowtable (or the device's addition to it):
  * it is counted (hw_bind_refused) and the device and flowtable are
  * remembered per netns for /proc/net/nft_offload_hw_refused, where
- * `nft-offload diagnose` finds them.
+ * `nft-offload diagnose` finds them.  With nf_flow_offload_hw_mixed set, a
+ * device with no offload support at all (-EOPNOTSUPP) is counted the same
+ * but joins the flowtable anyway, in software only, as on OpenWrt's
+ * kernels; it is remembered (nfo_net.hw_soft) so that its unbind, which
+ * no driver expects, is not sent.
  */
 #include <linux/netdevice.h>
 #include <linux/seq_file.h>
@@ -24,6 +28,7 @@
 #include <net/netfilter/nf_tables.h>
 
 #include "nfo.h"
+#include "hw.h"
 #include "stats.h"
 
 static void nfo_hw_bo_init(struct flow_block_offload *bo,
@@ -139,15 +144,69 @@ int nfo_hw_refused_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/* A device of a flowtable that runs in software (mixed flowtables). */
+struct nfo_hw_soft {
+	struct list_head	list;
+	const struct nf_flowtable *ft;
+	int			ifindex;
+};
+
+/*
+ * Remember (@add) or forget the software-only device @dev of @ft; returns
+ * whether it was remembered before.  Process context.
+ */
+static bool nfo_hw_soft(struct nfo_net *nn, const struct nf_flowtable *ft,
+			const struct net_device *dev, bool add)
+{
+	struct nfo_hw_soft *s;
+	bool found = false;
+
+	mutex_lock(&nn->lock);
+	list_for_each_entry(s, &nn->hw_soft, list) {
+		if (s->ft == ft && s->ifindex == dev->ifindex) {
+			found = true;
+			if (!add) {
+				list_del(&s->list);
+				kfree(s);
+			}
+			break;
+		}
+	}
+	if (add && !found) {
+		s = kmalloc(sizeof(*s), GFP_KERNEL);
+		if (s) {
+			s->ft = ft;
+			s->ifindex = dev->ifindex;
+			list_add(&s->list, &nn->hw_soft);
+		}
+	}
+	mutex_unlock(&nn->lock);
+	return found;
+}
+
+/* The netns is gone: forget what its unbinds did not. */
+void nfo_hw_soft_flush(struct nfo_net *nn)
+{
+	struct nfo_hw_soft *s, *next;
+
+	list_for_each_entry_safe(s, next, &nn->hw_soft, list) {
+		list_del(&s->list);
+		kfree(s);
+	}
+}
+
 int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 		 enum flow_block_command cmd)
 {
+	struct nfo_net *nn = nfo_pernet(dev_net(dev));
 	struct flow_block_cb *block_cb, *next;
 	struct netlink_ext_ack extack = {};
 	struct flow_block_offload bo;
 	int err;
 
 	if (!nf_flowtable_hw_offload(ft))
+		return 0;
+	if (cmd == FLOW_BLOCK_UNBIND && nfo_hw_soft(nn, ft, dev, false))
 		return 0;
 
 	err = nfo_hw_bind_cmd(&bo, ft, dev, cmd, &extack);
@@ -159,6 +218,11 @@ int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 				dev->name,
 				cmd == FLOW_BLOCK_BIND ? "bind" : "unbind",
 				extack._msg);
+		if (cmd == FLOW_BLOCK_BIND && err == -EOPNOTSUPP &&
+		    READ_ONCE(nn->hw_mixed)) {
+			nfo_hw_soft(nn, ft, dev, true);
+			return 0;
+		}
 		return err;
 	}
 

@@ -24,6 +24,7 @@
 
 #include "nfo.h"
 #include "flow.h"
+#include "hw.h"
 #include "stats.h"
 
 /* IP protocols the fast path knows, and whether their tuple has ports. */
@@ -153,6 +154,42 @@ static void nfo_seq_dir(struct seq_file *seq, struct net *net,
 		   READ_ONCE(fd->packets), dir, READ_ONCE(fd->bytes));
 }
 
+/*
+ * The flow's hardware state: hw=none (not an offload flowtable), else the
+ * state, with the last refusal (hw_err=<kind>:<errno>, hw_tries=, and the
+ * seconds to the next try) and what the hardware forwarded.
+ */
+static void nfo_seq_hw(struct seq_file *seq, const struct nfo_flow *flow,
+		       u32 now)
+{
+	struct nfo_hw_flow *hw = nfo_hw_of(flow);
+	int state, err;
+	u32 left;
+
+	if (!hw) {
+		seq_puts(seq, " hw=none");
+		return;
+	}
+	state = READ_ONCE(hw->state);
+	seq_printf(seq, " hw=%s", nfo_hw_state_name(state));
+	err = READ_ONCE(hw->err);
+	if (err && state != NFO_HW_OFFLOADED && state != NFO_HW_OFF) {
+		seq_printf(seq, " hw_err=%s:%d hw_tries=%u",
+			   nfo_hw_err_name(READ_ONCE(hw->err_kind)), err,
+			   READ_ONCE(hw->tries));
+		if (state == NFO_HW_REFUSED || state == NFO_HW_PARTIAL) {
+			left = READ_ONCE(hw->retry_at) - now;
+			if ((s32)left < 0)
+				left = 0;
+			seq_printf(seq, " hw_retry_in=%u",
+				   jiffies_to_msecs(left) / 1000);
+		}
+	}
+	seq_printf(seq, " hw_packets=%llu hw_bytes=%llu",
+		   READ_ONCE(hw->packets[0]) + READ_ONCE(hw->packets[1]),
+		   READ_ONCE(hw->bytes[0]) + READ_ONCE(hw->bytes[1]));
+}
+
 static void nfo_seq_flow(struct seq_file *seq, struct net *net,
 			 const struct nft_flowtable *nft,
 			 const struct nfo_flow *flow, u32 now)
@@ -186,10 +223,12 @@ static void nfo_seq_flow(struct seq_file *seq, struct net *net,
 	left = (s32)(expires - now) > 0 ? expires - now : 0;
 	timeout = nfo_flow_timeout(nfo_pernet(net), t->l4proto);
 	idle = timeout > left ? timeout - left : 0;
-	seq_printf(seq, " age=%u idle=%u timeout=%u hw=none flags=%s\n",
+	seq_printf(seq, " age=%u idle=%u timeout=%u",
 		   jiffies_to_msecs(now - flow->created) / 1000,
 		   jiffies_to_msecs(idle) / 1000,
-		   jiffies_to_msecs(left) / 1000,
+		   jiffies_to_msecs(left) / 1000);
+	nfo_seq_hw(seq, flow, now);
+	seq_printf(seq, " flags=%s\n",
 		   test_bit(NFO_FLOW_TEARDOWN, &flow->flags) ? "teardown" :
 							       "none");
 }

@@ -13,14 +13,17 @@
 
 #include "nfo.h"
 #include "flow.h"
+#include "hw.h"
 #include "version.h"
 
 unsigned int nfo_net_id __read_mostly;
 
 void nfo_net_put(struct nfo_net *nn)
 {
-	if (refcount_dec_and_test(&nn->ref))
+	if (refcount_dec_and_test(&nn->ref)) {
+		nfo_hw_soft_flush(nn);
 		nfo_stats_free(nn);
+	}
 }
 
 static int __net_init nfo_net_init(struct net *net)
@@ -30,6 +33,7 @@ static int __net_init nfo_net_init(struct net *net)
 
 	refcount_set(&nn->ref, 1);
 	mutex_init(&nn->lock);
+	INIT_LIST_HEAD(&nn->hw_soft);
 	spin_lock_init(&nn->hw_refused_lock);
 	INIT_LIST_HEAD(&nn->flowtables);
 	atomic_set(&nn->flows, 0);
@@ -86,9 +90,13 @@ static int __init nfo_init(void)
 	if (err)
 		goto err_guard;
 
-	err = register_pernet_subsys(&nfo_net_ops);
+	err = nfo_hw_init();
 	if (err)
 		goto err_cache;
+
+	err = register_pernet_subsys(&nfo_net_ops);
+	if (err)
+		goto err_hw;
 
 	err = nfo_notify_init();
 	if (err)
@@ -111,6 +119,8 @@ err_notify:
 	nfo_notify_exit();
 err_pernet:
 	unregister_pernet_subsys(&nfo_net_ops);
+err_hw:
+	nfo_hw_exit();
 err_cache:
 	nfo_flow_cache_exit();
 err_guard:
@@ -124,6 +134,7 @@ static void __exit nfo_exit(void)
 	nfo_flowtable_types_unregister();
 	nfo_notify_exit();
 	unregister_pernet_subsys(&nfo_net_ops);
+	nfo_hw_exit();
 	nfo_flow_cache_exit();
 	nfo_guard_exit();
 	pr_info("unloaded\n");

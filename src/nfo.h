@@ -7,6 +7,8 @@
  *   flowtable.c  the nf_flowtable types nf_tables instantiates (ip, ip6, inet)
  *   expr.c       the "flow_offload" expression (`flow add @ft`)
  *   hw.c         the driver offload API (flow blocks, TC_SETUP_FT)
+ *   hw_rule.c    the rules drivers get for a flow's directions
+ *   hw_work.c    pushing, polling and removing those rules
  *   flow.c       offloaded flows: creation, lookup table, GC, teardown
  *   datapath.c   the ingress hook: forwarding packets of offloaded flows
  *   route.c      route and transmit setup when a flow is offloaded
@@ -52,6 +54,8 @@ struct nfo_net {
 	int			tcp_timeout;	/* jiffies */
 	int			udp_timeout;	/* jiffies */
 	int			max_flows;	/* 0: no limit of our own */
+	int			hw_enabled;	/* nf_flow_offload_hw */
+	int			hw_mixed;	/* nf_flow_offload_hw_mixed */
 
 	/*
 	 * Held by the netns and by each flowtable in it: nf_tables destroys
@@ -62,8 +66,9 @@ struct nfo_net {
 	struct nfo_stats __percpu *stats;
 	atomic_t		flows;		/* offloaded flows now */
 	atomic_t		flows_peak;
+	atomic_t		hw_flows;	/* with a direction in hardware */
 
-	/* Guards flowtables (but for readers: RCU) and ft_next_id. */
+	/* Guards flowtables (but for readers: RCU), ft_next_id, hw_soft. */
 	struct mutex		lock;
 	/*
 	 * struct nfo_ft (flow.h) of every flowtable instance in this netns,
@@ -73,6 +78,9 @@ struct nfo_net {
 	u64			ft_next_id;
 
 	struct ctl_table_header	*sysctl;
+
+	/* Software-only devices of offload flowtables (hw.c): lock. */
+	struct list_head	hw_soft;
 
 	/* Guards hw_refused; taken in process context only. */
 	spinlock_t		hw_refused_lock;
@@ -157,10 +165,5 @@ void nfo_notify_exit(void);
  * hold one are done.  Process context.
  */
 void nfo_flowtables_teardown(struct nfo_net *nn, const struct net_device *dev);
-
-/* hw.c */
-int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
-		 enum flow_block_command cmd);
-int nfo_hw_refused_show(struct seq_file *seq, void *v);
 
 #endif /* NFO_H */

@@ -9,6 +9,7 @@
 #include <net/net_namespace.h>
 
 #include "nfo.h"
+#include "hw.h"
 #include "flow.h"
 #include "stats.h"
 
@@ -133,6 +134,20 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "teardown_%s %llu\n", nfo_teardown_name(i),
 			   s->teardown[i]);
 	seq_printf(seq, "hw_bind_refused %llu\n", s->hw_bind_refused);
+	seq_printf(seq, "hw_enabled %d\n", READ_ONCE(nn->hw_enabled));
+	seq_printf(seq, "hw_flows %d\n", atomic_read(&nn->hw_flows));
+	seq_printf(seq, "hw_pushed %llu\n", s->hw_pushed);
+	seq_printf(seq, "hw_accepted %llu\n", s->hw_accepted);
+	seq_printf(seq, "hw_eexist %llu\n", s->hw_eexist);
+	for (i = 0; i < NFO_HW_ERR_MAX; i++)
+		seq_printf(seq, "hw_refused_%s %llu\n", nfo_hw_err_name(i),
+			   s->hw_refused[i]);
+	seq_printf(seq, "hw_retries %llu\n", s->hw_retries);
+	seq_printf(seq, "hw_destroyed %llu\n", s->hw_destroyed);
+	seq_printf(seq, "hw_destroy_failed %llu\n", s->hw_destroy_failed);
+	seq_printf(seq, "hw_polls %llu\n", s->hw_polls);
+	seq_printf(seq, "hw_packets %llu\n", s->hw_packets);
+	seq_printf(seq, "hw_bytes %llu\n", s->hw_bytes);
 	kfree(s);
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include "nfo.h"
 #include "logic/eligible.h"
+#include "logic/hw.h"
 #include "logic/parse.h"
 
 /*
@@ -79,6 +80,17 @@ struct nfo_stats {
 	u64 refused[NFO_REFUSE_ALL];
 	u64 teardown[NFO_TD_MAX];
 	u64 hw_bind_refused;	/* hardware offload binds devices refused */
+	/* Flows' rules sent to drivers (hw_work.c), per direction. */
+	u64 hw_pushed;		/* FLOW_CLS_REPLACE requests */
+	u64 hw_accepted;	/* taken by a driver */
+	u64 hw_eexist;		/* a driver had it already (taken) */
+	u64 hw_refused[NFO_HW_ERR_MAX];	/* by kind, per push refused */
+	u64 hw_retries;		/* pushes again after a refusal */
+	u64 hw_destroyed;	/* FLOW_CLS_DESTROY taken */
+	u64 hw_destroy_failed;	/* FLOW_CLS_DESTROY no driver took */
+	u64 hw_polls;		/* FLOW_CLS_STATS rounds */
+	u64 hw_packets;		/* what the hardware forwarded, as polled */
+	u64 hw_bytes;
 };
 
 static inline void nfo_stat_fast(struct nfo_net *nn, bool ipv6,

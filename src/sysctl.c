@@ -10,6 +10,16 @@
  *   nf_flow_offload_max_flows    most flows offloaded at once in the netns;
  *                                beyond, new ones stay on the normal path
  *                                (default 0: only conntrack's own limit)
+ *   nf_flow_offload_hw           1: flows of `flags offload` flowtables go
+ *                                to the hardware (default); 0: they stay
+ *                                in software, and those in hardware come
+ *                                back within a second (for a shaper that
+ *                                must see every packet)
+ *   nf_flow_offload_hw_mixed     1: a device without hardware offload
+ *                                support in a `flags offload` flowtable
+ *                                runs in software instead of failing the
+ *                                ruleset (OpenWrt's kernels do this);
+ *                                default 0, as upstream
  *
  * Our own names: the in-kernel flowtable's nf_flowtable_*_timeout may exist
  * on the same kernel.  Writes need CAP_NET_ADMIN in the netns's user
@@ -86,6 +96,22 @@ static const struct ctl_table nfo_sysctl_template[] = {
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_INT_MAX,
 	},
+	{
+		.procname	= "nf_flow_offload_hw",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "nf_flow_offload_hw_mixed",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
 	{ }
 };
 
@@ -97,6 +123,7 @@ int nfo_sysctl_net_init(struct net *net)
 	nn->enabled = 1;
 	nn->tcp_timeout = NFO_TIMEOUT_DEFAULT;
 	nn->udp_timeout = NFO_TIMEOUT_DEFAULT;
+	nn->hw_enabled = 1;
 
 	table = kmemdup(nfo_sysctl_template, sizeof(nfo_sysctl_template),
 			GFP_KERNEL);
@@ -106,6 +133,8 @@ int nfo_sysctl_net_init(struct net *net)
 	table[1].data = &nn->tcp_timeout;
 	table[2].data = &nn->udp_timeout;
 	table[3].data = &nn->max_flows;
+	table[4].data = &nn->hw_enabled;
+	table[5].data = &nn->hw_mixed;
 
 	nn->sysctl = nfo_register_net_sysctl(net, "net/netfilter", table,
 					     ARRAY_SIZE(nfo_sysctl_template) - 1);

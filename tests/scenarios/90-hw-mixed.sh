@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Mixed flowtables (net.netfilter.nf_flow_offload_hw_mixed): `flags
+# offload` over devices without hardware offload support (veth).  Off (the
+# default, as upstream): the ruleset is refused.  On (OpenWrt's kernels'
+# behaviour): it loads, firewall4's `nft -c` probe passes, connections are
+# offloaded in software, and each flow shows why it is not in hardware
+# (hw=refused, no driver bound) with its retries; no hardware state leaks
+# through a flush.  nf_flow_offload_hw=0 keeps such flows in software by
+# choice (hw=off).
+. "$NFO_LIB"
+. "$(dirname "$0")/offload.bash"
+. "$(dirname "$0")/hw.bash"
+
+expect_ok modprobe nft_offload
+topology_router
+[ "$(nsys r cat /proc/sys/net/netfilter/nf_flow_offload_hw_mixed)" = 0 ] ||
+	fail "nf_flow_offload_hw_mixed is not 0 by default"
+[ "$(nsys r cat /proc/sys/net/netfilter/nf_flow_offload_hw)" = 1 ] ||
+	fail "nf_flow_offload_hw is not 1 by default"
+
+probe='add table inet fw4-hw-offload-test
+add flowtable inet fw4-hw-offload-test ft { hook ingress priority 0; devices = { "r-cl", "r-srv" }; flags offload; }'
+expect_fail n r nft -c -f - <<<"$probe"
+expect_fail hw_ruleset route
+pass "flags offload on veth: refused while mixed flowtables are off"
+
+n r sysctl -q -w net.netfilter.nf_flow_offload_hw_mixed=1
+expect_ok n r nft -c -f - <<<"$probe"
+hw_ruleset masq
+pass "flags offload on veth: firewall4's probe and the ruleset load with mixed flowtables"
+
+refused0=$(nfo_stat hw_refused_no_driver)
+dst=$(target_addr 4 masq)
+tcp_hold_open 4 "$dst" 5001 200000
+offloaded_in_conntrack || ofail "not offloaded in software"
+! n r grep -q HW_OFFLOAD /proc/net/nf_conntrack || ofail "[HW_OFFLOAD] with no driver"
+line=$(n r cat /proc/net/nft_offload_flows)
+echo "# $line"
+matches -E ' hw=(refused|retrying) hw_err=no_driver:-67 hw_tries=[1-9]' <<<"$line" ||
+	ofail "the flow does not say it is refused for want of a driver"
+[ "$(nfo_stat hw_refused_no_driver)" -gt "$refused0" ] || ofail "hw_refused_no_driver did not rise"
+# Retried with a backoff (1 s, then 2 s), whatever the software path does.
+retries0=$(nfo_stat hw_retries)
+wait_for 10 stat_at_least hw_retries $((retries0 + 2)) || ofail "not retried after a refusal"
+line=$(n r cat /proc/net/nft_offload_flows)
+matches -E ' hw_tries=([3-9]|[1-9][0-9]+) ' <<<"$line" || ofail "hw_tries does not count the retries: $line"
+[ "$(nfo_stat hw_flows)" = 0 ] || ofail "hw_flows counts a refused flow"
+pass "refused flow: in software, hw_err=no_driver, retried ($(nfo_stat hw_retries) tries)"
+
+n r sysctl -q -w net.netfilter.nf_flow_offload_hw=0
+wait_for 5 flow_hw_is off || ofail "hw=off not shown with nf_flow_offload_hw=0"
+offloaded_in_conntrack || ofail "nf_flow_offload_hw=0 took the software offload away"
+pass "nf_flow_offload_hw=0: the flow stays in software, hw=off"
+tcp_hold_close
+
+n r nft flush ruleset
+wait_for 10 no_flows || fail "flows left after the flush"
+n r sysctl -q -w net.netfilter.nf_flow_offload_hw=1
+hw_ruleset route
+n r nft flush ruleset
+n r sysctl -q -w net.netfilter.nf_flow_offload_hw_mixed=0
+expect_fail hw_ruleset route
+pass "flush and reload with software-only devices: no state left behind"
