@@ -17,8 +17,8 @@
  * `nft-offload diagnose` finds them.  With nf_flow_offload_hw_mixed set, a
  * device with no offload support at all (-EOPNOTSUPP) is counted the same
  * but joins the flowtable anyway, in software only, as on OpenWrt's
- * kernels; it is remembered (nfo_net.hw_soft) so that its unbind, which
- * no driver expects, is not sent.
+ * kernels; it is remembered (nfo_net.hw_devs, with the devices bound) so
+ * that its unbind, which no driver expects, is not sent.
  */
 #include <linux/netdevice.h>
 #include <linux/seq_file.h>
@@ -144,55 +144,121 @@ int nfo_hw_refused_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-/* A device of a flowtable that runs in software (mixed flowtables). */
-struct nfo_hw_soft {
-	struct list_head	list;
+/*
+ * A device of an offload flowtable, as its bind left it: with the driver
+ * callbacks it added to the flowtable (@bound), or in software only
+ * (@soft, mixed flowtables), for /proc/net/nft_offload_hw_devices.
+ */
+struct nfo_hw_dev {
+	struct list_head	list;		/* nfo_net.hw_devs */
 	const struct nf_flowtable *ft;
 	int			ifindex;
+	bool			soft;
+	u8			family;
+	unsigned int		callbacks;	/* added to the flowtable */
+	char			dev[IFNAMSIZ];
+	char			table[NFT_NAME_MAXLEN];
+	char			flowtable[NFT_NAME_MAXLEN];
 };
 
-/*
- * Remember (@add) or forget the software-only device @dev of @ft; returns
- * whether it was remembered before.  Process context.
- */
-static bool nfo_hw_soft(struct nfo_net *nn, const struct nf_flowtable *ft,
-			const struct net_device *dev, bool add)
+static struct nfo_hw_dev *nfo_hw_dev_find(struct nfo_net *nn,
+					  const struct nf_flowtable *ft,
+					  const struct net_device *dev)
 {
-	struct nfo_hw_soft *s;
-	bool found = false;
+	struct nfo_hw_dev *d;
+
+	lockdep_assert_held(&nn->lock);
+	list_for_each_entry(d, &nn->hw_devs, list)
+		if (d->ft == ft && d->ifindex == dev->ifindex)
+			return d;
+	return NULL;
+}
+
+/* Record @dev's bind to @ft.  Process context. */
+static void nfo_hw_dev_add(struct nfo_net *nn, struct nf_flowtable *ft,
+			   const struct net_device *dev, bool soft,
+			   unsigned int callbacks)
+{
+	struct nft_flowtable *nft = container_of(ft, struct nft_flowtable,
+						 data);
+	struct nfo_hw_dev *d;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return;		/* only the listing misses it */
+	d->ft = ft;
+	d->ifindex = dev->ifindex;
+	d->soft = soft;
+	d->family = ft->type->family;
+	d->callbacks = callbacks;
+	strscpy(d->dev, dev->name, sizeof(d->dev));
+	strscpy(d->table, nft->table->name, sizeof(d->table));
+	strscpy(d->flowtable, nft->name, sizeof(d->flowtable));
+	mutex_lock(&nn->lock);
+	list_add_tail(&d->list, &nn->hw_devs);
+	mutex_unlock(&nn->lock);
+}
+
+/*
+ * Forget @dev's bind to @ft; returns whether it ran in software only (and
+ * so has no driver to unbind).  Process context.
+ */
+static bool nfo_hw_dev_del(struct nfo_net *nn, const struct nf_flowtable *ft,
+			   const struct net_device *dev)
+{
+	struct nfo_hw_dev *d;
+	bool soft = false;
 
 	mutex_lock(&nn->lock);
-	list_for_each_entry(s, &nn->hw_soft, list) {
-		if (s->ft == ft && s->ifindex == dev->ifindex) {
-			found = true;
-			if (!add) {
-				list_del(&s->list);
-				kfree(s);
-			}
-			break;
-		}
-	}
-	if (add && !found) {
-		s = kmalloc(sizeof(*s), GFP_KERNEL);
-		if (s) {
-			s->ft = ft;
-			s->ifindex = dev->ifindex;
-			list_add(&s->list, &nn->hw_soft);
-		}
+	d = nfo_hw_dev_find(nn, ft, dev);
+	if (d) {
+		soft = d->soft;
+		list_del(&d->list);
+		kfree(d);
 	}
 	mutex_unlock(&nn->lock);
-	return found;
+	return soft;
 }
 
 /* The netns is gone: forget what its unbinds did not. */
-void nfo_hw_soft_flush(struct nfo_net *nn)
+void nfo_hw_devs_flush(struct nfo_net *nn)
 {
-	struct nfo_hw_soft *s, *next;
+	struct nfo_hw_dev *d, *next;
 
-	list_for_each_entry_safe(s, next, &nn->hw_soft, list) {
-		list_del(&s->list);
-		kfree(s);
+	list_for_each_entry_safe(d, next, &nn->hw_devs, list) {
+		list_del(&d->list);
+		kfree(d);
 	}
+}
+
+/*
+ * A line per device of an offload flowtable: "family=F table=T
+ * flowtable=N dev=D state=bound callbacks=C" (C: the driver callbacks its
+ * bind added; 0 when the driver shares one it added for another device)
+ * or "... state=software" (mixed flowtables).  Names escaped as in the
+ * flow listing.
+ */
+int nfo_hw_devs_show(struct seq_file *seq, void *v)
+{
+	struct nfo_net *nn = nfo_pernet(seq_file_single_net(seq));
+	struct nfo_hw_dev *d;
+
+	mutex_lock(&nn->lock);
+	list_for_each_entry(d, &nn->hw_devs, list) {
+		seq_printf(seq, "family=%s table=", nfo_nfproto_name(d->family));
+		nfo_seq_escape_name(seq, d->table);
+		seq_puts(seq, " flowtable=");
+		nfo_seq_escape_name(seq, d->flowtable);
+		seq_puts(seq, " dev=");
+		nfo_seq_escape_name(seq, d->dev);
+		if (d->soft)
+			seq_puts(seq, " state=software\n");
+		else
+			seq_printf(seq, " state=bound callbacks=%u\n",
+				   d->callbacks);
+	}
+	mutex_unlock(&nn->lock);
+	return 0;
 }
 
 int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
@@ -202,11 +268,12 @@ int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 	struct flow_block_cb *block_cb, *next;
 	struct netlink_ext_ack extack = {};
 	struct flow_block_offload bo;
+	unsigned int callbacks = 0;
 	int err;
 
 	if (!nf_flowtable_hw_offload(ft))
 		return 0;
-	if (cmd == FLOW_BLOCK_UNBIND && nfo_hw_soft(nn, ft, dev, false))
+	if (cmd == FLOW_BLOCK_UNBIND && nfo_hw_dev_del(nn, ft, dev))
 		return 0;
 
 	err = nfo_hw_bind_cmd(&bo, ft, dev, cmd, &extack);
@@ -220,7 +287,7 @@ int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 				extack._msg);
 		if (cmd == FLOW_BLOCK_BIND && err == -EOPNOTSUPP &&
 		    READ_ONCE(nn->hw_mixed)) {
-			nfo_hw_soft(nn, ft, dev, true);
+			nfo_hw_dev_add(nn, ft, dev, true, 0);
 			return 0;
 		}
 		return err;
@@ -229,6 +296,8 @@ int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 	down_write(&ft->flow_block_lock);
 	switch (cmd) {
 	case FLOW_BLOCK_BIND:
+		list_for_each_entry(block_cb, &bo.cb_list, list)
+			callbacks++;
 		list_splice(&bo.cb_list, &ft->flow_block.cb_list);
 		break;
 	case FLOW_BLOCK_UNBIND:
@@ -243,5 +312,7 @@ int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 	}
 	up_write(&ft->flow_block_lock);
 
+	if (cmd == FLOW_BLOCK_BIND && !err)
+		nfo_hw_dev_add(nn, ft, dev, false, callbacks);
 	return err;
 }

@@ -84,7 +84,8 @@ static inline struct nfo_flow *nfo_hw_flow_of(struct nfo_hw_flow *hw)
 int nfo_hw_setup(struct nf_flowtable *ft, struct net_device *dev,
 		 enum flow_block_command cmd);
 int nfo_hw_refused_show(struct seq_file *seq, void *v);
-void nfo_hw_soft_flush(struct nfo_net *nn);
+void nfo_hw_devs_flush(struct nfo_net *nn);
+int nfo_hw_devs_show(struct seq_file *seq, void *v);
 
 /* hw_rule.c: the rule for direction @dir of @flow, or an ERR_PTR. */
 struct nf_flow_rule *nfo_hw_rule_build(struct net *net, struct nfo_flow *flow,

@@ -21,7 +21,7 @@ unsigned int nfo_net_id __read_mostly;
 void nfo_net_put(struct nfo_net *nn)
 {
 	if (refcount_dec_and_test(&nn->ref)) {
-		nfo_hw_soft_flush(nn);
+		nfo_hw_devs_flush(nn);
 		nfo_stats_free(nn);
 	}
 }
@@ -33,7 +33,7 @@ static int __net_init nfo_net_init(struct net *net)
 
 	refcount_set(&nn->ref, 1);
 	mutex_init(&nn->lock);
-	INIT_LIST_HEAD(&nn->hw_soft);
+	INIT_LIST_HEAD(&nn->hw_devs);
 	spin_lock_init(&nn->hw_refused_lock);
 	INIT_LIST_HEAD(&nn->flowtables);
 	atomic_set(&nn->flows, 0);

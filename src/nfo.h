@@ -68,7 +68,7 @@ struct nfo_net {
 	atomic_t		flows_peak;
 	atomic_t		hw_flows;	/* with a direction in hardware */
 
-	/* Guards flowtables (but for readers: RCU), ft_next_id, hw_soft. */
+	/* Guards flowtables (but for readers: RCU), ft_next_id, hw_devs. */
 	struct mutex		lock;
 	/*
 	 * struct nfo_ft (flow.h) of every flowtable instance in this netns,
@@ -79,8 +79,8 @@ struct nfo_net {
 
 	struct ctl_table_header	*sysctl;
 
-	/* Software-only devices of offload flowtables (hw.c): lock. */
-	struct list_head	hw_soft;
+	/* Devices of offload flowtables, as bound (hw.c): lock. */
+	struct list_head	hw_devs;
 
 	/* Guards hw_refused; taken in process context only. */
 	spinlock_t		hw_refused_lock;

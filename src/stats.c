@@ -166,16 +166,24 @@ int nfo_stats_net_init(struct net *net)
 	}
 	/* Names nf_tables objects: as private as the flow listing. */
 	if (nfo_proc_create_private(net, "nft_offload_hw_refused",
-				    nfo_hw_refused_show)) {
-		remove_proc_entry("nft_offload", net->proc_net_stat);
-		free_percpu(nn->stats);
-		return -ENOMEM;
-	}
+				    nfo_hw_refused_show))
+		goto err_refused;
+	if (nfo_proc_create_private(net, "nft_offload_hw_devices",
+				    nfo_hw_devs_show))
+		goto err_devs;
 	return 0;
+
+err_devs:
+	remove_proc_entry("nft_offload_hw_refused", net->proc_net);
+err_refused:
+	remove_proc_entry("nft_offload", net->proc_net_stat);
+	free_percpu(nn->stats);
+	return -ENOMEM;
 }
 
 void nfo_stats_net_exit(struct net *net)
 {
+	remove_proc_entry("nft_offload_hw_devices", net->proc_net);
 	remove_proc_entry("nft_offload_hw_refused", net->proc_net);
 	remove_proc_entry("nft_offload", net->proc_net_stat);
 }

@@ -27,8 +27,15 @@ pass "flags offload on veth: refused while mixed flowtables are off"
 
 n r sysctl -q -w net.netfilter.nf_flow_offload_hw_mixed=1
 expect_ok n r nft -c -f - <<<"$probe"
+[ -z "$(n r cat /proc/net/nft_offload_hw_devices)" ] || fail "device bindings listed after the probe"
 hw_ruleset masq
-pass "flags offload on veth: firewall4's probe and the ruleset load with mixed flowtables"
+devs=$(n r cat /proc/net/nft_offload_hw_devices)
+echo "# /proc/net/nft_offload_hw_devices: $devs"
+for dev in r-cl r-srv; do
+	matches -x "family=inet table=filter flowtable=ft dev=$dev state=software" <<<"$devs" ||
+		fail "$dev not listed as software-only"
+done
+pass "flags offload on veth: firewall4's probe and the ruleset load with mixed flowtables, the devices in software"
 
 refused0=$(nfo_stat hw_refused_no_driver)
 dst=$(target_addr 4 masq)
@@ -56,6 +63,7 @@ tcp_hold_close
 
 n r nft flush ruleset
 wait_for 10 no_flows || fail "flows left after the flush"
+[ -z "$(n r cat /proc/net/nft_offload_hw_devices)" ] || fail "device bindings listed after the flush"
 n r sysctl -q -w net.netfilter.nf_flow_offload_hw=1
 hw_ruleset route
 n r nft flush ruleset
