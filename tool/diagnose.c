@@ -473,6 +473,10 @@ static void gather_conn(const struct diag_ctx *c, const struct nfq_ct *ct,
 		if (!flow_is_ct(fr, ct))
 			continue;
 		conn->listed = true;
+		snprintf(conn->hw, sizeof(conn->hw), "%s", fr->hw);
+		snprintf(conn->hw_err, sizeof(conn->hw_err), "%s", fr->hw_err);
+		conn->hw_tries = fr->hw_tries;
+		conn->hw_packets = fr->hw_packets;
 		snprintf(conn->ft_table, sizeof(conn->ft_table), "%s",
 			 fr->table);
 		snprintf(conn->ft_name, sizeof(conn->ft_name), "%s",

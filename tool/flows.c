@@ -65,6 +65,23 @@ static void dir_text(const char *name, int family,
 	       (unsigned long long)d->packets, (unsigned long long)d->bytes);
 }
 
+/* A flow of a `flags offload` flowtable: where it stands in hardware. */
+static void hw_text(const struct nfo_flow_rec *r)
+{
+	if (!strcmp(r->hw, "none") || !r->hw[0])
+		return;
+	printf("  hardware %s: %llu packets %llu bytes", r->hw,
+	       (unsigned long long)r->hw_packets,
+	       (unsigned long long)r->hw_bytes);
+	if (r->hw_err[0])
+		printf("; last refusal %s, %llu in a row", r->hw_err,
+		       (unsigned long long)r->hw_tries);
+	if (r->has_retry)
+		printf(", next try in %llus",
+		       (unsigned long long)r->hw_retry_in);
+	printf("\n");
+}
+
 int cmd_flows(const struct nfo_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -140,6 +157,16 @@ int cmd_flows(const struct nfo_opts *o, int argc, char **argv)
 			jw_uint(&w, "idle", r->idle);
 			jw_uint(&w, "timeout", r->timeout);
 			jw_str(&w, "hw", r->hw);
+			if (r->hw_err[0]) {
+				jw_str(&w, "hw_err", r->hw_err);
+				jw_uint(&w, "hw_tries", r->hw_tries);
+			}
+			if (r->has_retry)
+				jw_uint(&w, "hw_retry_in", r->hw_retry_in);
+			if (strcmp(r->hw, "none") && r->hw[0]) {
+				jw_uint(&w, "hw_packets", r->hw_packets);
+				jw_uint(&w, "hw_bytes", r->hw_bytes);
+			}
 			jw_arr_open(&w, "flags");
 			if (strcmp(r->flags, "none") && r->flags[0])
 				jw_str(&w, NULL, r->flags);
@@ -160,6 +187,7 @@ int cmd_flows(const struct nfo_opts *o, int argc, char **argv)
 			       (unsigned long long)r->age,
 			       (unsigned long long)r->idle,
 			       (unsigned long long)r->timeout, r->hw, r->flags);
+			hw_text(r);
 			dir_text("orig", r->family, &r->dir[0]);
 			dir_text("reply", r->family, &r->dir[1]);
 		}

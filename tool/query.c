@@ -168,6 +168,9 @@ int nfq_sysctls(struct nfq_sysctls *s)
 		  offsetof(struct nfq_sysctls, udp_timeout) },
 		{ "nf_flow_offload_max_flows",
 		  offsetof(struct nfq_sysctls, max_flows) },
+		{ "nf_flow_offload_hw", offsetof(struct nfq_sysctls, hw) },
+		{ "nf_flow_offload_hw_mixed",
+		  offsetof(struct nfq_sysctls, hw_mixed) },
 	};
 	char path[128];
 	size_t i;
@@ -210,6 +213,23 @@ int nfq_flows(struct nfo_flowv *out)
 	err = nfo_flows_parse(s, out) ? -EPROTO : 0;
 	free(s);
 	return err;
+}
+
+int nfq_hw_devices(struct nfo_hwdevv *out)
+{
+	char *s;
+	int err;
+
+	out->v = NULL;
+	out->n = 0;
+	err = nfq_read_file("/proc/net/nft_offload_hw_devices", &s);
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return err;
+	err = nfo_hwdevs_parse(s, out);
+	free(s);
+	return err == -2 ? -ENOMEM : err ? -EPROTO : 0;
 }
 
 /* Grows @*v (elements of @size) to hold one more; returns the new slot. */

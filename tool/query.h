@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "logic/flows.h"
+#include "logic/hwdevs.h"
 #include "logic/stats.h"
 
 /* setns() into /run/netns/@name (ip netns's convention). */
@@ -35,6 +36,8 @@ struct nfq_sysctls {
 	int	tcp_timeout;		/* nf_flow_offload_tcp_timeout, s */
 	int	udp_timeout;		/* nf_flow_offload_udp_timeout, s */
 	int	max_flows;		/* nf_flow_offload_max_flows */
+	int	hw;			/* nf_flow_offload_hw */
+	int	hw_mixed;		/* nf_flow_offload_hw_mixed */
 };
 
 int nfq_sysctls(struct nfq_sysctls *s);
@@ -42,6 +45,8 @@ int nfq_sysctls(struct nfq_sysctls *s);
 /* --- statistics and the flow listing (logic/stats.h, logic/flows.h) -- */
 int nfq_stats(struct nfo_statv *out);
 int nfq_flows(struct nfo_flowv *out);
+/* Devices of offload flowtables (logic/hwdevs.h); none from older modules. */
+int nfq_hw_devices(struct nfo_hwdevv *out);
 
 /* --- nf_tables objects, read with libnftnl ---------------------------- */
 struct nfq_flowtable {

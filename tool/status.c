@@ -63,9 +63,59 @@ static void sysctl_text(const char *name, int v)
 		printf("  %-28s %d\n", name, v);
 }
 
+static bool hwdev_of(const struct nfo_hwdev *d, const struct nfq_flowtable *f)
+{
+	return !strcmp(d->family, out_nfproto_name(f->family)) &&
+	       !strcmp(d->table, f->table) && !strcmp(d->flowtable, f->name);
+}
+
+/* A `flags offload` flowtable's devices, as their binds left them. */
+static void hw_json(struct jw *w, const struct nfo_hwdevv *hwd,
+		    const struct nfq_flowtable *f)
+{
+	size_t i;
+
+	jw_arr_open(w, "hardware");
+	for (i = 0; i < hwd->n; i++) {
+		const struct nfo_hwdev *d = &hwd->v[i];
+
+		if (!hwdev_of(d, f))
+			continue;
+		jw_obj_open(w, NULL);
+		jw_str(w, "device", d->dev);
+		jw_str(w, "state", d->state);
+		if (!strcmp(d->state, "bound"))
+			jw_uint(w, "callbacks", d->callbacks);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+static void hw_text(const struct nfo_hwdevv *hwd,
+		    const struct nfq_flowtable *f)
+{
+	bool any = false;
+	size_t i;
+
+	printf("    hardware:");
+	for (i = 0; i < hwd->n; i++) {
+		const struct nfo_hwdev *d = &hwd->v[i];
+
+		if (!hwdev_of(d, f))
+			continue;
+		printf("%s %s %s", any ? "," : "", d->dev,
+		       !strcmp(d->state, "bound") ? "bound to a driver" :
+		       !strcmp(d->state, "software") ?
+		       "in software (no hardware offload support)" : d->state);
+		any = true;
+	}
+	printf("%s\n", any ? "" : " no device bound");
+}
+
 int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 {
 	struct nfq_flowtables fts;
+	struct nfo_hwdevv hwd;
 	struct nfq_rules rl;
 	struct nfq_sysctls sc;
 	struct nfq_module m;
@@ -120,6 +170,13 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 		nfq_flowtables_free(&fts);
 		return nfo_exit_for(err == -ENOENT ? -EIO : err, "rules");
 	}
+	err = nfq_hw_devices(&hwd);
+	if (err) {
+		nfq_rules_free(&rl);
+		nfo_flowv_free(&fl);
+		nfq_flowtables_free(&fts);
+		return nfo_exit_for(err, "/proc/net/nft_offload_hw_devices");
+	}
 
 	if (o->json) {
 		out_json(&w);
@@ -134,6 +191,8 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 		sysctl_json(&w, "nf_flow_offload_tcp_timeout", sc.tcp_timeout);
 		sysctl_json(&w, "nf_flow_offload_udp_timeout", sc.udp_timeout);
 		sysctl_json(&w, "nf_flow_offload_max_flows", sc.max_flows);
+		sysctl_json(&w, "nf_flow_offload_hw", sc.hw);
+		sysctl_json(&w, "nf_flow_offload_hw_mixed", sc.hw_mixed);
 		jw_obj_close(&w);
 		jw_uint(&w, "flows", flows);
 		jw_arr_open(&w, "flowtables");
@@ -161,6 +220,8 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 			jw_uint(&w, "use", f->use);
 			jw_uint(&w, "rules", rules_of(&rl, f));
 			jw_uint(&w, "flows", flows_of(&fl, f));
+			if (f->flags & NFT_FLOWTABLE_HW_OFFLOAD)
+				hw_json(&w, &hwd, f);
 			jw_obj_close(&w);
 		}
 		jw_arr_close(&w);
@@ -173,6 +234,8 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 		sysctl_text("nf_flow_offload_tcp_timeout", sc.tcp_timeout);
 		sysctl_text("nf_flow_offload_udp_timeout", sc.udp_timeout);
 		sysctl_text("nf_flow_offload_max_flows", sc.max_flows);
+		sysctl_text("nf_flow_offload_hw", sc.hw);
+		sysctl_text("nf_flow_offload_hw_mixed", sc.hw_mixed);
 		printf("flows: %llu\n", (unsigned long long)flows);
 		printf("flowtables: %zu\n", fts.n);
 		for (i = 0; i < fts.n; i++) {
@@ -188,8 +251,11 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 			printf(" }; flags %s; rules %zu; flows %zu\n",
 			       flags[0] ? flags : "none", rules_of(&rl, f),
 			       flows_of(&fl, f));
+			if (f->flags & NFT_FLOWTABLE_HW_OFFLOAD)
+				hw_text(&hwd, f);
 		}
 	}
+	nfo_hwdevv_free(&hwd);
 	nfq_rules_free(&rl);
 	nfq_flowtables_free(&fts);
 	nfo_flowv_free(&fl);

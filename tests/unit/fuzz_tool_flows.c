@@ -71,6 +71,14 @@ static void put_rec(FILE *f, const struct nfo_flow_rec *r)
 		(unsigned long long)r->age, (unsigned long long)r->idle,
 		(unsigned long long)r->timeout);
 	put_name(f, "hw", r->hw);
+	put_name(f, "hw_err", r->hw_err);
+	fprintf(f, " hw_tries=%llu hw_packets=%llu hw_bytes=%llu",
+		(unsigned long long)r->hw_tries,
+		(unsigned long long)r->hw_packets,
+		(unsigned long long)r->hw_bytes);
+	if (r->has_retry)
+		fprintf(f, " hw_retry_in=%llu",
+			(unsigned long long)r->hw_retry_in);
 	put_name(f, "flags", r->flags);
 	fputc('\n', f);
 }
@@ -84,7 +92,9 @@ static bool same_rec(const struct nfo_flow_rec *a, const struct nfo_flow_rec *b)
 #define N(m) (a->m == b->m)
 	if (!(N(family) && S(proto) && N(l4proto) && S(table_family) &&
 	      S(table) && S(flowtable) && N(ct_id) && N(age) && N(idle) &&
-	      N(timeout) && S(hw) && S(flags)))
+	      N(timeout) && S(hw) && S(hw_err) && N(hw_tries) &&
+	      N(has_retry) && N(hw_retry_in) && N(hw_packets) &&
+	      N(hw_bytes) && S(flags)))
 		return false;
 	for (d = 0; d < 2; d++) {
 		if (!(S(dir[d].src) && S(dir[d].dst) &&
@@ -116,6 +126,7 @@ static void check_rec(const struct nfo_flow_rec *r)
 	TERMINATED(r->table);
 	TERMINATED(r->flowtable);
 	TERMINATED(r->hw);
+	TERMINATED(r->hw_err);
 	TERMINATED(r->flags);
 	FUZZ_ASSERT(r->proto[0]);
 	FUZZ_ASSERT(r->l4proto >= -1 && r->l4proto <= 255);

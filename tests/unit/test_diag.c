@@ -139,7 +139,8 @@ static void test_names(void)
 		"none", "offloaded", "module_missing", "inkernel_flowtable",
 		"sysctl_off", "no_flowtable", "no_hw_offload", "no_flow_rule",
 		"rule_not_reached", "no_connection", "device_not_in_flowtable",
-		"helper", "ct_state", "mtu", "not_offloaded",
+		"helper", "ct_state", "mtu", "not_offloaded", "hw_pending",
+		"hw_refused", "hw_off",
 	};
 	unsigned int i;
 
@@ -180,6 +181,72 @@ static void test_offloaded(void)
 	F.addr_given = false;
 	F.conn_found = false;
 	run("no address", DIAG_NONE);
+}
+
+static void test_hardware(void)
+{
+	/* A software flowtable's flow: nothing about hardware. */
+	good();
+	strcpy(F.conn.hw, "none");
+	run("hw none", DIAG_OFFLOADED);
+	CHECK(!check_with("hardware", ""));
+
+	good();
+	strcpy(F.conn.hw, "offloaded");
+	F.conn.hw_packets = 1234;
+	run("hw offloaded", DIAG_OFFLOADED);
+	CHECK(check_with("hardware", "1234 packets") != NULL);
+
+	good();
+	strcpy(F.conn.hw, "pending");
+	run("hw pending", DIAG_HW_PENDING);
+	CHECK(has(R.explanation, "queued"));
+
+	good();
+	strcpy(F.conn.hw, "off");
+	run("hw off", DIAG_HW_OFF);
+	CHECK(has(R.fix, "nf_flow_offload_hw=1"));
+
+	good();
+	strcpy(F.conn.hw, "refused");
+	strcpy(F.conn.hw_err, "enospc:-28");
+	F.conn.hw_tries = 3;
+	run("hw table full", DIAG_HW_REFUSED);
+	CHECK(has(R.explanation, "table is full"));
+	CHECK(has(R.explanation, "enospc:-28"));
+	CHECK(has(R.explanation, "3 refusals"));
+	CHECK(has(R.fix, "timeout"));
+
+	good();
+	strcpy(F.conn.hw, "retrying");
+	strcpy(F.conn.hw_err, "no_driver:-67");
+	F.conn.hw_tries = 1;
+	run("hw no driver", DIAG_HW_REFUSED);
+	CHECK(has(R.explanation, "no driver callback"));
+	CHECK(has(R.explanation, "1 refusal in"));
+	CHECK(has(R.fix, "TC_SETUP_FT"));
+
+	good();
+	strcpy(F.conn.hw, "partial");
+	strcpy(F.conn.hw_err, "eopnotsupp:-95");
+	F.conn.hw_tries = 2;
+	run("hw one direction", DIAG_HW_REFUSED);
+	CHECK(has(R.explanation, "only one direction"));
+	CHECK(has(R.explanation, "does not support"));
+
+	/* A kind the table does not know still gets an answer. */
+	good();
+	strcpy(F.conn.hw, "refused");
+	strcpy(F.conn.hw_err, "other:-5");
+	run("hw other", DIAG_HW_REFUSED);
+	CHECK(has(R.explanation, "refused the rule"));
+
+	/* Not in the listing: nothing known about hardware. */
+	good();
+	strcpy(F.conn.hw, "refused");
+	strcpy(F.conn.hw_err, "enospc:-28");
+	F.conn.listed = false;
+	run("hw, not listed", DIAG_OFFLOADED);
 }
 
 static void test_module(void)
@@ -734,6 +801,7 @@ int main(void)
 	test_names();
 	test_stats();
 	test_offloaded();
+	test_hardware();
 	test_module();
 	test_sysctl();
 	test_flowtable();

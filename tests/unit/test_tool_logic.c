@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "logic/flows.h"
+#include "logic/hwdevs.h"
 #include "logic/json.h"
 #include "logic/stats.h"
 
@@ -68,6 +69,59 @@ static void test_parse(void)
 	CHECK_EQ(nfo_flows_parse("", &v), 0);
 	CHECK_EQ(v.n, 0);
 	free(text);
+}
+
+static void test_parse_hw(void)
+{
+	static const char hw_line[] =
+		"family=ipv4 proto=udp orig_src=1.2.3.4 orig_dst=1.2.3.5 "
+		"reply_src=1.2.3.5 reply_dst=1.2.3.4 hw=refused "
+		"hw_err=no_driver:-67 hw_tries=3 hw_retry_in=4 hw_packets=0 "
+		"hw_bytes=0 flags=none";
+	struct nfo_flow_rec r;
+
+	CHECK_EQ(nfo_flow_parse_line(hw_line, &r), 0);
+	CHECK_STREQ(r.hw, "refused");
+	CHECK_STREQ(r.hw_err, "no_driver:-67");
+	CHECK_EQ(r.hw_tries, 3);
+	CHECK(r.has_retry);
+	CHECK_EQ(r.hw_retry_in, 4);
+	CHECK_EQ(nfo_flow_parse_line(line_tcp, &r), 0);
+	CHECK_STREQ(r.hw, "none");
+	CHECK_STREQ(r.hw_err, "");
+	CHECK(!r.has_retry);
+	CHECK(nfo_flow_parse_line("family=ipv4 proto=udp orig_src=1.2.3.4 orig_dst=1.2.3.5 reply_src=1.2.3.5 reply_dst=1.2.3.4 hw_tries=x", &r) < 0);
+}
+
+static void test_hwdevs(void)
+{
+	static const char text[] =
+		"family=inet table=fw4 flowtable=ft dev=lan1 state=bound callbacks=1\n"
+		"family=inet table=fw4 flowtable=ft dev=wan state=bound callbacks=0\n"
+		"family=ip table=t\\040x flowtable=f dev=br-lan state=software new=1\n";
+	struct nfo_hwdevv v;
+	int err;
+
+	err = nfo_hwdevs_parse(text, &v);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(v.n, 3);
+	if (v.n == 3) {
+		CHECK_STREQ(v.v[0].dev, "lan1");
+		CHECK_STREQ(v.v[0].state, "bound");
+		CHECK_EQ(v.v[0].callbacks, 1);
+		CHECK_EQ(v.v[1].callbacks, 0);
+		CHECK(!strcmp(v.v[2].table, "t x"));
+		CHECK_STREQ(v.v[2].family, "ip");
+		CHECK_STREQ(v.v[2].state, "software");
+	}
+	nfo_hwdevv_free(&v);
+	CHECK_EQ(nfo_hwdevs_parse("", &v), 0);
+	CHECK_EQ(v.n, 0);
+	/* Malformed: a field missing, no '=', a bad number. */
+	CHECK(nfo_hwdevs_parse("family=inet table=t flowtable=f state=bound\n", &v) < 0);
+	CHECK(nfo_hwdevs_parse("family=inet table=t flowtable=f dev=a state=bound junk\n", &v) < 0);
+	CHECK(nfo_hwdevs_parse("family=inet table=t flowtable=f dev=a state=bound callbacks=-1\n", &v) < 0);
+	CHECK(nfo_hwdevs_parse("family=inet table=t flowtable=f dev= state=bound\n", &v) < 0);
 }
 
 static void test_unescape(void)
@@ -215,6 +269,8 @@ static void test_json_utf8(void)
 int main(void)
 {
 	test_parse();
+	test_parse_hw();
+	test_hwdevs();
 	test_unescape();
 	test_filter_sort();
 	test_stats();

@@ -27,6 +27,9 @@ static const char * const diag_cause_names[DIAG_CAUSE_MAX] = {
 	[DIAG_CT_STATE]			= "ct_state",
 	[DIAG_MTU]			= "mtu",
 	[DIAG_NOT_OFFLOADED]		= "not_offloaded",
+	[DIAG_HW_PENDING]		= "hw_pending",
+	[DIAG_HW_REFUSED]		= "hw_refused",
+	[DIAG_HW_OFF]			= "hw_off",
 };
 
 static const char * const diag_dir_names[DIAG_DIR_MAX] = {
@@ -601,8 +604,10 @@ static bool check_flowtables(const struct diag_facts *f,
 			f->hw_refused_dev, n,
 			f->n_ft ? "" : "; so there is no flowtable at all");
 		FIX(r, "drop `flags offload` from flowtable %s %s (software "
-		    "offload needs no flag), or list only devices whose "
-		    "driver supports hardware flow offload.",
+		    "offload needs no flag), list only devices whose driver "
+		    "supports hardware flow offload, or let such devices run "
+		    "in software (sysctl -w "
+		    "net.netfilter.nf_flow_offload_hw_mixed=1).",
 		    f->hw_refused_table, f->hw_refused_ft);
 		return true;
 	}
@@ -746,6 +751,110 @@ static bool check_state(const struct diag_facts *f, struct diag_result *r)
 	return true;
 }
 
+/* What a refusal of kind @kind (the listing's hw_err, KIND:ERRNO) means. */
+static void hw_refusal_text(const char *err, const char **why,
+			    const char **fix)
+{
+	static const struct {
+		const char *kind, *why, *fix;
+	} kinds[] = {
+		{ "no_driver", "no driver callback is bound to the flowtable: "
+		  "its devices have no hardware flow offload (nft-offload "
+		  "status lists them as in software)",
+		  "list devices whose driver supports TC_SETUP_FT flow "
+		  "offload (Ethernet ports of the switch or SoC, not "
+		  "bridges, VLAN or PPP devices), or drop `flags offload`" },
+		{ "eopnotsupp", "the driver does not support something this "
+		  "flow needs (for instance IPv6 NAT, PPPoE, two VLAN layers, "
+		  "GRE or an output device it does not own)",
+		  "nothing to fix if the flow must be as it is: it stays in "
+		  "software; check the driver's limits for this kind of flow" },
+		{ "einval", "the driver found the rule invalid (for instance "
+		  "an output address it cannot use)",
+		  "check the flow's devices and addresses (nft-offload flows)"
+		  " and the kernel log" },
+		{ "enospc", "the hardware flow table is full",
+		  "fewer flows in hardware: shorter timeouts "
+		  "(nf_flow_offload_tcp_timeout, _udp_timeout), or offload "
+		  "only the long-lived connections" },
+		{ "enomem", "memory ran short when the rule was built or sent",
+		  "it is retried; check the system's memory" },
+		{ "e2big", "the flow needs more actions than a rule holds",
+		  "fewer layers (VLAN, PPPoE) on its path" },
+		{ "enoent", "the next hop's link-layer address is not known "
+		  "yet (or the driver lost the rule)",
+		  "it is retried once the neighbour resolves; check "
+		  "`ip neigh`" },
+		{ "ebusy", "the driver is busy", "it is retried" },
+		{ "enodev", "the output device is gone",
+		  "the flow ends with it" },
+	};
+	size_t i, n = strcspn(err, ":");
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strlen(kinds[i].kind) == n &&
+		    !strncmp(err, kinds[i].kind, n)) {
+			*why = kinds[i].why;
+			*fix = kinds[i].fix;
+			return;
+		}
+	}
+	*why = "the driver refused the rule";
+	*fix = "check the kernel log and the driver's limits";
+}
+
+/*
+ * A flow of a `flags offload` flowtable that is not in hardware: why.
+ * True when that is the cause (the connection is offloaded in software).
+ */
+static bool check_hw(const struct diag_facts *f, struct diag_result *r)
+{
+	const struct diag_conn *c = &f->conn;
+	const char *why, *fix;
+
+	if (!c->hw[0] || !strcmp(c->hw, "none"))
+		return false;
+	if (!strcmp(c->hw, "offloaded")) {
+		check(r, "hardware", true, "in hardware, %" PRIu64
+		      " packets forwarded there", c->hw_packets);
+		return false;
+	}
+	if (!strcmp(c->hw, "off")) {
+		check(r, "hardware", false, "nf_flow_offload_hw is 0");
+		r->cause = DIAG_HW_OFF;
+		EXPLAIN(r, "%s is offloaded in software only: flowtable %s %s "
+			"has `flags offload`, but net.netfilter."
+			"nf_flow_offload_hw is 0.", c->desc, c->ft_table,
+			c->ft_name);
+		FIX(r, "sysctl -w net.netfilter.nf_flow_offload_hw=1 (flows "
+		    "move to hardware within a second), unless software was "
+		    "chosen on purpose (a shaper must see every packet).");
+		return true;
+	}
+	if (!strcmp(c->hw, "pending") || !c->hw_err[0]) {
+		check(r, "hardware", false, "hardware state %s", c->hw);
+		r->cause = DIAG_HW_PENDING;
+		EXPLAIN(r, "%s is offloaded in software; its rules are queued "
+			"for the driver of flowtable %s %s (state %s).",
+			c->desc, c->ft_table, c->ft_name, c->hw);
+		FIX(r, "wait a moment and ask again; if it stays so, check "
+		    "the kernel log.");
+		return true;
+	}
+	hw_refusal_text(c->hw_err, &why, &fix);
+	check(r, "hardware", false, "%s: refused %s, %" PRIu64 " time%s in a "
+	      "row", c->hw, c->hw_err, c->hw_tries,
+	      c->hw_tries == 1 ? "" : "s");
+	r->cause = DIAG_HW_REFUSED;
+	EXPLAIN(r, "%s is offloaded in software but %s in hardware: %s "
+		"(%s, %" PRIu64 " refusal%s in a row; retried with a growing "
+		"delay, at most a minute apart).", c->desc,
+		!strcmp(c->hw, "partial") ? "only one direction is" : "not",
+		why, c->hw_err, c->hw_tries, c->hw_tries == 1 ? "" : "s");
+	FIX(r, "%s.", fix);
+	return true;
+}
+
 void diag_run(const struct diag_facts *f, struct diag_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -798,6 +907,9 @@ void diag_run(const struct diag_facts *f, struct diag_result *r)
 		    "`flow add` rule matches this connection.");
 		return;
 	}
+
+	if (f->conn.listed && check_hw(f, r))
+		return;
 
 	r->cause = DIAG_OFFLOADED;
 	if (f->conn.listed) {

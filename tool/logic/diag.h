@@ -34,7 +34,7 @@
 #define DIAG_MAX_DEVS		16	/* devices of one flowtable */
 #define DIAG_MAX_FT		8
 #define DIAG_MAX_RULES		16
-#define DIAG_MAX_STATS		96
+#define DIAG_MAX_STATS		160
 #define DIAG_MAX_CHECKS		24
 #define DIAG_TEXT_MAX		1024
 
@@ -54,6 +54,9 @@ enum diag_cause {
 	DIAG_CT_STATE,
 	DIAG_MTU,
 	DIAG_NOT_OFFLOADED,
+	DIAG_HW_PENDING,	/* in software; its rules queued for the driver */
+	DIAG_HW_REFUSED,	/* in software; a driver refused its rules */
+	DIAG_HW_OFF,		/* in software: nf_flow_offload_hw is 0 */
 	DIAG_CAUSE_MAX
 };
 
@@ -128,6 +131,11 @@ struct diag_conn {
 	char ft_table[DIAG_NAME_MAX];
 	char ft_name[DIAG_NAME_MAX];
 	uint64_t packets[2], bytes[2];	/* orig, reply */
+	/* Its hardware state (the listing's hw, hw_err, hw_tries). */
+	char hw[16];
+	char hw_err[32];
+	uint64_t hw_tries;
+	uint64_t hw_packets;
 };
 
 struct diag_facts {

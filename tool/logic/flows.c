@@ -201,6 +201,18 @@ static int nfo_field(struct nfo_flow_rec *rec, const char *k, size_t klen,
 		return nfo_parse_uint(v, vlen, UINT64_MAX, &rec->timeout);
 	if (KEY("hw"))
 		return nfo_copy(v, vlen, rec->hw, sizeof(rec->hw));
+	if (KEY("hw_err"))
+		return nfo_copy(v, vlen, rec->hw_err, sizeof(rec->hw_err));
+	if (KEY("hw_tries"))
+		return nfo_parse_uint(v, vlen, UINT64_MAX, &rec->hw_tries);
+	if (KEY("hw_retry_in")) {
+		rec->has_retry = true;
+		return nfo_parse_uint(v, vlen, UINT64_MAX, &rec->hw_retry_in);
+	}
+	if (KEY("hw_packets"))
+		return nfo_parse_uint(v, vlen, UINT64_MAX, &rec->hw_packets);
+	if (KEY("hw_bytes"))
+		return nfo_parse_uint(v, vlen, UINT64_MAX, &rec->hw_bytes);
 	if (KEY("flags"))
 		return nfo_copy(v, vlen, rec->flags, sizeof(rec->flags));
 #undef PREFIX

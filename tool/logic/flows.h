@@ -8,13 +8,19 @@
  *
  *   family proto table_family table flowtable ct_id
  *   {orig,reply}_{src,dst,sport,dport,iif,oif,xmit,nat,packets,bytes}
- *   age idle timeout hw flags
+ *   age idle timeout hw [hw_err hw_tries hw_retry_in hw_packets hw_bytes]
+ *   flags
  *
  * sport/dport are absent for protocols without ports.  nat is "none" or a
  * comma list of what the direction rewrites (saddr, daddr, sport, dport).
  * flags is "none" or a comma list (teardown).  table_family is the
  * flowtable's table's family as nft spells it (ip, ip6, inet).  age, idle and timeout are
- * seconds (timeout: until the idle timeout ends the flow).
+ * seconds (timeout: until the idle timeout ends the flow).  hw is "none"
+ * outside `flags offload` flowtables, else the flow's hardware state
+ * (pending, offloaded, partial, refused, retrying, off); hw_err is the last
+ * refusal as KIND:ERRNO (no_driver:-67, eopnotsupp:-95, enospc:-28, ...)
+ * with the pushes refused in a row and the seconds to the next one;
+ * hw_packets and hw_bytes what the hardware forwarded, as last polled.
  */
 #ifndef NFO_TOOL_FLOWS_H
 #define NFO_TOOL_FLOWS_H
@@ -61,6 +67,12 @@ struct nfo_flow_rec {
 	uint64_t	idle;
 	uint64_t	timeout;
 	char		hw[16];
+	char		hw_err[32];	/* "" when none */
+	uint64_t	hw_tries;
+	bool		has_retry;
+	uint64_t	hw_retry_in;
+	uint64_t	hw_packets;
+	uint64_t	hw_bytes;
 	char		flags[40];
 };
 
