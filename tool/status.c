@@ -63,23 +63,39 @@ static void sysctl_text(const char *name, int v)
 		printf("  %-28s %d\n", name, v);
 }
 
-static bool hwdev_of(const struct nfo_hwdev *d, const struct nfq_flowtable *f)
-{
-	return !strcmp(d->family, out_nfproto_name(f->family)) &&
-	       !strcmp(d->table, f->table) && !strcmp(d->flowtable, f->name);
-}
-
-/* A `flags offload` flowtable's devices, as their binds left them. */
-static void hw_json(struct jw *w, const struct nfo_hwdevv *hwd,
-		    const struct nfq_flowtable *f)
+/* The binding of device @j of flowtable @f, or NULL. */
+static const struct nfo_hwdev *hwdev_of(const struct nfo_hwdevv *hwd,
+					const struct nfq_flowtable *f,
+					size_t j)
 {
 	size_t i;
 
-	jw_arr_open(w, "hardware");
 	for (i = 0; i < hwd->n; i++) {
 		const struct nfo_hwdev *d = &hwd->v[i];
 
-		if (!hwdev_of(d, f))
+		if (!strcmp(d->family, out_nfproto_name(f->family)) &&
+		    !strcmp(d->table, f->table) &&
+		    !strcmp(d->flowtable, f->name) &&
+		    !strcmp(d->dev, f->devs[j]))
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * A `flags offload` flowtable's devices, as their binds left them, in the
+ * flowtable's order.
+ */
+static void hw_json(struct jw *w, const struct nfo_hwdevv *hwd,
+		    const struct nfq_flowtable *f)
+{
+	size_t j;
+
+	jw_arr_open(w, "hardware");
+	for (j = 0; j < f->ndevs; j++) {
+		const struct nfo_hwdev *d = hwdev_of(hwd, f, j);
+
+		if (!d)
 			continue;
 		jw_obj_open(w, NULL);
 		jw_str(w, "device", d->dev);
@@ -95,13 +111,13 @@ static void hw_text(const struct nfo_hwdevv *hwd,
 		    const struct nfq_flowtable *f)
 {
 	bool any = false;
-	size_t i;
+	size_t j;
 
 	printf("    hardware:");
-	for (i = 0; i < hwd->n; i++) {
-		const struct nfo_hwdev *d = &hwd->v[i];
+	for (j = 0; j < f->ndevs; j++) {
+		const struct nfo_hwdev *d = hwdev_of(hwd, f, j);
 
-		if (!hwdev_of(d, f))
+		if (!d)
 			continue;
 		printf("%s %s %s", any ? "," : "", d->dev,
 		       !strcmp(d->state, "bound") ? "bound to a driver" :

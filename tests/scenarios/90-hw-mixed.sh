@@ -11,6 +11,7 @@
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/hw.bash"
+. "$(dirname "$0")/diag.bash"
 
 expect_ok modprobe nft_offload
 topology_router
@@ -55,9 +56,22 @@ matches -E ' hw_tries=([3-9]|[1-9][0-9]+) ' <<<"$line" || ofail "hw_tries does n
 [ "$(nfo_stat hw_flows)" = 0 ] || ofail "hw_flows counts a refused flow"
 pass "refused flow: in software, hw_err=no_driver, retried ($(nfo_stat hw_retries) tries)"
 
+# What the tool tells.
+out=$(n r nft-offload status)
+echo "$out"
+matches -F 'hardware: r-cl in software (no hardware offload support), r-srv in software' <<<"$out" ||
+	fail "status does not show the devices in software"
+matches -E '^  nf_flow_offload_hw_mixed +1$' <<<"$out" || fail "status does not show nf_flow_offload_hw_mixed"
+out=$(n r nft-offload flows)
+matches -E '^  hardware (refused|retrying): 0 packets 0 bytes; last refusal no_driver:-67, [0-9]+ in a row' <<<"$out" ||
+	fail "flows does not show the refusal: $out"
+diag_expect hw_refused 1 10.0.2.2:5001 'no driver callback' 'no_driver:-67' 'TC_SETUP_FT'
+pass "status, flows and diagnose name the missing driver"
+
 n r sysctl -q -w net.netfilter.nf_flow_offload_hw=0
 wait_for 5 flow_hw_is off || ofail "hw=off not shown with nf_flow_offload_hw=0"
 offloaded_in_conntrack || ofail "nf_flow_offload_hw=0 took the software offload away"
+diag_expect hw_off 1 10.0.2.2:5001 'nf_flow_offload_hw is 0' 
 pass "nf_flow_offload_hw=0: the flow stays in software, hw=off"
 tcp_hold_close
 
