@@ -368,6 +368,14 @@ for c in "$top"/tests/tools/*.c; do
 	! grep -q 'getaddrinfo' "$c" || link=
 	cc -O2 -Wall -Wextra -Werror $link -o "$root/usr/bin/$(basename "$c" .c)" "$c"
 done
+# Plugins of ip(8) (tests/tools/iplink/link_KIND.c: "ip link add ... type
+# KIND" for the tests' own link kinds), where Debian's ip looks for them.
+for c in "$top"/tests/tools/iplink/link_*.c; do
+	[ -e "$c" ] || continue
+	iplib=$root/usr/lib/$(cc -print-multiarch)/ip
+	mkdir -p "$iplib"
+	cc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$iplib/$(basename "$c" .c).so" "$c"
+done
 
 	(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
 	cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$tmp/fresh.cpio.gz"
