@@ -106,8 +106,8 @@ unload_idle() {
 }
 
 # Back to a clean guest: no stray processes, no namespaces, no rules, our
-# module (and the tests' flow counter) unloaded; in coexist runs the
-# in-kernel flowtable too (users first).
+# module (and the tests' flow counter and simulated NIC) unloaded; in
+# coexist runs the in-kernel flowtable too (users first).
 clean_state() {
 	local m
 
@@ -119,6 +119,7 @@ clean_state() {
 	fi
 	unload_idle nfo_flow_count
 	unload_idle nft_offload
+	unload_idle nfo_simnic
 	for m in nft_flow_offload nf_flow_table_inet nf_flow_table; do
 		unload_idle "$m"
 	done
