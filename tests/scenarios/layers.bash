@@ -9,7 +9,7 @@
 #   cl [LAY_CL] --- [LAN] r [WAN] --- [LAY_SRV] srv
 #   10.0.1.2 / fd00:1::2        10.0.2.2 / fd00:2::2
 
-# layer_side RNS RDEV PNS PDEV KIND: stack KIND on a veth pair (router end
+# layer_side RNS RDEV PNS PDEV KIND: stack KIND on a link (router end
 # RDEV, peer end PDEV).  Sets LAY_R and LAY_P, the devices that get the
 # addresses on each end.
 #   plain            nothing
@@ -74,13 +74,16 @@ layer_side() {
 
 # topology_layers LAN_KIND WAN_KIND: cl -- r -- srv with layers on each
 # side.  Sets LAN_L3 and WAN_L3 (the router's devices with the addresses)
-# and CL_L3 and SRV_L3.
+# and CL_L3 and SRV_L3.  The links are veth pairs, or of the kind
+# TOPOLOGY_LINK names (as for topology_router).
 topology_layers() {
+	local kind=${TOPOLOGY_LINK:-veth}
+
 	netns cl
 	netns r
 	netns srv
-	ip link add name cl-r netns cl type veth peer name r-cl netns r
-	ip link add name srv-r netns srv type veth peer name r-srv netns r
+	ip link add name cl-r netns cl type "$kind" peer name r-cl netns r
+	ip link add name srv-r netns srv type "$kind" peer name r-srv netns r
 
 	layer_side r r-cl cl cl-r "$1"
 	LAN_L3=$LAY_R
@@ -196,9 +199,10 @@ _ppp_up() {
 # the access concentrator (pppoe-server on srv-r) and the server behind
 # it; r dials with pppd's kernel PPPoE plugin on r-srv, as routers do.  The
 # session's interface in r is ppp-wan, with 10.0.2.1 (IPCP) and
-# fd00:2::1 (added once up); srv's end has 10.0.2.2 and fd00:2::2.
+# fd00:2::1 (added once up); srv's end has 10.0.2.2 and fd00:2::2.  The
+# links are veth pairs, or of the kind TOPOLOGY_LINK names.
 topology_pppoe() {
-	local srv_ppp
+	local kind=${TOPOLOGY_LINK:-veth} srv_ppp
 
 	# /dev/ppp comes with ppp_generic; pppd does not load it.  The
 	# concentrator runs PPPoE in user space (Debian's pppoe-server has no
@@ -209,8 +213,8 @@ topology_pppoe() {
 	netns cl
 	netns r
 	netns srv
-	ip link add name cl-r netns cl type veth peer name r-cl netns r
-	ip link add name srv-r netns srv type veth peer name r-srv netns r
+	ip link add name cl-r netns cl type "$kind" peer name r-cl netns r
+	ip link add name srv-r netns srv type "$kind" peer name r-srv netns r
 	layer_side r r-cl cl cl-r plain
 	LAN_L3=r-cl
 	CL_L3=cl-r

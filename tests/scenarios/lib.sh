@@ -271,11 +271,13 @@ modloaded() {
 # with default routes via r and forwarding on in r. The MTUs, if given, are
 # set on both ends of the client link and the server link respectively.
 # With NS_SUFFIX set (e.g. 2), the namespaces are cl2, r2 and srv2: a second,
-# identical copy beside the first.
+# identical copy beside the first. With TOPOLOGY_LINK set, the links are of
+# that kind instead of veth (one that takes veth's "peer" syntax: simnic,
+# tests/scenarios/simnic.bash).
 topology_router() {
 	local mtu_cl=${1:-} mtu_srv=${2:-}
 	local cl=cl${NS_SUFFIX:-} r=r${NS_SUFFIX:-} srv=srv${NS_SUFFIX:-}
-	local ns gone=
+	local kind=${TOPOLOGY_LINK:-veth} ns gone=
 
 	# One ip for the namespaces (fresh ones: any left of the same name
 	# go) and links, one per namespace after (-batch): each start of ip
@@ -288,8 +290,8 @@ topology_router() {
 	netns add $cl
 	netns add $r
 	netns add $srv
-	link add name cl-r netns $cl type veth peer name r-cl netns $r
-	link add name srv-r netns $srv type veth peer name r-srv netns $r
+	link add name cl-r netns $cl type $kind peer name r-cl netns $r
+	link add name srv-r netns $srv type $kind peer name r-srv netns $r
 	EOF
 	end_host "$cl" cl-r 10.0.1.2/24 fd00:1::2/64 10.0.1.1 fd00:1::1 "$mtu_cl"
 	ip -n "$r" -batch - <<-EOF
