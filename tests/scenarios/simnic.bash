@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Helpers for scenarios on the tests' simulated offload NIC, nfo_simnic
+# (tests/kmod/nfo_simnic.c, whose header comment documents its knobs and
+# debugfs files): ports in veth-like pairs whose ASIC takes a flowtable's
+# "flags offload" rules and forwards their packets itself, bypassing the
+# router's stack.  Sourced after lib.sh and offload.bash.
+#
+#   simnic_load [KNOB=VALUE...]   (re)load the module with these knobs
+#   simnic_knob NAME VALUE        set a writable knob
+#   simnic_topology [MTU_CL] [MTU_SRV]
+#                                 topology_router (cl -- r -- srv) with
+#                                 simnic pairs instead of veth
+#   simnic_ruleset NAT [L4PROTOS] the router's ruleset: flowtable ft over
+#                                 r-cl and r-srv with "flags offload" and
+#                                 counter, L4PROTOS (default "tcp, udp")
+#                                 added to it in the forward chain, which
+#                                 counts in the named counter "forwarded"
+#                                 (as offload_ruleset's); NAT: none, masq4
+#                                 (IPv4 masquerade out of $WAN_L3, default
+#                                 r-srv), masq (both families: IPv6 NAT,
+#                                 which the ASIC refuses, as mtk does)
+#   simnic_counter NAME           a line of debugfs "counters"
+#   simnic_rules [FIELD=VALUE...] the rule table's lines that carry every
+#                                 FIELD=VALUE given (exact fields)
+#   simnic_nrules [FIELD=VALUE...] how many
+#   simnic_port_stat PORT FIELD   a field of the port's debugfs "ports" line
+#   hw_offloaded_in_conntrack     the router's conntrack shows [HW_OFFLOAD]
+#   simnic_fail MSG               fail, showing counters, rules, conntrack
+#   simnic_show_rules [FIELD=VALUE...]  log the matching rules
+
+SIMNIC_DEBUGFS=/sys/kernel/debug/nfo_simnic
+SIMNIC_PARAMS=/sys/module/nfo_simnic/parameters
+
+simnic_load() {
+	if modloaded nfo_simnic; then
+		wait_for 5 rmmod nfo_simnic || fail "nfo_simnic stays loaded"
+	fi
+	modprobe nfo_simnic "$@" || fail "no test module nfo_simnic"
+}
+
+simnic_knob() {
+	echo "$2" >"$SIMNIC_PARAMS/$1" || fail "cannot set nfo_simnic knob $1 to $2"
+}
+
+simnic_topology() {
+	TOPOLOGY_LINK=simnic topology_router "$@"
+}
+
+simnic_ruleset() {
+	local family= nat=
+
+	case "$1" in
+	none) ;;
+	masq4) family=ip ;;
+	masq) family=inet ;;
+	*) fail "simnic_ruleset: unknown NAT $1" ;;
+	esac
+	[ -z "$family" ] || nat="table $family nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname \"${WAN_L3:-r-srv}\" masquerade
+		}
+	}"
+	n r nft -f - <<-NFT
+	table inet filter {
+		counter forwarded { }
+		flowtable ft {
+			hook ingress priority 0
+			devices = { r-cl, r-srv }
+			flags offload
+			counter
+		}
+		chain forward {
+			type filter hook forward priority 0; policy accept;
+			meta l4proto { ${2:-tcp, udp} } flow add @ft
+			counter name forwarded
+		}
+	}
+	$nat
+	NFT
+}
+
+simnic_counter() {
+	awk -v k="$1" '$1 == k { print $2; found = 1 } END { exit !found }' \
+		"$SIMNIC_DEBUGFS/counters" || fail "no nfo_simnic counter $1"
+}
+
+simnic_rules() {
+	awk -v want="$*" '
+		BEGIN { n = split(want, w, " ") }
+		{
+			for (i = 1; i <= n; i++) {
+				found = 0
+				for (j = 1; j <= NF; j++)
+					if ($j == w[i]) { found = 1; break }
+				if (!found)
+					next
+			}
+			print
+		}' "$SIMNIC_DEBUGFS/table"
+}
+
+simnic_nrules() {
+	local lines
+
+	lines=$(simnic_rules "$@")
+	if [ -z "$lines" ]; then
+		echo 0
+	else
+		wc -l <<<"$lines"
+	fi
+}
+
+simnic_port_stat() {
+	awk -v p="name=$1" -v f="$2=" '
+		$1 == p { for (i = 2; i <= NF; i++) if (index($i, f) == 1) { print substr($i, length(f) + 1); found = 1 } }
+		END { exit !found }' "$SIMNIC_DEBUGFS/ports" || fail "no nfo_simnic port $1 with $2"
+}
+
+hw_offloaded_in_conntrack() {
+	n r grep -q HW_OFFLOAD /proc/net/nf_conntrack
+}
+
+# simnic_fail MSG: fail, showing the ASIC's counters and rules and the
+# router's conntrack table.
+simnic_fail() {
+	echo "# nfo_simnic counters (non-zero):"
+	awk '$2 != 0 { print "#   " $0 }' "$SIMNIC_DEBUGFS/counters" || true
+	echo "# nfo_simnic table:"
+	sed 's/^/#   /' "$SIMNIC_DEBUGFS/table" || true
+	echo "# router conntrack:"
+	{ n r conntrack -L 2>/dev/null || true; } | sed 's/^/#   /'
+	fail "$@"
+}
+
+# simnic_show_rules [FIELD=VALUE...]: log the rules that match, indented.
+simnic_show_rules() {
+	simnic_rules "$@" | sed 's/^/#   /'
+}
