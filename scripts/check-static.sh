@@ -5,6 +5,7 @@
 #               Debian's linux-source-6.1 tarball, cached, never vendored)
 #   build-KVER  W=1 build with sparse (C=2) against each kernel line's
 #               newest headers; any compiler or sparse warning fails it
+#   kmod-KVER   the same for the tests' modules (tests/kmod)
 #   tool-CC     the nft-offload command (tool/) built with gcc and clang,
 #               -Wall -Wextra -Werror and stricter format, cast and
 #               prototype warnings
@@ -76,6 +77,20 @@ for line in 6.1 6.12; do
 	else
 		grep -E 'warning:|error:|sparse:' "$log" >"$log.w" || tail -n 30 "$log" >"$log.w"
 		result "build-$kver (W=1, sparse)" 1 "$log.w"
+		rm -f "$log.w"
+	fi
+
+	out=$top/build/static-kmod-$kver
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp "$top"/tests/kmod/*.c "$top/tests/kmod/Kbuild" "$out/"
+	if make -C "/usr/src/linux-headers-$kver" M="$out" W=1 C=2 CF="-D__CHECK_ENDIAN__" \
+		modules >"$log" 2>&1 &&
+	   ! grep -E 'warning:|error:|sparse:' "$log" >/dev/null; then
+		result "kmod-$kver (W=1, sparse)" 0
+	else
+		grep -E 'warning:|error:|sparse:' "$log" >"$log.w" || tail -n 30 "$log" >"$log.w"
+		result "kmod-$kver (W=1, sparse)" 1 "$log.w"
 		rm -f "$log.w"
 	fi
 done
