@@ -138,3 +138,73 @@ simnic_fail() {
 simnic_show_rules() {
 	simnic_rules "$@" | sed 's/^/#   /'
 }
+
+# What the scenarios check of a flowtable offloading to the ASIC (ours or
+# the in-kernel one).
+
+# The change of a counter since $2.
+since() {
+	echo $(($(simnic_counter "$1") - $2))
+}
+
+router_bytes() {	# the router's own counter of PORT: rx_bytes|tx_bytes
+	nsys r cat "/sys/class/net/$1/statistics/$2"
+}
+
+# ct_orig SPORT packets|bytes: the router's conntrack count of the
+# original direction of the UDP flow from SPORT.
+ct_orig() {
+	n r conntrack -L -p udp --sport "$1" 2>/dev/null |
+		awk -v f="$2=" '{ for (i = 1; i <= NF; i++) if (index($i, f) == 1) { print substr($i, length(f) + 1); exit } }'
+}
+
+counter_rose() {	# NAME FROM [BY]: the counter NAME rose BY (1) since FROM
+	[ "$(since "$1" "$2")" -ge "${3:-1}" ]
+}
+
+ct_orig_is() {	# SPORT PACKETS BYTES
+	[ "$(ct_orig "$1" packets)" = "$2" ] && [ "$(ct_orig "$1" bytes)" = "$3" ]
+}
+
+# tcp_case FAMILY DST: a bulk TCP transfer cl -> srv; requires it intact,
+# [HW_OFFLOAD], the bulk forwarded by the ASIC and out of sight of the
+# router.  Leaves the two rules seen in RULES and, with nft_offload, the
+# flow's listing line then in HW_LINE.
+tcp_case() {
+	local fam=$1 dst=$2 bytes hw0 hwtx0 rx0 tx0 hw hwtx rx tx fwd0 fwd
+
+	bytes=$(bulk 8)
+	hw0=$(simnic_counter hw_forwarded_bytes)
+	hwtx0=$(simnic_port_stat r-srv hw_tx_bytes)
+	rx0=$(router_bytes r-cl rx_bytes)
+	tx0=$(router_bytes r-srv tx_bytes)
+	fwd0=$(fwd_bytes)
+	RULES=
+	tcp_start "$fam" "$dst" 5001 "$bytes"
+	while [ -z "$RULES" ] && kill -0 "$TCP_CPID" 2>/dev/null; do
+		! hw_offloaded_in_conntrack || RULES=$(simnic_rules family=ipv"$fam" proto=tcp)
+		# nft_offload's listing of the flow meanwhile.
+		[ -z "$RULES" ] || ! modloaded nft_offload ||
+			HW_LINE=$(n r grep 'proto=tcp' /proc/net/nft_offload_flows)
+		nap 0.05
+	done
+	tcp_finish "IPv$fam TCP"
+	[ -n "$RULES" ] || simnic_fail "IPv$fam TCP: no [HW_OFFLOAD] in conntrack"
+	log "IPv$fam TCP: the rules while the transfer ran:"
+	sed 's/^/#   /' <<<"$RULES"
+	[ "$(wc -l <<<"$RULES")" = 2 ] || simnic_fail "IPv$fam TCP: not 2 rules"
+	hw=$(since hw_forwarded_bytes "$hw0")
+	hwtx=$(($(simnic_port_stat r-srv hw_tx_bytes) - hwtx0))
+	rx=$(($(router_bytes r-cl rx_bytes) - rx0))
+	tx=$(($(router_bytes r-srv tx_bytes) - tx0))
+	fwd=$(($(fwd_bytes) - fwd0))
+	[ "$hw" -gt $((bytes / 2)) ] ||
+		simnic_fail "IPv$fam TCP: the ASIC forwarded $hw of $bytes bytes"
+	[ "$hwtx" -gt $((bytes / 2)) ] ||
+		simnic_fail "IPv$fam TCP: the ASIC sent $hwtx bytes out of r-srv"
+	[ $((fwd * 10)) -lt "$bytes" ] ||
+		simnic_fail "IPv$fam TCP: the forward chain saw $fwd of $bytes bytes"
+	[ $((rx * 10)) -lt "$bytes" ] && [ $((tx * 10)) -lt "$bytes" ] ||
+		simnic_fail "IPv$fam TCP: the router's ports counted $rx bytes in, $tx out"
+	pass "IPv$fam TCP: intact, [HW_OFFLOAD], the ASIC forwarded $hw of $bytes bytes; forward chain $fwd, r-cl rx $rx, r-srv tx $tx"
+}
