@@ -103,6 +103,13 @@ static void nfo_hw_poll(struct nfo_hw_flow *hw, struct nfo_net *nn)
 	this_cpu_inc(nn->stats->hw_polls);
 
 	now = (u32)jiffies;
+	/*
+	 * A driver that counts but keeps no timestamp: packets since the
+	 * last poll are use enough (the in-kernel flowtable lets such a
+	 * busy flow expire).
+	 */
+	if (!lastused && (st[0].pkts || st[1].pkts))
+		lastused = now;
 	timeout = nfo_flow_timeout(nn, flow->dir[0].tuple.l4proto);
 	expires = READ_ONCE(flow->expires);
 	WRITE_ONCE(flow->expires,
