@@ -842,15 +842,15 @@ static bool check_hw(const struct diag_facts *f, struct diag_result *r)
 		return true;
 	}
 	hw_refusal_text(c->hw_err, &why, &fix);
-	check(r, "hardware", false, "%s: refused %s, %" PRIu64 " time%s in a "
-	      "row", c->hw, c->hw_err, c->hw_tries,
-	      c->hw_tries == 1 ? "" : "s");
+	/* The count changes with every retry: in the check, not the text. */
+	check(r, "hardware", false, "%s, last refusal %s, %" PRIu64 " in a "
+	      "row", c->hw, c->hw_err, c->hw_tries);
 	r->cause = DIAG_HW_REFUSED;
 	EXPLAIN(r, "%s is offloaded in software but %s in hardware: %s "
-		"(%s, %" PRIu64 " refusal%s in a row; retried with a growing "
-		"delay, at most a minute apart).", c->desc,
+		"(%s; retried with a growing delay, at most a minute "
+		"apart).", c->desc,
 		!strcmp(c->hw, "partial") ? "only one direction is" : "not",
-		why, c->hw_err, c->hw_tries, c->hw_tries == 1 ? "" : "s");
+		why, c->hw_err);
 	FIX(r, "%s.", fix);
 	return true;
 }
