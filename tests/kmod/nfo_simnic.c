@@ -146,6 +146,15 @@
  *	hw_tx_bytes=N (frames the ASIC took from this port's wire, and put
  *	on it; the port's own counters do not include them)
  *   flush	write anything: every rule goes (counted in rules_flushed)
+ *   requests	the last SIMNIC_REQUESTS REPLACE requests as sent, taken or
+ *	not, oldest first, one per line, everything but the cookie (for
+ *	comparing two flowtables' rules): prio= chain= protocol= keys=
+ *	(used_keys, hex), then each used key as NAME=VALUE/MASK[,...] (meta,
+ *	control, basic, ipv4, ipv6, tcp, ports, vlan, cvlan), then
+ *	actions=A;A;... in order: mangle:HTYPE:OFFSET:MASK:VAL (hex),
+ *	vlan_pop, vlan_push:VID:PROTO:PRIO, pppoe_push:SID, csum:FLAGS,
+ *	redirect:DEV, or the action's id
+ *   requests_clear  write anything: the request log empties
  *
  * Locking: simnic_lock (a mutex) serialises the control plane: BIND,
  * UNBIND, the callbacks, the port notifier, debugfs.  It nests inside
@@ -183,6 +192,9 @@
 /* PPPoE session header (6 bytes) and the PPP protocol after it. */
 #define SIMNIC_PPPOE_LEN	8
 #define SIMNIC_CB_DELAY_MAX_MS	10000
+/* REPLACE requests the log keeps; a line each. */
+#define SIMNIC_REQUESTS		64
+#define SIMNIC_REQUEST_LEN	1024
 
 /* Knobs: read with READ_ONCE() wherever they are used. */
 static bool bind_simple;
@@ -906,6 +918,171 @@ static int simnic_rule_knobs(const struct simnic_rule *rule, int *reason)
 	return simnic_errno(READ_ONCE(refuse_errno)) ?: -EOPNOTSUPP;
 }
 
+/* The request log (debugfs "requests"): a ring under simnic_lock. */
+static char *simnic_requests[SIMNIC_REQUESTS];
+static unsigned int simnic_requests_next;
+
+/* Append to @buf (of SIMNIC_REQUEST_LEN, used @*len). */
+static __printf(3, 4) void simnic_req_add(char *buf, size_t *len,
+					  const char *fmt, ...)
+{
+	va_list args;
+
+	if (*len >= SIMNIC_REQUEST_LEN)
+		return;
+	va_start(args, fmt);
+	*len += vscnprintf(buf + *len, SIMNIC_REQUEST_LEN - *len, fmt, args);
+	va_end(args);
+}
+
+static void simnic_req_keys(char *b, size_t *n, struct flow_rule *fr)
+{
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_META)) {
+		struct flow_match_meta m;
+
+		flow_rule_match_meta(fr, &m);
+		simnic_req_add(b, n, " meta=%d/%x", m.key->ingress_ifindex,
+			       m.mask->ingress_ifindex);
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_CONTROL)) {
+		struct flow_match_control m;
+
+		flow_rule_match_control(fr, &m);
+		simnic_req_add(b, n, " control=%u/%x,%x/%x", m.key->addr_type,
+			       m.mask->addr_type, m.key->flags, m.mask->flags);
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_BASIC)) {
+		struct flow_match_basic m;
+
+		flow_rule_match_basic(fr, &m);
+		simnic_req_add(b, n, " basic=%04x/%04x,%u/%x",
+			       ntohs(m.key->n_proto), ntohs(m.mask->n_proto),
+			       m.key->ip_proto, m.mask->ip_proto);
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_IPV4_ADDRS)) {
+		struct flow_match_ipv4_addrs m;
+
+		flow_rule_match_ipv4_addrs(fr, &m);
+		simnic_req_add(b, n, " ipv4=%pI4/%pI4,%pI4/%pI4",
+			       &m.key->src, &m.mask->src, &m.key->dst,
+			       &m.mask->dst);
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_IPV6_ADDRS)) {
+		struct flow_match_ipv6_addrs m;
+
+		flow_rule_match_ipv6_addrs(fr, &m);
+		simnic_req_add(b, n, " ipv6=%pI6c/%pI6c,%pI6c/%pI6c",
+			       &m.key->src, &m.mask->src, &m.key->dst,
+			       &m.mask->dst);
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_TCP)) {
+		struct flow_match_tcp m;
+
+		flow_rule_match_tcp(fr, &m);
+		simnic_req_add(b, n, " tcp=%x/%x", ntohs(m.key->flags),
+			       ntohs(m.mask->flags));
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_PORTS)) {
+		struct flow_match_ports m;
+
+		flow_rule_match_ports(fr, &m);
+		simnic_req_add(b, n, " ports=%u/%x,%u/%x", ntohs(m.key->src),
+			       ntohs(m.mask->src), ntohs(m.key->dst),
+			       ntohs(m.mask->dst));
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_VLAN)) {
+		struct flow_match_vlan m;
+
+		flow_rule_match_vlan(fr, &m);
+		simnic_req_add(b, n, " vlan=%u/%x,%04x/%04x", m.key->vlan_id,
+			       m.mask->vlan_id, ntohs(m.key->vlan_tpid),
+			       ntohs(m.mask->vlan_tpid));
+	}
+	if (flow_rule_match_key(fr, FLOW_DISSECTOR_KEY_CVLAN)) {
+		struct flow_match_vlan m;
+
+		flow_rule_match_cvlan(fr, &m);
+		simnic_req_add(b, n, " cvlan=%u/%x,%04x/%04x", m.key->vlan_id,
+			       m.mask->vlan_id, ntohs(m.key->vlan_tpid),
+			       ntohs(m.mask->vlan_tpid));
+	}
+}
+
+static void simnic_req_actions(char *b, size_t *n, struct flow_rule *fr)
+{
+	const struct flow_action_entry *a;
+	const char *sep = " actions=";
+	int i;
+
+	flow_action_for_each(i, a, &fr->action) {
+		simnic_req_add(b, n, "%s", sep);
+		sep = ";";
+		switch (a->id) {
+		case FLOW_ACTION_MANGLE:
+			simnic_req_add(b, n, "mangle:%u:%u:%08x:%08x",
+				       a->mangle.htype, a->mangle.offset,
+				       a->mangle.mask, a->mangle.val);
+			break;
+		case FLOW_ACTION_VLAN_POP:
+			simnic_req_add(b, n, "vlan_pop");
+			break;
+		case FLOW_ACTION_VLAN_PUSH:
+			simnic_req_add(b, n, "vlan_push:%u:%04x:%u",
+				       a->vlan.vid, ntohs(a->vlan.proto),
+				       a->vlan.prio);
+			break;
+		case FLOW_ACTION_PPPOE_PUSH:
+			simnic_req_add(b, n, "pppoe_push:%u", a->pppoe.sid);
+			break;
+		case FLOW_ACTION_CSUM:
+			simnic_req_add(b, n, "csum:%x", a->csum_flags);
+			break;
+		case FLOW_ACTION_REDIRECT:
+			simnic_req_add(b, n, "redirect:%s",
+				       a->dev ? a->dev->name : "-");
+			break;
+		default:
+			simnic_req_add(b, n, "id%u", a->id);
+			break;
+		}
+	}
+}
+
+/* Log REPLACE request @cls, cookie aside.  Under simnic_lock. */
+static void simnic_log_request(struct flow_cls_offload *cls)
+{
+	struct flow_rule *fr = flow_cls_offload_flow_rule(cls);
+	unsigned int slot;
+	size_t n = 0;
+	char *b;
+
+	lockdep_assert_held(&simnic_lock);
+	b = kmalloc(SIMNIC_REQUEST_LEN, GFP_KERNEL);
+	if (!b)
+		return;
+	simnic_req_add(b, &n, "prio=%u chain=%u protocol=%04x keys=%llx",
+		       cls->common.prio, cls->common.chain_index,
+		       (__force u16)cls->common.protocol,
+		       (unsigned long long)fr->match.dissector->used_keys);
+	simnic_req_keys(b, &n, fr);
+	simnic_req_actions(b, &n, fr);
+	slot = simnic_requests_next++ % SIMNIC_REQUESTS;
+	kfree(simnic_requests[slot]);
+	simnic_requests[slot] = b;
+}
+
+static void simnic_requests_clear(void)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&simnic_lock);
+	for (i = 0; i < SIMNIC_REQUESTS; i++) {
+		kfree(simnic_requests[i]);
+		simnic_requests[i] = NULL;
+	}
+	simnic_requests_next = 0;
+}
+
 static int simnic_replace(struct flow_cls_offload *cls, struct net *net,
 			  u32 bind_id)
 {
@@ -916,6 +1093,7 @@ static int simnic_replace(struct flow_cls_offload *cls, struct net *net,
 
 	lockdep_assert_held(&simnic_lock);
 	simnic_count(SIMNIC_C_REPLACE_CALLS);
+	simnic_log_request(cls);
 	if (simnic_find(cls->cookie)) {
 		simnic_count(SIMNIC_C_REPLACE_EEXIST);
 		return -EEXIST;
@@ -2140,6 +2318,37 @@ static const struct file_operations flush_fops = {
 	.llseek	= noop_llseek,
 };
 
+static int requests_show(struct seq_file *m, void *v)
+{
+	unsigned int i, first;
+
+	mutex_lock(&simnic_lock);
+	first = simnic_requests_next > SIMNIC_REQUESTS ?
+		simnic_requests_next - SIMNIC_REQUESTS : 0;
+	for (i = first; i < simnic_requests_next; i++)
+		seq_printf(m, "%s\n", simnic_requests[i % SIMNIC_REQUESTS]);
+	mutex_unlock(&simnic_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(requests);
+
+static ssize_t requests_clear_write(struct file *file,
+				    const char __user *buf, size_t len,
+				    loff_t *ppos)
+{
+	mutex_lock(&simnic_lock);
+	simnic_requests_clear();
+	mutex_unlock(&simnic_lock);
+	return len;
+}
+
+static const struct file_operations requests_clear_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= requests_clear_write,
+	.llseek	= noop_llseek,
+};
+
 static void simnic_debugfs_init(void)
 {
 	simnic_debugfs = debugfs_create_dir("nfo_simnic", NULL);
@@ -2148,6 +2357,10 @@ static void simnic_debugfs_init(void)
 			    &counters_fops);
 	debugfs_create_file("ports", 0444, simnic_debugfs, NULL, &ports_fops);
 	debugfs_create_file("flush", 0200, simnic_debugfs, NULL, &flush_fops);
+	debugfs_create_file("requests", 0444, simnic_debugfs, NULL,
+			    &requests_fops);
+	debugfs_create_file("requests_clear", 0200, simnic_debugfs, NULL,
+			    &requests_clear_fops);
 }
 
 static int __init simnic_module_init(void)
@@ -2175,6 +2388,7 @@ static void __exit simnic_module_exit(void)
 	unregister_netdevice_notifier(&simnic_notifier);
 	mutex_lock(&simnic_lock);
 	simnic_flush_all();
+	simnic_requests_clear();
 	if (!list_empty(&simnic_block_cbs) || !list_empty(&simnic_port_cbs))
 		pr_err("nfo_simnic: callbacks still bound at unload\n");
 	mutex_unlock(&simnic_lock);
