@@ -67,7 +67,7 @@
  *
  * Data plane (the "hardware"): a frame arriving at a port from the wire
  *   is looked up before the host sees it.  Parsed: Ethernet addressed to
- *   the port, up to two VLAN tags (802.1Q, 802.1ad), a PPPoE session
+ *   the port or to its master (a bridge), up to two VLAN tags (802.1Q, 802.1ad), a PPPoE session
  *   (IPv4, IPv6), IPv4 without options or fragments or IPv6, then TCP or
  *   UDP.  Matched on the addresses, ports, protocol, the ingress port
  *   (unless ignore_iif) and, if the rule has VLAN (and CVLAN) keys, the
@@ -1527,6 +1527,21 @@ static bool simnic_parse_ip(struct sk_buff *skb, struct simnic_parsed *p,
 	return simnic_parse_l4(skb, p, punt);
 }
 
+/*
+ * Is @dest an address the host takes frames at @dev for: the port's own,
+ * or its master's (a bridge's: what a switch sends to the CPU for the
+ * router)?  RCU held.
+ */
+static bool simnic_for_host(struct net_device *dev, const u8 *dest)
+{
+	struct net_device *master;
+
+	if (ether_addr_equal(dest, dev->dev_addr))
+		return true;
+	master = netdev_master_upper_dev_get_rcu(dev);
+	return master && ether_addr_equal(dest, master->dev_addr);
+}
+
 /* Parse a frame (data at its Ethernet header) arriving at @dev. */
 static bool simnic_parse(struct net_device *dev, struct sk_buff *skb,
 			 struct simnic_parsed *p, int *punt)
@@ -1538,7 +1553,7 @@ static bool simnic_parse(struct net_device *dev, struct sk_buff *skb,
 	memset(p, 0, sizeof(*p));
 	*punt = SIMNIC_C_PUNT_OTHER;
 	eth = (const struct ethhdr *)skb->data;
-	if (skb_is_gso(skb) || !ether_addr_equal(eth->h_dest, dev->dev_addr))
+	if (skb_is_gso(skb) || !simnic_for_host(dev, eth->h_dest))
 		return false;
 	proto = eth->h_proto;
 	*punt = SIMNIC_C_PUNT_PARSE;
