@@ -53,6 +53,8 @@ struct nfo_hw_flow {
 	s16			err;		/* its errno, for the listing */
 	u16			tries;		/* pushes refused in a row */
 	u32			retry_at;	/* jiffies; READ/WRITE_ONCE */
+	/* ktime_get_ns() when the first push was queued; 0 once taken. */
+	u64			queued_ns;
 	/* What the hardware forwarded, from its counters (the work's). */
 	u64			packets[2];
 	u64			bytes[2];

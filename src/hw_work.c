@@ -14,6 +14,7 @@
  * by kind; a refused direction is tried again with a backoff, whether or
  * not software packets come by.
  */
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <net/netfilter/nf_conntrack_acct.h>
 #include <net/pkt_cls.h>
@@ -181,6 +182,13 @@ static void nfo_hw_push(struct nfo_hw_flow *hw, struct nfo_net *nn)
 	if (accepted && !hw->accepted) {
 		set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
 		atomic_inc(&nn->hw_flows);
+		/* How long from `flow add` to the hardware (make bench). */
+		if (hw->queued_ns) {
+			this_cpu_add(nn->stats->hw_accept_ns,
+				     ktime_get_ns() - hw->queued_ns);
+			this_cpu_inc(nn->stats->hw_accept_flows);
+			hw->queued_ns = 0;
+		}
 	}
 	hw->accepted = accepted;
 	if (err) {
@@ -241,8 +249,10 @@ void nfo_hw_flow_start(struct nfo_flow *flow)
 {
 	struct nfo_hw_flow *hw = nfo_hw_of(flow);
 
-	if (hw && READ_ONCE(hw->state) == NFO_HW_PENDING)
+	if (hw && READ_ONCE(hw->state) == NFO_HW_PENDING) {
+		hw->queued_ns = ktime_get_ns();
 		queue_work(nfo_hw_wq, &hw->work);
+	}
 }
 
 /* The GC's visit of a live flow (RCU held): queue what is due. */

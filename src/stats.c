@@ -148,6 +148,8 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "hw_polls %llu\n", s->hw_polls);
 	seq_printf(seq, "hw_packets %llu\n", s->hw_packets);
 	seq_printf(seq, "hw_bytes %llu\n", s->hw_bytes);
+	seq_printf(seq, "hw_accept_flows %llu\n", s->hw_accept_flows);
+	seq_printf(seq, "hw_accept_ns %llu\n", s->hw_accept_ns);
 	kfree(s);
 	return 0;
 }

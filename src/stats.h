@@ -91,6 +91,9 @@ struct nfo_stats {
 	u64 hw_polls;		/* FLOW_CLS_STATS rounds */
 	u64 hw_packets;		/* what the hardware forwarded, as polled */
 	u64 hw_bytes;
+	/* Flows first taken by a driver, and their time since `flow add`. */
+	u64 hw_accept_flows;
+	u64 hw_accept_ns;
 };
 
 static inline void nfo_stat_fast(struct nfo_net *nn, bool ipv6,
