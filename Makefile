@@ -13,7 +13,10 @@
 #   make check           static checks: checkpatch, W=1 and sparse builds
 #   make unit            userspace unit tests of the pure logic
 #   make fuzz            a long fuzzing run (10 minutes per target)
-#   make bench           router cost per packet: ours, in-kernel flowtable, classic
+#   make bench           router cost per packet: ours, in-kernel flowtable, classic;
+#                        then bench-hw
+#   make bench-hw        hardware offload on the simulated NIC: flows per second
+#                        pushed, time from flow add to taken
 #   make clean
 
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
@@ -54,6 +57,10 @@ fuzz:
 
 bench:
 	scripts/bench.sh
+	scripts/bench-hw.sh
+
+bench-hw:
+	scripts/bench-hw.sh
 
 clean:
 	$(MAKE) -C src KDIR=$(KDIR) clean
@@ -61,4 +68,4 @@ clean:
 	$(MAKE) -C tool clean
 	rm -rf build
 
-.PHONY: all module tool install demo test check unit fuzz bench clean
+.PHONY: all module tool install demo test check unit fuzz bench bench-hw clean
