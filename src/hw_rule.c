@@ -60,33 +60,17 @@ static int nfo_hw_mangle(struct nf_flow_rule *r,
 	return 0;
 }
 
-/* The first @n (2 or 4) bytes at @p as they sit in memory. */
-static u32 nfo_hw_raw(const u8 *p, int n)
-{
-	u16 v16;
-	u32 v32;
-
-	if (n == 2) {
-		memcpy(&v16, p, 2);
-		return v16;
-	}
-	memcpy(&v32, p, 4);
-	return v32;
-}
-
-/*
- * Destination MAC: bytes 0-3, then 4-5 in the low half of the next word;
- * source MAC: bytes 0-1 in the high half of that word, then 2-5.
- */
+/* The Ethernet rewrite, encoded by logic/hw.c. */
 static int nfo_hw_eth(struct nf_flow_rule *r, const u8 *src, const u8 *dst)
 {
-	const enum flow_action_mangle_base eth = FLOW_ACT_MANGLE_HDR_TYPE_ETH;
+	struct nfo_hw_word w[4];
+	int i;
 
-	if (nfo_hw_mangle(r, eth, 4, nfo_hw_raw(src, 2) << 16, ~0xffff0000) ||
-	    nfo_hw_mangle(r, eth, 8, nfo_hw_raw(src + 2, 4), 0) ||
-	    nfo_hw_mangle(r, eth, 0, nfo_hw_raw(dst, 4), 0) ||
-	    nfo_hw_mangle(r, eth, 4, nfo_hw_raw(dst + 4, 2), ~0x0000ffff))
-		return -E2BIG;
+	nfo_hw_eth_words(src, dst, w);
+	for (i = 0; i < 4; i++)
+		if (nfo_hw_mangle(r, FLOW_ACT_MANGLE_HDR_TYPE_ETH, w[i].offset,
+				  w[i].val, w[i].keep))
+			return -E2BIG;
 	return 0;
 }
 
@@ -288,28 +272,19 @@ static int nfo_hw_addr(struct nf_flow_rule *r, u8 family, u32 offset,
 	return 0;
 }
 
-/*
- * A port rewrite: both ports are in the first word of the TCP or UDP
- * header, the mask tells which.
- */
+/* A port rewrite (logic/hw.c), typed by the L4 protocol. */
 static int nfo_hw_port(struct nf_flow_rule *r, u8 l4proto, __be16 port,
 		       bool source)
 {
 	enum flow_action_mangle_base htype = 0;
-	u32 val, keep;
+	struct nfo_hw_word w;
 
 	if (l4proto == IPPROTO_TCP)
 		htype = FLOW_ACT_MANGLE_HDR_TYPE_TCP;
 	else if (l4proto == IPPROTO_UDP)
 		htype = FLOW_ACT_MANGLE_HDR_TYPE_UDP;
-	if (source) {
-		val = (__force u32)htonl((u32)ntohs(port) << 16);
-		keep = ~(__force u32)htonl(0xffff0000);
-	} else {
-		val = (__force u32)htonl(ntohs(port));
-		keep = ~(__force u32)htonl(0x0000ffff);
-	}
-	return nfo_hw_mangle(r, htype, 0, val, keep);
+	nfo_hw_port_word(port, source, &w);
+	return nfo_hw_mangle(r, htype, w.offset, w.val, w.keep);
 }
 
 /*

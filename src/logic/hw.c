@@ -126,3 +126,39 @@ enum nfo_hw_action nfo_hw_gc_action(enum nfo_hw_state state, bool enabled,
 		return NFO_HW_NOTHING;
 	}
 }
+
+/* The first @n (2 or 4) bytes at @p as a u32 holds them in memory. */
+static u32 nfo_hw_raw(const u8 *p, int n)
+{
+	u16 v16;
+	u32 v32;
+
+	if (n == 2) {
+		memcpy(&v16, p, 2);
+		return v16;
+	}
+	memcpy(&v32, p, 4);
+	return v32;
+}
+
+void nfo_hw_eth_words(const u8 *src, const u8 *dst, struct nfo_hw_word *w)
+{
+	w[0] = (struct nfo_hw_word){ 4, ~0xffff0000u, nfo_hw_raw(src, 2) << 16 };
+	w[1] = (struct nfo_hw_word){ 8, 0, nfo_hw_raw(src + 2, 4) };
+	w[2] = (struct nfo_hw_word){ 0, 0, nfo_hw_raw(dst, 4) };
+	w[3] = (struct nfo_hw_word){ 4, ~0x0000ffffu, nfo_hw_raw(dst + 4, 2) };
+}
+
+void nfo_hw_port_word(__be16 port, bool source, struct nfo_hw_word *w)
+{
+	u32 p = nfo_be16_to_cpu(port);
+
+	w->offset = 0;
+	if (source) {
+		w->val = (__force u32)nfo_cpu_to_be32(p << 16);
+		w->keep = ~(__force u32)nfo_cpu_to_be32(0xffff0000);
+	} else {
+		w->val = (__force u32)nfo_cpu_to_be32(p);
+		w->keep = ~(__force u32)nfo_cpu_to_be32(0x0000ffff);
+	}
+}

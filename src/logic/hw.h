@@ -94,4 +94,32 @@ u32 nfo_hw_expires(u32 now, u32 expires, u32 lastused, u32 timeout);
 enum nfo_hw_action nfo_hw_gc_action(enum nfo_hw_state state, bool enabled,
 				    u32 now, u32 retry_at, bool poll_due);
 
+/*
+ * One 32-bit rewrite of a header, as drivers get it (FLOW_ACTION_MANGLE):
+ * at byte @offset, the four bytes there become (bytes & @keep) | @val,
+ * @keep and @val being raw memory (what a u32 holds, stored as it is).
+ */
+struct nfo_hw_word {
+	u32 offset;
+	u32 keep;
+	u32 val;
+};
+
+/*
+ * The Ethernet rewrite to source @src and destination @dst, as the
+ * in-kernel flowtable encodes it: source bytes 0-1 (offset 4, high half),
+ * source bytes 2-5 (offset 8), destination bytes 0-3 (offset 0),
+ * destination bytes 4-5 (offset 4, low half), in that order.  Its masks
+ * are host-order constants: the result is the intended header on
+ * little-endian hosts only, as the kernel's is.
+ */
+void nfo_hw_eth_words(const u8 *src, const u8 *dst, struct nfo_hw_word *w);
+
+/*
+ * A port rewrite to @port (network order) in the first word of a TCP or
+ * UDP header, which holds both ports: the source port when @source, else
+ * the destination port.  Offset 0.
+ */
+void nfo_hw_port_word(__be16 port, bool source, struct nfo_hw_word *w);
+
 #endif /* NFO_LOGIC_HW_H */

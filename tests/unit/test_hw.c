@@ -2,7 +2,7 @@
 /*
  * Hardware offload decisions: errno kinds, states, the retry backoff, the
  * counter polls, expiry from the hardware's lastused and the GC's choice
- * of the next step.
+ * of the next step; the Ethernet and port rewrites' encoding.
  */
 #include "../../src/logic/hw.c"
 #include "check.h"
@@ -136,6 +136,76 @@ static void test_gc_action(void)
 		 NFO_HW_NOTHING);
 }
 
+/* A driver's generic mangle: the bytes at offset become (bytes & keep) | val. */
+static void apply(u8 *hdr, const struct nfo_hw_word *w)
+{
+	u32 word;
+
+	memcpy(&word, hdr + w->offset, 4);
+	word = (word & w->keep) | w->val;
+	memcpy(hdr + w->offset, &word, 4);
+}
+
+static void test_eth_words(void)
+{
+	static const u8 src[6] = { 0xc2, 0x96, 0x72, 0x16, 0x70, 0x03 };
+	static const u8 dst[6] = { 0x1e, 0x03, 0xa5, 0x9a, 0x3a, 0xde };
+	struct nfo_hw_word w[4];
+	u8 hdr[16];
+	int i;
+
+	nfo_hw_eth_words(src, dst, w);
+	CHECK_EQ(w[0].offset, 4);
+	CHECK_EQ(w[1].offset, 8);
+	CHECK_EQ(w[2].offset, 0);
+	CHECK_EQ(w[3].offset, 4);
+	/*
+	 * The kernel's masks are host-order constants: its encoding, and so
+	 * ours, writes the intended header on little-endian hosts only.
+	 */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* As the in-kernel flowtable sent them (coexist-hw-differential). */
+	CHECK_EQ(w[0].keep, 0x0000ffff);
+	CHECK_EQ(w[0].val, 0x96c20000);
+	CHECK_EQ(w[1].keep, 0);
+	CHECK_EQ(w[1].val, 0x03701672);
+	CHECK_EQ(w[2].val, 0x9aa5031e);
+	CHECK_EQ(w[3].keep, 0xffff0000);
+	CHECK_EQ(w[3].val, 0x0000de3a);
+	memset(hdr, 0x55, sizeof(hdr));
+	for (i = 0; i < 4; i++)
+		apply(hdr, &w[i]);
+	CHECK(!memcmp(hdr, dst, 6));
+	CHECK(!memcmp(hdr + 6, src, 6));
+	CHECK_EQ(hdr[12], 0x55);	/* the ethertype is left alone */
+#endif
+}
+
+static void test_port_word(void)
+{
+	/* A UDP header: source port 40000, destination port 53. */
+	u8 udp[8] = { 0x9c, 0x40, 0x00, 0x35, 0, 8, 0, 0 };
+	struct nfo_hw_word w;
+
+	nfo_hw_port_word(nfo_cpu_to_be16(4500), true, &w);
+	CHECK_EQ(w.offset, 0);
+	apply(udp, &w);
+	CHECK_EQ(nfo_get_be16(udp), 4500);
+	CHECK_EQ(nfo_get_be16(udp + 2), 53);
+	nfo_hw_port_word(nfo_cpu_to_be16(5001), false, &w);
+	apply(udp, &w);
+	CHECK_EQ(nfo_get_be16(udp), 4500);
+	CHECK_EQ(nfo_get_be16(udp + 2), 5001);
+	CHECK_EQ(udp[4], 0);	/* the length is left alone */
+	CHECK_EQ(udp[5], 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* As the in-kernel flowtable sent it (coexist-hw-differential). */
+	nfo_hw_port_word(nfo_cpu_to_be16(4500), true, &w);
+	CHECK_EQ(w.keep, 0xffff0000);
+	CHECK_EQ(w.val, 0x00009411);
+#endif
+}
+
 int main(void)
 {
 	test_err_kind();
@@ -144,5 +214,7 @@ int main(void)
 	test_poll();
 	test_expires();
 	test_gc_action();
+	test_eth_words();
+	test_port_word();
 	return check_finish("test_hw.c");
 }
