@@ -10,6 +10,7 @@
 # choice (hw=off).
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
+. "$(dirname "$0")/simnic.bash"
 . "$(dirname "$0")/hw.bash"
 . "$(dirname "$0")/diag.bash"
 
@@ -23,13 +24,13 @@ topology_router
 probe='add table inet fw4-hw-offload-test
 add flowtable inet fw4-hw-offload-test ft { hook ingress priority 0; devices = { "r-cl", "r-srv" }; flags offload; }'
 expect_fail n r nft -c -f - <<<"$probe"
-expect_fail hw_ruleset route
+expect_fail simnic_ruleset none
 pass "flags offload on veth: refused while mixed flowtables are off"
 
 n r sysctl -q -w net.netfilter.nf_flow_offload_hw_mixed=1
 expect_ok n r nft -c -f - <<<"$probe"
 [ -z "$(n r cat /proc/net/nft_offload_hw_devices)" ] || fail "device bindings listed after the probe"
-hw_ruleset masq
+simnic_ruleset masq4
 devs=$(n r cat /proc/net/nft_offload_hw_devices)
 echo "# /proc/net/nft_offload_hw_devices: $devs"
 for dev in r-cl r-srv; do
@@ -79,8 +80,8 @@ n r nft flush ruleset
 wait_for 10 no_flows || fail "flows left after the flush"
 [ -z "$(n r cat /proc/net/nft_offload_hw_devices)" ] || fail "device bindings listed after the flush"
 n r sysctl -q -w net.netfilter.nf_flow_offload_hw=1
-hw_ruleset route
+simnic_ruleset none
 n r nft flush ruleset
 n r sysctl -q -w net.netfilter.nf_flow_offload_hw_mixed=0
-expect_fail hw_ruleset route
+expect_fail simnic_ruleset none
 pass "flush and reload with software-only devices: no state left behind"

@@ -6,12 +6,14 @@
 #   - nf_flow_offload_hw=0 takes them out within seconds, the flows go on
 #     in software (hw=off), and 1 puts them back;
 #   - a firewall4 reload (the table flushed, the flowtable deleted and
-#     added again in one transaction, as fw4 reload sends it) and `nft flush ruleset` leave no rule in the ASIC: ours
-#     are destroyed before the unbind (the in-kernel flowtable leaves them
-#     stale, coexist-simnic);
+#     added again in one transaction, as fw4 reload sends it) and `nft
+#     flush ruleset` leave no rule in the ASIC: ours are destroyed before
+#     the unbind (the in-kernel flowtable leaves them stale,
+#     coexist-simnic);
 #   - a driver that reports counters but no lastused: a busy flow stays;
-#   - a port unregistered, and the router's netns deleted, with rules in
-#     the ASIC: they go with them, nothing leaks; both modules unload.
+#   - a port unregistered, the driver unloaded and the router's netns
+#     deleted, with rules in the ASIC: they go with them, nothing leaks;
+#     both modules unload.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/simnic.bash"
@@ -72,24 +74,10 @@ log "a firewall4 reload with flows in the ASIC"
 udp_flow 4701
 [ "$(simnic_counter rules)" -ge 2 ] || simnic_fail "no rules before the reload"
 d0=$(nfo_stat hw_destroyed)
-n r nft -f - <<-'NFT'
-table inet filter
-flush table inet filter
-delete flowtable inet filter ft
-table inet filter {
-	flowtable ft {
-		hook ingress priority 0
-		devices = { r-cl, r-srv }
-		flags offload
-		counter
-	}
-	chain forward {
-		type filter hook forward priority 0; policy accept;
-		meta l4proto { tcp, udp } flow add @ft
-		counter name forwarded
-	}
-}
-NFT
+{
+	printf 'table inet filter\nflush table inet filter\ndelete flowtable inet filter ft\n'
+	simnic_ruleset_text none
+} | n r nft -f -
 [ "$(simnic_counter rules)" = 0 ] && [ "$(simnic_counter rules_stale)" = 0 ] ||
 	simnic_fail "rules left in the ASIC after the reload"
 [ "$(nfo_stat hw_destroyed)" -ge $((d0 + 2)) ] || fail "hw_destroyed did not count the reload's rules"
@@ -121,6 +109,20 @@ wait_for 10 no_flows || fail "flows left after r-srv went"
 [ -z "$(n r cat /proc/net/nft_offload_hw_devices | grep r-srv)" ] ||
 	fail "r-srv still listed as bound"
 pass "r-srv unregistered: its flows and rules gone"
+
+log "the driver unloaded with rules in it"
+ip netns del srv 2>/dev/null || true
+ip netns del cl 2>/dev/null || true
+ip netns del r 2>/dev/null || true
+simnic_topology
+simnic_ruleset masq4
+udp_server
+udp_flow 4706
+wait_for 10 rmmod nfo_simnic || fail "nfo_simnic did not unload with our rules in it"
+wait_for 10 no_flows || fail "flows left after the driver went"
+[ -z "$(n r cat /proc/net/nft_offload_hw_devices)" ] || fail "bindings left after the driver went"
+simnic_load
+pass "the driver unloaded with rules in it: its ports, bindings and our flows gone"
 
 log "the router's netns deleted with rules in the ASIC"
 ip netns del srv 2>/dev/null || true

@@ -64,26 +64,7 @@ requests() {
 		modprobe nft_offload || fail "no nft_offload"
 		;;
 	esac
-	n r nft -f - <<-NFT
-	table inet filter {
-		flowtable ft {
-			hook ingress priority 0
-			devices = { r-cl, r-srv }
-			flags offload
-			counter
-		}
-		chain forward {
-			type filter hook forward priority 0; policy accept;
-			meta l4proto { tcp, udp } flow add @ft
-		}
-	}
-	table ip nat {
-		chain post {
-			type nat hook postrouting priority srcnat;
-			oifname "$WAN_L3" masquerade
-		}
-	}
-	NFT
+	simnic_ruleset masq4
 	connections
 	sort -u "$SIMNIC_DEBUGFS/requests" >"/tmp/requests.$1"
 }

@@ -11,7 +11,8 @@
 #   simnic_topology [MTU_CL] [MTU_SRV]
 #                                 topology_router (cl -- r -- srv) with
 #                                 simnic pairs instead of veth
-#   simnic_ruleset NAT [L4PROTOS] the router's ruleset: flowtable ft over
+#   simnic_ruleset NAT [L4PROTOS] (simnic_ruleset_text prints it)
+#                                 the router's ruleset: flowtable ft over
 #                                 r-cl and r-srv with "flags offload" and
 #                                 counter, L4PROTOS (default "tcp, udp")
 #                                 added to it in the forward chain, which
@@ -48,6 +49,11 @@ simnic_topology() {
 }
 
 simnic_ruleset() {
+	simnic_ruleset_text "$@" | n r nft -f -
+}
+
+# simnic_ruleset_text NAT [L4PROTOS]: simnic_ruleset's ruleset, printed.
+simnic_ruleset_text() {
 	local family= nat=
 
 	case "$1" in
@@ -62,7 +68,7 @@ simnic_ruleset() {
 			oifname \"${WAN_L3:-r-srv}\" masquerade
 		}
 	}"
-	n r nft -f - <<-NFT
+	cat <<-NFT
 	table inet filter {
 		counter forwarded { }
 		flowtable ft {
@@ -207,4 +213,16 @@ tcp_case() {
 	[ $((rx * 10)) -lt "$bytes" ] && [ $((tx * 10)) -lt "$bytes" ] ||
 		simnic_fail "IPv$fam TCP: the router's ports counted $rx bytes in, $tx out"
 	pass "IPv$fam TCP: intact, [HW_OFFLOAD], the ASIC forwarded $hw of $bytes bytes; forward chain $fwd, r-cl rx $rx, r-srv tx $tx"
+}
+
+# masq_rules_ok: RULES (tcp_case's, IPv4 TCP to the server's port 5001)
+# masquerade cl -> srv and restore srv -> cl, and the server saw only the
+# router's address (server_probe).
+masq_rules_ok() {
+	grep -qE ' src=10\.0\.1\.2 sport=[0-9]+ dst=10\.0\.2\.2 dport=5001 .*nat=saddr[ ,].*new_src=10\.0\.2\.1 .* out=r-srv ' <<<"$RULES" ||
+		simnic_fail "no masquerading rule cl -> srv"
+	grep -qE ' src=10\.0\.2\.2 sport=5001 dst=10\.0\.2\.1 .*nat=daddr[ ,].*new_dst=10\.0\.1\.2 .* out=r-cl ' <<<"$RULES" ||
+		simnic_fail "no de-masquerading rule srv -> cl"
+	[ "$(probe_bytes from_router)" -gt 0 ] && [ "$(probe_bytes from_client)" = 0 ] ||
+		simnic_fail "the server saw the client's own address"
 }
