@@ -39,7 +39,8 @@ LAYERS_EXTRA='table netdev types {
 layered_transfer 4 "$(bulk 2)"
 unset LAYERS_EXTRA
 other=$(nft_counter r netdev types lan_other packets)
-[ "$other" -gt 100 ] || fail "only $other frames reached r-cl for another host"
+# GSO frames on veth: a few dozen carry the transfer.
+[ "$other" -ge 20 ] || fail "only $other frames reached r-cl for another host"
 not_host=$(nft_counter r netdev types wan_not_host packets)
 [ "$not_host" = 0 ] || fail "$not_host forwarded packets left r-srv not the router's own"
 pass "frames for the bridge's own address: $other taken in, forwarded as the router's"
