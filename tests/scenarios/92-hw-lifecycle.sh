@@ -36,6 +36,16 @@ udp_flow() {
 		simnic_fail "the flow from $1 is not in the ASIC"
 }
 
+# fresh_router: the topology and ruleset again, from new namespaces.
+fresh_router() {
+	ip netns del srv 2>/dev/null || true
+	ip netns del cl 2>/dev/null || true
+	ip netns del r 2>/dev/null || true
+	simnic_topology
+	simnic_ruleset masq4
+	udp_server
+}
+
 # udp_paced SPORT SECONDS: exchanges from SPORT for SECONDS, in the
 # background (UDP_PID).
 udp_paced() {
@@ -111,12 +121,7 @@ wait_for 10 no_flows || fail "flows left after r-srv went"
 pass "r-srv unregistered: its flows and rules gone"
 
 log "the driver unloaded with rules in it"
-ip netns del srv 2>/dev/null || true
-ip netns del cl 2>/dev/null || true
-ip netns del r 2>/dev/null || true
-simnic_topology
-simnic_ruleset masq4
-udp_server
+fresh_router
 udp_flow 4706
 wait_for 10 rmmod nfo_simnic || fail "nfo_simnic did not unload with our rules in it"
 wait_for 10 no_flows || fail "flows left after the driver went"
@@ -125,12 +130,7 @@ simnic_load
 pass "the driver unloaded with rules in it: its ports, bindings and our flows gone"
 
 log "the router's netns deleted with rules in the ASIC"
-ip netns del srv 2>/dev/null || true
-ip netns del cl 2>/dev/null || true
-ip netns del r 2>/dev/null || true
-simnic_topology
-simnic_ruleset masq4
-udp_server
+fresh_router
 udp_flow 4705
 ip netns del r
 wait_for 20 eval '[ "$(simnic_counter rules)" = 0 ]' || simnic_fail "rules left after the netns went"
