@@ -71,6 +71,35 @@ uint64_t diag_attempts(const struct diag_facts *f)
 	return sum;
 }
 
+struct hw_refused_ctx {
+	struct diag_facts	*f;
+	bool			dev, table, ft;
+};
+
+static int hw_refused_field(void *arg, const char *k, size_t klen,
+			    const char *v, size_t vlen)
+{
+	struct hw_refused_ctx *c = arg;
+	struct diag_facts *f = c->f;
+
+	if (klen == 3 && !memcmp(k, "dev", 3)) {
+		c->dev = true;
+		return nfo_unescape(v, vlen, f->hw_refused_dev,
+				    sizeof(f->hw_refused_dev));
+	}
+	if (klen == 5 && !memcmp(k, "table", 5)) {
+		c->table = true;
+		return nfo_unescape(v, vlen, f->hw_refused_table,
+				    sizeof(f->hw_refused_table));
+	}
+	if (klen == 9 && !memcmp(k, "flowtable", 9)) {
+		c->ft = true;
+		return nfo_unescape(v, vlen, f->hw_refused_ft,
+				    sizeof(f->hw_refused_ft));
+	}
+	return 0;
+}
+
 int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 {
 	const char *next = text, *p;
@@ -80,43 +109,13 @@ int diag_parse_hw_refused(const char *text, struct diag_facts *f)
 	f->hw_refused_table[0] = '\0';
 	f->hw_refused_ft[0] = '\0';
 	while (nfo_next_line(&next, &p, &linelen)) {
-		const char *end = p + linelen;
-		bool dev = false, table = false, ft = false;
+		struct hw_refused_ctx c = { .f = f };
 
 		if (!linelen)
 			continue;
-		while (p < end) {
-			const char *sp = memchr(p, ' ', (size_t)(end - p));
-			const char *fend = sp ? sp : end;
-			const char *eq = memchr(p, '=', (size_t)(fend - p));
-			size_t klen, vlen;
-			int err = 0;
-
-			if (!eq)
-				return -1;
-			klen = (size_t)(eq - p);
-			vlen = (size_t)(fend - eq - 1);
-			if (klen == 3 && !memcmp(p, "dev", 3)) {
-				err = nfo_unescape(eq + 1, vlen,
-						   f->hw_refused_dev,
-						   sizeof(f->hw_refused_dev));
-				dev = true;
-			} else if (klen == 5 && !memcmp(p, "table", 5)) {
-				err = nfo_unescape(eq + 1, vlen,
-						   f->hw_refused_table,
-						   sizeof(f->hw_refused_table));
-				table = true;
-			} else if (klen == 9 && !memcmp(p, "flowtable", 9)) {
-				err = nfo_unescape(eq + 1, vlen,
-						   f->hw_refused_ft,
-						   sizeof(f->hw_refused_ft));
-				ft = true;
-			}
-			if (err)
-				return -1;
-			p = sp ? sp + 1 : end;
-		}
-		if (!dev || !table || !ft || !f->hw_refused_dev[0])
+		if (nfo_kv_fields(p, linelen, hw_refused_field, &c))
+			return -1;
+		if (!c.dev || !c.table || !c.ft || !f->hw_refused_dev[0])
 			return -1;
 	}
 	return 0;

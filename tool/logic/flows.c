@@ -32,8 +32,7 @@ const char *nfo_proto_name(int l4proto)
 	return NULL;
 }
 
-static int nfo_parse_uint(const char *s, size_t len, uint64_t max,
-			  uint64_t *out)
+int nfo_parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -221,40 +220,61 @@ static int nfo_field(struct nfo_flow_rec *rec, const char *k, size_t klen,
 }
 
 /* Splits the line into key=value fields; calls @fn for each. */
+int nfo_kv_fields(const char *line, size_t len,
+		  int (*fn)(void *arg, const char *k, size_t klen,
+			    const char *v, size_t vlen),
+		  void *arg)
+{
+	const char *p = line, *end = line + len;
+
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		const char *fend = sp ? sp : end;
+		const char *eq = memchr(p, '=', (size_t)(fend - p));
+
+		if (!eq || fn(arg, p, (size_t)(eq - p), eq + 1,
+			      (size_t)(fend - eq - 1)))
+			return -1;
+		p = sp ? sp + 1 : end;
+	}
+	return 0;
+}
+
+struct nfo_fields_ctx {
+	struct nfo_flow_rec	*rec;
+	unsigned int		*seen;
+	bool			family_only;
+};
+
+static int nfo_fields_one(void *arg, const char *k, size_t klen,
+			  const char *v, size_t vlen)
+{
+	struct nfo_fields_ctx *c = arg;
+
+	if (!klen)
+		return -1;
+	if (!c->family_only)
+		return nfo_field(c->rec, k, klen, v, vlen, c->seen);
+	if (klen == 6 && !memcmp(k, "family", 6)) {
+		if (vlen == 4 && !memcmp(v, "ipv4", 4))
+			c->rec->family = AF_INET;
+		else if (vlen == 4 && !memcmp(v, "ipv6", 4))
+			c->rec->family = AF_INET6;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* The fields of @line, up to its end or newline, into @rec. */
 static int nfo_fields(const char *line, struct nfo_flow_rec *rec,
 		      unsigned int *seen, bool family_only)
 {
-	const char *p = line;
+	struct nfo_fields_ctx c = {
+		.rec = rec, .seen = seen, .family_only = family_only,
+	};
 
-	while (*p && *p != '\n') {
-		const char *k = p, *eq, *v, *end;
-
-		while (*p && *p != ' ' && *p != '\n')
-			p++;
-		end = p;
-		eq = memchr(k, '=', (size_t)(end - k));
-		if (!eq || eq == k)
-			return -1;
-		v = eq + 1;
-		if (family_only) {
-			if ((size_t)(eq - k) == 6 && !memcmp(k, "family", 6)) {
-				if ((size_t)(end - v) == 4 &&
-				    !memcmp(v, "ipv4", 4))
-					rec->family = AF_INET;
-				else if ((size_t)(end - v) == 4 &&
-					 !memcmp(v, "ipv6", 4))
-					rec->family = AF_INET6;
-				else
-					return -1;
-			}
-		} else if (nfo_field(rec, k, (size_t)(eq - k), v,
-				     (size_t)(end - v), seen)) {
-			return -1;
-		}
-		if (*p == ' ')
-			p++;
-	}
-	return 0;
+	return nfo_kv_fields(line, strcspn(line, "\n"), nfo_fields_one, &c);
 }
 
 int nfo_flow_parse_line(const char *line, struct nfo_flow_rec *rec)

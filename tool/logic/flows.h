@@ -95,6 +95,23 @@ int nfo_flow_parse_line(const char *line, struct nfo_flow_rec *rec);
  */
 bool nfo_next_line(const char **p, const char **line, size_t *len);
 
+/*
+ * Calls @fn with each "key=value" field of @line (@len bytes; fields
+ * separated by single spaces; the key may be empty).  -1 on a field
+ * without '=' or when @fn returns non-zero, else 0.  Shared by the
+ * parsers of the module's files.
+ */
+int nfo_kv_fields(const char *line, size_t len,
+		  int (*fn)(void *arg, const char *k, size_t klen,
+			    const char *v, size_t vlen),
+		  void *arg);
+
+/*
+ * The decimal number of @len bytes at @s, at most @max, into *@out; -1 when
+ * empty, not all digits or too large.
+ */
+int nfo_parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out);
+
 /* Parses a whole listing; skips empty lines.  -1 on a malformed line. */
 int nfo_flows_parse(const char *text, struct nfo_flowv *out);
 void nfo_flowv_free(struct nfo_flowv *v);

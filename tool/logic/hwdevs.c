@@ -8,13 +8,21 @@
 
 #include "hwdevs.h"
 
-static int nfo_hwdev_field(struct nfo_hwdev *d, const char *k, size_t klen,
-			   const char *v, size_t vlen, unsigned int *seen)
+struct nfo_hwdev_ctx {
+	struct nfo_hwdev	*d;
+	unsigned int		seen;
+};
+
+static int nfo_hwdev_field(void *arg, const char *k, size_t klen,
+			   const char *v, size_t vlen)
 {
-	char num[24];
-	char *end;
+	struct nfo_hwdev_ctx *c = arg;
+	struct nfo_hwdev *d = c->d;
+	unsigned int *seen = &c->seen;
 
 #define KEY(s) (klen == sizeof(s) - 1 && !memcmp(k, s, klen))
+	if (!klen)
+		return -1;
 	if (KEY("family")) {
 		*seen |= 1;
 		return nfo_unescape(v, vlen, d->family, sizeof(d->family));
@@ -36,37 +44,20 @@ static int nfo_hwdev_field(struct nfo_hwdev *d, const char *k, size_t klen,
 		*seen |= 16;
 		return nfo_unescape(v, vlen, d->state, sizeof(d->state));
 	}
-	if (KEY("callbacks")) {
-		if (!vlen || vlen >= sizeof(num) || v[0] < '0' || v[0] > '9')
-			return -1;
-		memcpy(num, v, vlen);
-		num[vlen] = '\0';
-		d->callbacks = strtoull(num, &end, 10);
-		return *end ? -1 : 0;
-	}
+	if (KEY("callbacks"))
+		return nfo_parse_uint(v, vlen, UINT64_MAX, &d->callbacks);
 #undef KEY
 	return 0;
 }
 
 static int nfo_hwdev_line(const char *p, size_t len, struct nfo_hwdev *d)
 {
-	const char *end = p + len;
-	unsigned int seen = 0;
+	struct nfo_hwdev_ctx c = { .d = d };
 
 	memset(d, 0, sizeof(*d));
-	while (p < end) {
-		const char *sp = memchr(p, ' ', (size_t)(end - p));
-		const char *fend = sp ? sp : end;
-		const char *eq = memchr(p, '=', (size_t)(fend - p));
-
-		if (!eq || eq == p)
-			return -1;
-		if (nfo_hwdev_field(d, p, (size_t)(eq - p), eq + 1,
-				    (size_t)(fend - eq - 1), &seen))
-			return -1;
-		p = sp ? sp + 1 : end;
-	}
-	return seen == 31 && d->dev[0] ? 0 : -1;
+	if (nfo_kv_fields(p, len, nfo_hwdev_field, &c))
+		return -1;
+	return c.seen == 31 && d->dev[0] ? 0 : -1;
 }
 
 int nfo_hwdevs_parse(const char *text, struct nfo_hwdevv *out)
