@@ -99,13 +99,13 @@ done
 	fail "the busy flow was offloaded $(($(nfo_stat offloaded) - offloaded0)) times"
 [ $(($(nfo_stat fast_ipv4_packets) - fast0)) -lt 20 ] ||
 	fail "the software fast path carried the busy flow"
-line=$(n r grep 'orig_sport=4600 ' /proc/net/nft_offload_flows) || fail "the busy flow is gone"
+line=$(flow_line 4600) || fail "the busy flow is gone"
 echo "# $line"
 age=$(sed -n 's/.* age=\([0-9]*\) .*/\1/p' <<<"$line")
 [ "$age" -ge 9 ] || fail "the busy flow is $age s old"
 [ "$(nfo_stat hw_polls)" -gt 0 ] || fail "no hardware counters polled"
 pass "busy in hardware for 10 s (timeout 3 s): one flow, $age s old, the same rule, hw_polls $(nfo_stat hw_polls)"
-wait_for 15 eval '! n r grep -q "orig_sport=4600 " /proc/net/nft_offload_flows' ||
+wait_for 15 eval '! flow_line 4600 >/dev/null' ||
 	fail "the idle flow did not expire"
 [ "$(simnic_nrules proto=udp sport=4600)" = 0 ] || simnic_fail "the expired flow's rules stay in the ASIC"
 [ "$(nfo_stat hw_destroyed)" -ge $((destroyed0 + 2)) ] || fail "hw_destroyed did not count both directions"

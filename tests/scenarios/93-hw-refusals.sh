@@ -32,15 +32,6 @@ udp_once() {
 		simnic_fail "UDP exchange from $1: $out"
 }
 
-# flow_line SPORT: the listing's line of the flow from SPORT.
-flow_line() {
-	n r grep "orig_sport=$1 " /proc/net/nft_offload_flows
-}
-
-flow_says() {	# SPORT PATTERN
-	flow_line "$1" | grep -qE "$2"
-}
-
 log "the driver refuses the bind"
 simnic_knob bind_errno 95
 r0=$(nfo_stat hw_bind_refused)

@@ -10,3 +10,13 @@ flow_hw_is() {
 	[ -n "$out" ] && ! grep -v " hw=$1 " <<<"$out" >/dev/null
 }
 
+# flow_line SPORT: the listing's line of the flow from SPORT in r; fails
+# when there is none.
+flow_line() {
+	n r grep "orig_sport=$1 " /proc/net/nft_offload_flows
+}
+
+# flow_says SPORT PATTERN: that line matches the extended regex PATTERN.
+flow_says() {
+	flow_line "$1" | grep -qE "$2"
+}
