@@ -22,7 +22,7 @@ flock 9
 	! -name compat-gen.h -print0 | cpio -0pdmu --quiet "$out")
 # Show warnings, but not kbuild's note that Debian's headers carry no vmlinux
 # for BTF.
-if ! make -s -C "$out" KDIR="$kdir" module >"$out/build.log" 2>&1; then
+if ! make -s -C "$out" KDIR="$kdir" W=1 module >"$out/build.log" 2>&1; then
 	cat "$out/build.log" >&2
 	exit 1
 fi

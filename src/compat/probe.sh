@@ -4,11 +4,21 @@
 # Probe a kernel build tree for the capabilities nft_offload depends on and
 # print compat-gen.h on stdout.  Each probe looks at the target's own headers,
 # never at its version number: stable and vendor kernels backport changes.
+# A kernel that lacks what no compatibility macro can make up for is refused
+# first, with the reasons on stderr (exit 1), so that a build stops with why
+# rather than with compiler errors.  --check only does that: DKMS asks it
+# (dkms.conf) and skips such kernels instead of failing their build.
 #
 #   sh compat/probe.sh KDIR > compat/compat-gen.h
+#   sh compat/probe.sh --check KDIR
 
 set -eu
-kdir=${1:?usage: probe.sh KDIR}
+check_only=0
+if [ "${1:-}" = --check ]; then
+	check_only=1
+	shift
+fi
+kdir=${1:?usage: probe.sh [--check] KDIR}
 
 # The headers live in KDIR itself (full trees), behind KDIR/source (O= builds)
 # or in the -common tree that Debian's per-flavour Makefile includes.
@@ -27,6 +37,49 @@ header() {
 	echo "probe.sh: $1 not found under: $dirs" >&2
 	exit 1
 }
+
+# config SYMBOL: the target's value of CONFIG_SYMBOL (y, m, or empty).
+config() {
+	sed -n "s/^CONFIG_$1=//p" "$conf"
+}
+
+# The reasons this kernel cannot be served, one per line; none if it can.
+unsupported() {
+	if [ ! -f "$kdir/Makefile" ]; then
+		echo "no kernel build tree at $kdir (install its linux-headers)"
+		return
+	fi
+	conf=$kdir/include/config/auto.conf
+	[ -f "$conf" ] || conf=$kdir/.config
+	if [ ! -f "$conf" ]; then
+		echo "$kdir has no configuration (include/config/auto.conf, .config)"
+		return
+	fi
+	# The hook the fast path sits on, and what flowtables live in.
+	[ "$(config NETFILTER_INGRESS)" = y ] ||
+		echo "CONFIG_NETFILTER_INGRESS is not set: no netfilter ingress hook"
+	for sym in NF_TABLES NF_CONNTRACK IPV6; do
+		[ -n "$(config $sym)" ] || echo "CONFIG_$sym is not set"
+	done
+	[ "$(config NF_TABLES_INET)" = y ] ||
+		echo "CONFIG_NF_TABLES_INET is not set: no inet tables for flowtables"
+	# Built in, the in-kernel flowtable is always there, and the module
+	# never runs beside it (guard.c).
+	[ "$(config NF_FLOW_TABLE)" != y ] ||
+		echo "CONFIG_NF_FLOW_TABLE=y: the in-kernel flowtable is built in; nft_offload serves kernels without it (or with it as modules)"
+	# Interfaces used unconditionally, older than any compatibility macro.
+	grep -q 'dev_fill_forward_path(' "$(header linux/netdevice.h)" ||
+		echo "no dev_fill_forward_path() (linux/netdevice.h): kernels before 5.13"
+	grep -q 'define container_of_const(' "$(header linux/container_of.h 2>/dev/null || header linux/kernel.h)" ||
+		echo "no container_of_const(): kernels before 6.1.y"
+}
+
+reasons=$(unsupported)
+if [ -n "$reasons" ]; then
+	printf '%s\n' "$reasons" | sed "s|^|probe.sh: cannot build for $kdir: |" >&2
+	exit 1
+fi
+[ "$check_only" = 0 ] || exit 0
 
 # have NAME HEADER ERE: define NAME when HEADER has a line matching ERE.
 have() {
