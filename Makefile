@@ -5,9 +5,17 @@
 #   make                 build nft_offload.ko for the running kernel (or KDIR=)
 #                        and the nft-offload command (tool/)
 #   make tool            only the command
-#   make install         install the module under /lib/modules/<release>/updates
-#                        (depmod), the command and its man page under PREFIX;
-#                        DESTDIR= stages all of it (no depmod)
+#   make install         install the module as /lib/modules/<release>/extra/
+#                        nft_offload.ko (depmod), the command and its man page
+#                        under PREFIX (/usr/local), the alias file under
+#                        MODPROBEDIR; DESTDIR= stages all of it (no depmod).
+#                        Refused where DKMS installed the module: use one or
+#                        the other, never both
+#   make uninstall       remove what make install installed
+#   make version         print the version (src/version.h, the only place)
+#   make dkms-source     the module's DKMS tree into
+#                        $(DESTDIR)/usr/src/nft-offload-<version>
+#   make deb             the Debian packages, into build/deb (scripts/build-debs.sh)
 #   make demo            the main job: a virtual router in QEMU, offload at work
 #   make test            the whole test suite (what CI runs)
 #   make check           static checks: checkpatch, W=1 and sparse builds
@@ -22,6 +30,15 @@
 KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; \
 	  if [ -d "$$d" ]; then echo "$$d"; else \
 	  ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1; fi)
+VERSION := $(shell sed -n 's/^\#define NFO_VERSION "\(.*\)"$$/\1/p' src/version.h)
+PREFIX ?= /usr/local
+# kmod reads /usr/local/lib/modprobe.d; the package's file is in
+# /lib/modprobe.d, so the two never overwrite each other.
+MODPROBEDIR ?= /usr/local/lib/modprobe.d
+DKMS_SRCDIR := /usr/src/nft-offload-$(VERSION)
+# The release KDIR builds for (install, uninstall).
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	 $(KDIR)/include/generated/utsrelease.h)
 
 all: module tool
 
@@ -31,14 +48,41 @@ module:
 tool:
 	$(MAKE) -C tool
 
-# With DESTDIR (staging for a package) the module goes below it too, and
-# depmod is left to the package's installation.
+# extra/ and not updates/: depmod prefers updates/ (DKMS's updates/dkms
+# among it), so a copy left here never shadows the package's module.
 install: module tool
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/src INSTALL_MOD_DIR=updates \
-		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
-	$(if $(DESTDIR),,depmod -a $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
-		$(KDIR)/include/generated/utsrelease.h))
-	$(MAKE) -C tool install
+	@if ls $(DESTDIR)/lib/modules/$(KVER)/updates/dkms/nft_offload.ko* \
+	      >/dev/null 2>&1 || [ -d $(DESTDIR)/var/lib/dkms/nft-offload ]; then \
+	  echo "make install: DKMS manages nft-offload here (the nft-offload-dkms package?):" \
+	       "remove it first, or keep using it" >&2; exit 1; fi
+	install -D -m 0644 src/nft_offload.ko \
+		$(DESTDIR)/lib/modules/$(KVER)/extra/nft_offload.ko
+	install -D -m 0644 modprobe.d/nft-offload.conf \
+		$(DESTDIR)$(MODPROBEDIR)/nft-offload.conf
+	$(MAKE) -C tool install PREFIX=$(PREFIX)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/extra/nft_offload.ko
+	-rmdir $(DESTDIR)/lib/modules/$(KVER)/extra 2>/dev/null
+	rm -f $(DESTDIR)$(MODPROBEDIR)/nft-offload.conf
+	$(MAKE) -C tool uninstall PREFIX=$(PREFIX)
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+version:
+	@echo $(VERSION)
+
+# What DKMS builds from: the module's sources and dkms.conf, without build
+# products or the probes' output (they belong to one kernel).
+dkms-source:
+	install -d $(DESTDIR)$(DKMS_SRCDIR)
+	cd src && find . -type f \( -name '*.[ch]' -o -name '*.sh' -o -name Kbuild \
+		-o -name Makefile -o -name dkms.conf \) ! -name '*.mod.c' \
+		! -name compat-gen.h -print | LC_ALL=C sort | \
+	  while read -r f; do install -D -m 0644 "$$f" "$(DESTDIR)$(DKMS_SRCDIR)/$$f"; done
+
+deb:
+	scripts/build-debs.sh
 
 demo:
 	scripts/demo.sh
@@ -63,9 +107,9 @@ bench-hw:
 	scripts/bench-hw.sh
 
 clean:
-	$(MAKE) -C src KDIR=$(KDIR) clean
+	$(MAKE) -C src clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tool clean
 	rm -rf build
 
-.PHONY: all module tool install demo test check unit fuzz bench bench-hw clean
+.PHONY: all module tool install uninstall version dkms-source deb demo test check unit fuzz bench bench-hw clean
