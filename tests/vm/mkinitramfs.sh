@@ -318,7 +318,13 @@ done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ ! -f "$kmods/$f" ] || cp "$kmods/$f" "$dest/"
 done
-[ "$with_nfo" = 0 ] || install -D -m 644 "$module" "$dest/updates/nft_offload.ko"
+# Where in the module tree (NFO_MODULE_DEST: updates/dkms/... for DKMS's
+# build), and what the host knows of the file (NFO_MODULE_INFO).
+[ "$with_nfo" = 0 ] ||
+	install -D -m 644 "$module" "$dest/${NFO_MODULE_DEST:-updates/nft_offload.ko}"
+[ -z "${NFO_MODULE_INFO:-}" ] || install -D -m 644 "$NFO_MODULE_INFO" "$root/nfo/module.info"
+# The packages' alias file, for the scenarios that install and remove it.
+install -D -m 644 "$top/modprobe.d/nft-offload.conf" "$root/nfo/package/nft-offload.conf"
 # More modules of our own from the environment (the benchmark's profiler).
 for ko in ${NFO_EXTRA_KO:-}; do
 	install -D -m 644 "$ko" "$dest/updates/$(basename "$ko")"

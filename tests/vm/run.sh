@@ -10,7 +10,10 @@
 #             (tests/vm/build-debug-kernel.sh; built once, then cached)
 # --scenario  run only these (repeatable); default: the lane's scenarios
 #             (tests/vm/queue.bash, lane_scenarios)
-# --coexist   guest also carries the in-kernel flowtable; runs coexist-* scenarios
+# --coexist   guest also carries the in-kernel flowtable; runs coexist-* scenarios.
+#             Its nft_offload is the one DKMS builds and installs, as the
+#             nft-offload-dkms package has it (scripts/build-module-dkms.sh):
+#             in updates/dkms, its build facts in the guest's /nfo/module.info
 # --queue DIR take scenarios from a queue that other guests of the same lane
 #             share (queue_make in tests/vm/queue.bash; scripts/run-vm-tests.sh)
 # --inkernel-flowtable  guest carries the in-kernel flowtable and no nft_offload
@@ -215,17 +218,23 @@ if [ "$kernel" != debug ]; then
 	kroot=$phase_out
 fi
 # The debug kernel's modules build against its build tree (KDIR).
-phase module-build ${build_env[@]+"${build_env[@]}"} \
-	"${NFO_BUILD_MODULE:-$top/scripts/build-module.sh}" "$kver"
+builder=$top/scripts/build-module.sh
+[ "$coexist" = 0 ] || builder=$top/scripts/build-module-dkms.sh
+phase module-build ${build_env[@]+"${build_env[@]}"} "${NFO_BUILD_MODULE:-$builder}" "$kver"
 module=$(tail -n 1 <<<"$phase_out")
+module_env=(NFO_MODULE="$module")
+if [ "$coexist" = 1 ] && [ -z "${NFO_BUILD_MODULE:-}" ]; then
+	module_env+=(NFO_MODULE_DEST="updates/dkms/$(basename "$module")"
+		     NFO_MODULE_INFO="$top/build/dkms/$kver/module.info")
+fi
 phase tool-build "$top/scripts/build-tool.sh"
 tool=$(tail -n 1 <<<"$phase_out")
 flowtable=()
 [ "$coexist" = 0 ] || flowtable=(--with-inkernel-flowtable)
 [ "$inkernel" = 0 ] || flowtable=(--with-inkernel-flowtable --without-nft-offload)
 # The tests' own modules (tests/kmod), built beside ours.
-test_kos=("$(dirname "$module")"/kmod/*.ko)
-phase initramfs env NFO_MODULE="$module" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroot" \
+test_kos=("$top/build/$kver"/kmod/*.ko)
+phase initramfs env "${module_env[@]}" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroot" \
 	NFO_EXTRA_KO="${NFO_EXTRA_KO:-} ${test_kos[*]}" \
 	"$here/mkinitramfs.sh" "$kver" "$initrd" "${flowtable[@]}"
 
