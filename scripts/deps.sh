@@ -24,11 +24,14 @@ flock 9
 # dwarves); libclang-rt-14-dev the libFuzzer and sanitizer runtimes for clang;
 # ppp and pppoe a real PPPoE client and server for the guest; libmnl-dev,
 # libnftnl-dev, libnetfilter-conntrack-dev and pkg-config the nft-offload
-# tool (tool/).
+# tool (tool/); dkms (and openssl, its signing key), dh-dkms, debhelper,
+# dpkg-dev, lintian and mmdebstrap the packaging and its tests
+# (tests/packaging).
 packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat
 	  kmod cpio xz-utils procps coreutils diffutils bash sparse gcc make libc6-dev
 	  clang libclang-rt-14-dev linux-source-6.1 bc bison flex libelf-dev
-	  ppp pppoe libmnl-dev libnftnl-dev libnetfilter-conntrack-dev pkg-config)
+	  ppp pppoe libmnl-dev libnftnl-dev libnetfilter-conntrack-dev pkg-config
+	  dkms openssl dh-dkms debhelper dpkg-dev lintian mmdebstrap)
 
 # Kernel releases come from apt's lists: refresh them once if they are empty.
 updated=0

@@ -4,6 +4,10 @@
 #   unit    userspace unit tests of src/logic and tool/logic (ASan/UBSan)
 #   fuzz    a bounded libFuzzer pass over every fuzz target
 #   static  checkpatch, and W=1 + sparse builds for Debian 6.1 and 6.12
+#   package the packaging (tests/packaging): one version, make install and
+#           uninstall, DKMS for both kernels and its skips, the Debian
+#           packages and lintian, their install/upgrade/remove/purge in a
+#           clean Debian 12 root, the OpenWrt package
 #   vm      every scenario in QEMU on Debian 6.1 and 6.12, the
 #           coexistence scenarios with the in-kernel flowtable present, and
 #           every scenario on the debug kernel (6.1 without the in-kernel
@@ -20,7 +24,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz static vm)
+[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz static package vm)
 t_start=$(date +%s)
 
 "$top/scripts/deps.sh"
@@ -40,6 +44,7 @@ stage_cmd() {
 	unit) nice -n 10 make -s -C "$top/tests/unit" test ;;
 	fuzz) make -s -C "$top/tests/unit" fuzz-smoke ;;
 	static) nice -n 10 "$top/scripts/check-static.sh" ;;
+	package) nice -n 10 "$top/tests/packaging/run.sh" ;;
 	vm) "$top/scripts/run-vm-tests.sh" ;;
 	*) echo "run-tests.sh: unknown stage $1" >&2; return 2 ;;
 	esac
