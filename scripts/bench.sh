@@ -3,7 +3,7 @@
 # Benchmark: what a forwarded packet costs the router, in guest instructions,
 # by mode and number of concurrent flows.  It reports and never fails on
 # numbers; it fails only when it cannot measure.
-#   scripts/bench.sh [--kernel 6.1|6.12]... [--no-readme] [--profile] [--reuse]
+#   scripts/bench.sh [--kernel 6.1|6.12]... [--no-doc] [--profile] [--reuse]
 #   scripts/bench.sh --report DIR      redo DIR's table and plot from its raw.txt
 #
 # Two boots per kernel, side by side, under tests/vm/run.sh --icount (one
@@ -15,7 +15,7 @@
 # boot's router figures subtract its own floor.  Results go
 # to bench/results/DATE-KERNEL/: table.md, plot.png (router instructions per
 # packet against flows, one line per mode), data.tsv, raw.txt and the run
-# logs.  Unless --no-readme, README.md's performance section gets the tables.
+# logs.  Unless --no-doc, docs/performance.md gets the tables.
 # --profile adds a sampling profile (bench/prof/nfo_prof.c) of each
 # flowtable mode and the classic path at 1 flow: profile.md.  --reuse keeps
 # a boot whose complete log today's results folder already has.
@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) [ $# -ge 2 ] || { echo "bench.sh: --kernel needs 6.1 or 6.12" >&2; exit 2; }
 		  kernels+=("$2"); shift ;;
-	--no-readme) readme=0 ;;
+	--no-doc|--no-readme) readme=0 ;;
 	--profile) profile=1 ;;
 	--reuse) reuse=1 ;;
 	--report) [ $# -ge 2 ] || exit 2; redo=$2; shift ;;
@@ -304,14 +304,15 @@ for kernel in "${kernels[@]}"; do
 	snippet+=("$(cat "$dir/table.md")" "" "Plot: [${dir#"$top"/}/plot.png](${dir#"$top"/}/plot.png)" "")
 done
 
-# README.md: the tables between the bench markers.
-if [ "$readme" = 1 ] && grep -q '^<!-- bench:begin -->$' "$top/README.md"; then
+# docs/performance.md: the tables between the bench markers.
+doc=$top/docs/performance.md
+if [ "$readme" = 1 ] && grep -q '^<!-- bench:begin -->$' "$doc"; then
 	printf '%s\n' "Command: \`make bench\` (\`scripts/bench.sh$(printf ' --kernel %s' "${kernels[@]}")\`)." "" \
 		"${snippet[@]}" >"$top/build/bench-readme.md"
 	awk -v f="$top/build/bench-readme.md" '
 		/^<!-- bench:begin -->$/ { print; while ((getline l <f) > 0) print l; skip = 1; next }
 		/^<!-- bench:end -->$/ { skip = 0 }
-		!skip' "$top/README.md" >"$top/README.md.tmp"
-	mv "$top/README.md.tmp" "$top/README.md"
-	echo "bench.sh: README.md performance section updated"
+		!skip' "$doc" >"$doc.tmp"
+	mv "$doc.tmp" "$doc"
+	echo "bench.sh: docs/performance.md updated"
 fi
