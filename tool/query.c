@@ -30,6 +30,7 @@
 #include <libnftnl/rule.h>
 #include <time.h>
 
+#include "logic/module.h"
 #include "query.h"
 
 /* Reads a whole (small, proc) file into a NUL-terminated buffer. */
@@ -133,13 +134,25 @@ int nfq_netns_enter(const char *name)
 
 int nfq_module(struct nfq_module *m)
 {
-	char *s;
+	const struct nfo_mod_seen seen = {
+		.nft_offload = !access("/sys/module/" NFO_MOD_NAME, F_OK),
+		.nft_flow_offload = !access("/sys/module/" NFO_MOD_ALT_NAME,
+					    F_OK),
+		.nf_flow_table_inet = !access("/sys/module/nf_flow_table_inet",
+					      F_OK),
+		.own_file = !access(NFO_MOD_OWN_FILE, F_OK),
+	};
+	const char *name = nfo_mod_ours(&seen);
+	char path[64];
 	size_t len;
+	char *s;
 
 	memset(m, 0, sizeof(*m));
-	if (!access("/sys/module/nft_offload", F_OK)) {
+	if (name) {
 		m->loaded = true;
-		if (!nfq_read_file("/sys/module/nft_offload/version", &s)) {
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		snprintf(path, sizeof(path), "/sys/module/%s/version", name);
+		if (!nfq_read_file(path, &s)) {
 			len = strcspn(s, "\n");
 			if (len >= sizeof(m->version))
 				len = sizeof(m->version) - 1;
@@ -149,8 +162,7 @@ int nfq_module(struct nfq_module *m)
 		}
 	}
 	/* The modules nft_offload cannot load beside (not their core). */
-	m->inkernel_flowtable = !access("/sys/module/nf_flow_table_inet", F_OK) ||
-				!access("/sys/module/nft_flow_offload", F_OK);
+	m->inkernel_flowtable = nfo_mod_inkernel(&seen);
 	return 0;
 }
 

@@ -21,9 +21,11 @@
 int nfq_netns_enter(const char *name);
 
 /* --- module ---------------------------------------------------------- */
+/* Which module is ours: logic/module.h. */
 struct nfq_module {
-	bool	loaded;			/* /sys/module/nft_offload exists */
-	char	version[32];		/* /sys/module/nft_offload/version */
+	bool	loaded;			/* nft_offload is loaded */
+	char	name[32];		/* under this name (/sys/module/NAME) */
+	char	version[32];		/* /sys/module/NAME/version */
 	/* The kernel's own flowtable is loaded (or built in) instead. */
 	bool	inkernel_flowtable;
 };

@@ -244,7 +244,12 @@ int cmd_status(const struct nfo_opts *o, int argc, char **argv)
 		jw_obj_close(&w);
 		jw_end(&w);
 	} else {
-		printf("module: nft_offload %s\n", m.version);
+		/* OpenWrt's build is named after the in-kernel module. */
+		if (strcmp(m.name, "nft_offload"))
+			printf("module: nft_offload %s (loaded as %s)\n",
+			       m.version, m.name);
+		else
+			printf("module: nft_offload %s\n", m.version);
 		printf("sysctls:\n");
 		sysctl_text("nf_flow_offload", sc.enabled);
 		sysctl_text("nf_flow_offload_tcp_timeout", sc.tcp_timeout);

@@ -19,6 +19,10 @@
 
 #define CHECK_MAX_REPORTS	30
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 static unsigned long check_passed;
 static unsigned long check_failed;
 static char check_ctx[160];
