@@ -9,12 +9,14 @@
 # /proc/net/nft_offload_flows (src/listing.c); fuzz_tool_stats: mode byte
 # (0: /proc/net/stat/nft_offload of src/stats.c, 1: the hw-refusal record
 # of src/hw.c), text; fuzz_tool_args: one argument of `flows`;
-# fuzz_tool_json: mode byte (0: escape, 1: drive the writer), text.
+# fuzz_tool_json: mode byte (0: escape, 1: drive the writer), text;
+# fuzz_tool_cli: a command line's words, each ended by a NUL.
 set -e
 cd "$(dirname "$0")"
 rm -rf corpus
 mkdir -p corpus/fuzz_parse corpus/fuzz_csum corpus/fuzz_tool_flows \
-	corpus/fuzz_tool_stats corpus/fuzz_tool_args corpus/fuzz_tool_json
+	corpus/fuzz_tool_stats corpus/fuzz_tool_args corpus/fuzz_tool_json \
+	corpus/fuzz_tool_cli
 
 p=corpus/fuzz_parse
 v4h='\105\000\000\050\022\064\100\000\100\006\000\000\300\250\001\002\010\010\010\010'
@@ -108,3 +110,14 @@ j=corpus/fuzz_tool_json
 printf '\000t\\134x "q"\n\t\001caf\303\251' > $j/escape
 printf '\000\303\050\355\240\200\364\220\200\200\377' > $j/escape-bad-utf8
 printf '\001\000ab\001\003cd\012e\002\007\010\011\005' > $j/doc
+
+# Command lines: options before and after the command, an option's
+# argument that looks like an option, --, grouped short options, -V.
+c=corpus/fuzz_tool_cli
+printf 'flows\0--json' > $c/flows-json-after
+printf -- '--json\0-n\0r\0flows\0--proto\0udp' > $c/flows-before
+printf 'flows\0--dev\0-n\0--netns=r\0--sort\0bytes' > $c/flows-arg-like-option
+printf 'flows\0--\0--json' > $c/flows-dashdash
+printf 'diagnose\0-vh\0-jn\0r\0[fd00::1]:22' > $c/diagnose-grouped
+printf 'stats\0-w\0002\0-c\0003\0--js' > $c/stats-watch
+printf 'status\0--net\0r\0-V' > $c/version
