@@ -22,6 +22,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/rtnetlink.h>
 
+#include "logic/cli.h"
 #include "nft-offload.h"
 #include "query.h"
 #include "out.h"
@@ -597,11 +598,7 @@ static void diag_usage(FILE *f)
 
 int cmd_diagnose(const struct nfo_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct nfo_cmd *cmd = &nfo_cmds[NFO_CMD_DIAGNOSE];
 	struct diag_target t;
 	struct diag_ctx c = { 0 };
 	struct diag_result *r = NULL;
@@ -610,7 +607,8 @@ int cmd_diagnose(const struct nfo_opts *o, int argc, char **argv)
 	bool verbose = false;
 	int opt, err, ret;
 
-	while ((opt = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, cmd->shortopts, cmd->longopts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'v':
 			verbose = true;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "logic/cli.h"
 #include "nft-offload.h"
 #include "out.h"
 #include "query.h"
@@ -84,15 +85,7 @@ static void hw_text(const struct nfo_flow_rec *r)
 
 int cmd_flows(const struct nfo_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "src", required_argument, NULL, 's' },
-		{ "dst", required_argument, NULL, 'd' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "proto", required_argument, NULL, 'P' },
-		{ "dev", required_argument, NULL, 'i' },
-		{ "sort", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct nfo_cmd *cmd = &nfo_cmds[NFO_CMD_FLOWS];
 	enum nfo_sort sort = NFO_SORT_NONE;
 	struct nfo_flow_filter f;
 	struct nfo_flowv fl;
@@ -101,7 +94,8 @@ int cmd_flows(const struct nfo_opts *o, int argc, char **argv)
 	int c, err;
 
 	nfo_filter_init(&f);
-	while ((c = getopt_long(argc, argv, "+s:d:p:P:i:S:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, cmd->shortopts, cmd->longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 's':
 		case 'd':

@@ -4,6 +4,8 @@
  * module's flow offloading.
  *
  *   nft-offload [--json] [-n|--netns NAME] COMMAND [ARGS]
+ *
+ * The options may follow the command too (logic/cli.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "../src/version.h"
+#include "logic/cli.h"
 #include "nft-offload.h"
 #include "query.h"
 
@@ -39,7 +42,7 @@ int nfo_exit_for(int err, const char *what)
 
 static void usage(FILE *f)
 {
-	fputs("usage: nft-offload [--json] [-n|--netns NAME] COMMAND [ARGS]\n"
+	fputs("usage: nft-offload [OPTIONS] COMMAND [ARGS]\n"
 	      "\n"
 	      "commands:\n"
 	      "  status                       module, sysctls, flowtables\n"
@@ -52,8 +55,13 @@ static void usage(FILE *f)
 	      "  version                      the tool's and the module's version\n"
 	      "  help                         this text\n"
 	      "\n"
-	      "options: --json (JSON on stdout), -n|--netns NAME (/run/netns/NAME),\n"
-	      "-h|--help, -V|--version\n"
+	      "options, before the command or among its arguments:\n"
+	      "  --json                       JSON on stdout\n"
+	      "  -n|--netns NAME              in the netns /run/netns/NAME\n"
+	      "  -h|--help                    this text\n"
+	      "  -V|--version                 as the version command\n"
+	      "after the command, the command's own options win (diagnose -h is\n"
+	      "diagnose's); -- ends the options\n"
 	      "\n"
 	      "diagnose causes, in the order checked: module_missing,\n"
 	      "inkernel_flowtable, sysctl_off, no_hw_offload, no_flowtable,\n"
@@ -102,55 +110,67 @@ static int cmd_help(const struct nfo_opts *o, int argc, char **argv)
 	return NFO_EXIT_OK;
 }
 
-static const struct {
-	const char	*name;
-	int		(*fn)(const struct nfo_opts *o, int argc, char **argv);
-} commands[] = {
-	{ "status", cmd_status },
-	{ "flows", cmd_flows },
-	{ "stats", cmd_stats },
-	{ "diagnose", cmd_diagnose },
-	{ "version", cmd_version },
-	{ "help", cmd_help },
+/* The commands, by logic/cli.h's ids. */
+static int (*const commands[NFO_CMD_MAX])(const struct nfo_opts *o, int argc,
+					   char **argv) = {
+	[NFO_CMD_STATUS]	= cmd_status,
+	[NFO_CMD_FLOWS]		= cmd_flows,
+	[NFO_CMD_STATS]		= cmd_stats,
+	[NFO_CMD_DIAGNOSE]	= cmd_diagnose,
+	[NFO_CMD_VERSION]	= cmd_version,
+	[NFO_CMD_HELP]		= cmd_help,
 };
+
+static void cli_error(const struct nfo_cli *c, int argc, char **argv)
+{
+	const char *w = c->at < argc ? argv[c->at] : "";
+
+	switch (c->err) {
+	case NFO_CLI_NO_COMMAND:
+		break;
+	case NFO_CLI_BAD_COMMAND:
+		nfo_err("unknown command '%s'", w);
+		break;
+	default:
+		nfo_err("'%s': %s", w, nfo_cli_strerror(c->err));
+		break;
+	}
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	char version[] = "version", *version_argv[] = { version, NULL };
 	struct nfo_opts o = { .prog = argv[0] };
-	size_t i;
-	int c, err;
+	struct nfo_cli c;
+	char **cmd_argv;
+	int err, ret;
 
-	/* '+': stop at the command; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+jn:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o.json = true;
-			break;
-		case 'n':
-			o.netns = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return NFO_EXIT_OK;
-		case 'V':
-			printf("nft-offload %s\n", NFO_VERSION);
-			return NFO_EXIT_OK;
-		default:
-			usage(stderr);
-			return NFO_EXIT_USAGE;
-		}
+	cmd_argv = calloc((size_t)argc + 2, sizeof(*cmd_argv));
+	if (!cmd_argv) {
+		nfo_err("out of memory");
+		return NFO_EXIT_SYSTEM;
 	}
-	if (optind >= argc) {
+	switch (nfo_cli_split(argc, argv, cmd_argv, &c)) {
+	case NFO_CLI_HELP:
+		usage(stdout);
+		ret = NFO_EXIT_OK;
+		goto out;
+	case NFO_CLI_USAGE:
+		cli_error(&c, argc, argv);
 		usage(stderr);
-		return NFO_EXIT_USAGE;
+		ret = NFO_EXIT_USAGE;
+		goto out;
+	case NFO_CLI_VERSION:
+		/* As `nft-offload version`, with the options read. */
+		c.cmd = NFO_CMD_VERSION;
+		c.argc = 1;
+		c.argv = version_argv;
+		break;
+	case NFO_CLI_RUN:
+		break;
 	}
+	o.json = c.json;
+	o.netns = c.netns;
 	if (o.netns) {
 		err = nfq_netns_enter(o.netns);
 		if (err) {
@@ -159,20 +179,15 @@ int main(int argc, char **argv)
 			 * No such name, a malformed one (nfq_netns_enter) or
 			 * a file that setns() says is no namespace: usage.
 			 */
-			return err == -ENOENT || err == -EINVAL ?
-			       NFO_EXIT_USAGE : NFO_EXIT_SYSTEM;
+			ret = err == -ENOENT || err == -EINVAL ?
+			      NFO_EXIT_USAGE : NFO_EXIT_SYSTEM;
+			goto out;
 		}
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (!strcmp(argv[optind], commands[i].name)) {
-			argc -= optind;
-			argv += optind;
-			/* Commands parse their own options from argv[0]. */
-			optind = 0;
-			return commands[i].fn(&o, argc, argv);
-		}
-	}
-	nfo_err("unknown command '%s'", argv[optind]);
-	usage(stderr);
-	return NFO_EXIT_USAGE;
+	/* Commands parse their own options from argv[0]. */
+	optind = 0;
+	ret = commands[c.cmd](&o, c.argc, c.argv);
+out:
+	free(cmd_argv);
+	return ret;
 }

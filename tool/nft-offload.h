@@ -14,7 +14,7 @@ enum {
 	NFO_EXIT_NOMODULE	= 4,	/* nft_offload is not loaded */
 };
 
-/* Global options, before the command. */
+/* The global options (before the command or among its arguments). */
 struct nfo_opts {
 	bool		json;		/* --json */
 	const char	*netns;		/* -n NAME, already entered; or NULL */

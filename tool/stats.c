@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "logic/cli.h"
 #include "nft-offload.h"
 #include "out.h"
 #include "query.h"
@@ -80,17 +81,15 @@ static void print_rates(const struct nfo_opts *o, const struct nfo_statv *a,
 
 int cmd_stats(const struct nfo_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "watch", optional_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct nfo_cmd *cmd = &nfo_cmds[NFO_CMD_STATS];
 	struct nfo_statv a, b;
 	double interval = 0, t0, t1;
 	long count = -1;
 	char *end;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "+w::c:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, cmd->shortopts, cmd->longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			interval = 1;

@@ -67,6 +67,9 @@ int main(void)
 		CHECK(has(man, "\\-\\-%s", opts[i] + 2));
 		CHECK(has(src, "%s", opts[i]));
 	}
+	/* Both say that the options may follow the command. */
+	CHECK(strstr(man, "\\fBnft\\-offload flows \\-\\-json\\fR is"));
+	CHECK(strstr(src, "options, before the command or among its"));
 	for (c = 0; c < DIAG_CAUSE_MAX; c++) {
 		const char *name = diag_cause_name((enum diag_cause)c);
 
