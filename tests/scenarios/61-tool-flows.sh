@@ -194,6 +194,16 @@ for i in 0 1; do
 	[ "$(j timeout)" -le 300 ] && [ "$(j idle)" -le "$(j age)" ] || fail "flows --json $i: times"
 done
 
+# Options after the command, as users type them: the same document
+# (age, idle and timeout may tick between the two runs).
+untimed() {
+	sed -E 's/"(age|idle|timeout)":[0-9]+/"\1":0/g' <<<"$1"
+}
+before=$(nft-offload -n r --json flows) || fail "--json flows failed"
+after=$(nft-offload flows --json -n r) || fail "flows --json -n r failed"
+[ -n "$before" ] && [ "$(untimed "$after")" = "$(untimed "$before")" ] ||
+	fail "flows --json -n r: $after, --json flows: $before"
+
 tcp_hold_close
 # Torn down on FIN: the listing forgets the flow.
 wait_for 10 _no_tcp_listed || fail "TCP flow still listed after FIN"
