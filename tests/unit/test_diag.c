@@ -262,7 +262,8 @@ static void test_module(void)
 	F.inkernel_flowtable = true;
 	run("in-kernel flowtable", DIAG_INKERNEL_FLOWTABLE);
 	CHECK(has(R.explanation, "nf_flow_table"));
-	CHECK(has(R.fix, "blacklist"));
+	CHECK(has(R.fix, "modprobe.d"));
+	CHECK(!has(R.fix, "blacklist"));
 
 	/* Module missing wins over everything else that is also wrong. */
 	good();

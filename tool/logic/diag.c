@@ -511,8 +511,10 @@ static bool check_module(const struct diag_facts *f, struct diag_result *r)
 			"instead of nft_offload; they register what it "
 			"registers, so the two refuse to run side by side.");
 		FIX(r, "delete the flowtables, unload the in-kernel modules "
-		    "(modprobe -r nft_flow_offload nf_flow_table_inet), "
-		    "blacklist them, then modprobe nft_offload.");
+		    "(modprobe -r nft_flow_offload nf_flow_table_inet) and "
+		    "load the ruleset again; install nft-offload.conf in "
+		    "/lib/modprobe.d (the packages and make install do) so "
+		    "that nft loads nft_offload, never them.");
 		return true;
 	}
 	check(r, "module", false, "nft_offload is not loaded");
