@@ -5,8 +5,10 @@
 # namespaces, traffic routed through a router on them arrives intact (every
 # frame a lookup miss, delivered to the host), VLANs over a port, carrier
 # following the peer, the MTU limits, moving a port to another namespace,
-# and unloading with ports in use.  In every lane, the debug kernel's too:
-# the NIC itself under KASAN and lockdep.
+# and unloading with ports in use.  On Debian's kernels only: on the debug
+# kernel the hardware scenarios (90-94) run the NIC under KASAN and lockdep,
+# port, driver and namespace removal included (92).
+# nfo-lanes: stock
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/simnic.bash"
