@@ -16,6 +16,10 @@
  *
  * Their core, nf_flow_table, registers nothing of the kind: it, and what
  * needs it without them (tc's act_ct), may load beside us.
+ *
+ * This module is nft_offload, or nft_flow_offload when built for OpenWrt
+ * (kbuild's NFO_MODNAME; LuCI looks for that name): whichever name is ours
+ * names no rival.
  */
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -39,6 +43,8 @@ static bool nfo_is_rival(const char *name)
 {
 	unsigned int i;
 
+	if (!strcmp(name, KBUILD_MODNAME))
+		return false;	/* ourselves */
 	for (i = 0; i < ARRAY_SIZE(nfo_rivals); i++)
 		if (!strcmp(name, nfo_rivals[i]))
 			return true;
@@ -75,7 +81,8 @@ static const char *nfo_rival_present(void)
 	if (!nfo_module_present("nf_flow_table"))
 		return "nf_flow_table (built in)";
 	for (i = 0; i < ARRAY_SIZE(nfo_rivals); i++)
-		if (nfo_module_present(nfo_rivals[i]))
+		if (nfo_is_rival(nfo_rivals[i]) &&
+		    nfo_module_present(nfo_rivals[i]))
 			return nfo_rivals[i];
 	return NULL;
 }
@@ -88,8 +95,8 @@ static int nfo_guard_module_event(struct notifier_block *nb,
 	if (state != MODULE_STATE_COMING || !nfo_is_rival(mod->name))
 		return NOTIFY_DONE;
 
-	pr_err("refusing to let the in-kernel flowtable module %s load while nft_offload is loaded; rmmod nft_offload first\n",
-	       mod->name);
+	pr_err("refusing to let the in-kernel flowtable module %s load while %s is loaded; rmmod %s first\n",
+	       mod->name, KBUILD_MODNAME, KBUILD_MODNAME);
 	return notifier_from_errno(-EBUSY);
 }
 
@@ -113,8 +120,8 @@ int nfo_guard_init(void)
 
 	rival = nfo_rival_present();
 	if (rival) {
-		pr_err("the in-kernel flowtable's %s registers what nft_offload does; refusing to load. Unload nft_flow_offload and nf_flow_table_inet (or blacklist them) and load nft_offload again\n",
-		       rival);
+		pr_err("the in-kernel flowtable's %s registers what %s does; refusing to load. Unload it (or blacklist the in-kernel flowtable's modules) and load %s again\n",
+		       rival, KBUILD_MODNAME, KBUILD_MODNAME);
 		unregister_module_notifier(&nfo_guard_nb);
 		/* Not -EEXIST: modprobe would take that for "already loaded". */
 		return -EBUSY;
