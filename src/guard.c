@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Never run beside the in-kernel flowtable modules whose registrations
- * collide with ours.
+ * collide with ours, nor beside this module built under its other name.
  *
  * nf_flow_table_inet (on older kernels also _ipv4 and _ipv6) registers the
  * same flowtable types as this module, nft_flow_offload the same
@@ -18,8 +18,9 @@
  * needs it without them (tc's act_ct), may load beside us.
  *
  * This module is nft_offload, or nft_flow_offload when built for OpenWrt
- * (kbuild's NFO_MODNAME; LuCI looks for that name): whichever name is ours
- * names no rival.
+ * (kbuild's NFO_MODNAME; LuCI looks for that name).  Whichever name is ours
+ * names no rival; the other one does (two builds of this module would
+ * register everything twice, down to the /proc files).
  */
 #include <linux/kobject.h>
 #include <linux/module.h>
@@ -28,12 +29,18 @@
 
 #include "nfo.h"
 
-/* The modules registering what we register, across the kernels we know. */
+/*
+ * The modules registering what we register, across the kernels we know,
+ * and this module's default name, a rival of its renamed build.
+ */
+#define NFO_DEFAULT_NAME "nft_offload"
+
 static const char * const nfo_rivals[] = {
 	"nf_flow_table_inet",
 	"nf_flow_table_ipv4",
 	"nf_flow_table_ipv6",
 	"nft_flow_offload",
+	NFO_DEFAULT_NAME,
 };
 
 /* Exported by nf_flow_table and by nothing else. */
@@ -67,23 +74,27 @@ static bool nfo_module_present(const char *name)
 	return true;
 }
 
-/* A rival loaded or built in: its name, else NULL. */
+/*
+ * A rival loaded or built in: its name, else NULL.  The names first: this
+ * module's other build needs no flowtable core.
+ */
 static const char *nfo_rival_present(void)
 {
 	unsigned int i;
 	void *sym;
 
-	sym = __symbol_get(NFO_CORE_SYMBOL);
-	if (!sym)
-		return NULL;	/* no core, no rival: they all need it */
-	__symbol_put(NFO_CORE_SYMBOL);
-	/* The core's symbols, but no module of it: built in. */
-	if (!nfo_module_present("nf_flow_table"))
-		return "nf_flow_table (built in)";
 	for (i = 0; i < ARRAY_SIZE(nfo_rivals); i++)
 		if (nfo_is_rival(nfo_rivals[i]) &&
 		    nfo_module_present(nfo_rivals[i]))
 			return nfo_rivals[i];
+
+	sym = __symbol_get(NFO_CORE_SYMBOL);
+	if (!sym)
+		return NULL;	/* no core: nothing in-kernel registers */
+	__symbol_put(NFO_CORE_SYMBOL);
+	/* The core's symbols, but no module of it: built in. */
+	if (!nfo_module_present("nf_flow_table"))
+		return "nf_flow_table (built in)";
 	return NULL;
 }
 
@@ -95,8 +106,12 @@ static int nfo_guard_module_event(struct notifier_block *nb,
 	if (state != MODULE_STATE_COMING || !nfo_is_rival(mod->name))
 		return NOTIFY_DONE;
 
-	pr_err("refusing to let the in-kernel flowtable module %s load while %s is loaded; rmmod %s first\n",
-	       mod->name, KBUILD_MODNAME, KBUILD_MODNAME);
+	if (!strcmp(mod->name, NFO_DEFAULT_NAME))
+		pr_err("refusing to let this module's other build, %s, load while %s is loaded; rmmod %s first\n",
+		       mod->name, KBUILD_MODNAME, KBUILD_MODNAME);
+	else
+		pr_err("refusing to let the in-kernel flowtable module %s load while %s is loaded; rmmod %s first\n",
+		       mod->name, KBUILD_MODNAME, KBUILD_MODNAME);
 	return notifier_from_errno(-EBUSY);
 }
 
@@ -120,8 +135,12 @@ int nfo_guard_init(void)
 
 	rival = nfo_rival_present();
 	if (rival) {
-		pr_err("the in-kernel flowtable's %s registers what %s does; refusing to load. Unload it (or blacklist the in-kernel flowtable's modules) and load %s again\n",
-		       rival, KBUILD_MODNAME, KBUILD_MODNAME);
+		if (!strcmp(rival, NFO_DEFAULT_NAME))
+			pr_err("this module's other build, %s, is loaded and registers what %s does; refusing to load. rmmod %s and load %s again\n",
+			       rival, KBUILD_MODNAME, rival, KBUILD_MODNAME);
+		else
+			pr_err("the in-kernel flowtable's %s registers what %s does; refusing to load. Unload it (or blacklist the in-kernel flowtable's modules) and load %s again\n",
+			       rival, KBUILD_MODNAME, KBUILD_MODNAME);
 		unregister_module_notifier(&nfo_guard_nb);
 		/* Not -EEXIST: modprobe would take that for "already loaded". */
 		return -EBUSY;

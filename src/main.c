@@ -148,3 +148,7 @@ MODULE_DESCRIPTION("nftables flow offloading for kernels without CONFIG_NF_FLOW_
 MODULE_VERSION(NFO_VERSION);
 /* The OpenWrt package name, so `modprobe kmod-nft-offload` finds us. */
 MODULE_ALIAS("kmod-nft-offload");
+#ifdef NFO_RENAMED
+/* Built under another name (Kbuild's NFO_MODNAME): still ours. */
+MODULE_ALIAS("nft_offload");
+#endif
