@@ -4,7 +4,9 @@
 # several kernels can be built side by side without cleaning in between.
 # Safe to run twice at once for one release: the second waits for the first.
 #   scripts/build-module.sh 6.1.0-56-amd64   -> prints build/6.1.0-56-amd64/nft_offload.ko
-# and builds the tests' modules (tests/kmod) into build/6.1.0-56-amd64/kmod/.
+# and builds the tests' modules (tests/kmod) into build/6.1.0-56-amd64/kmod/,
+# and the module under OpenWrt's name (NFO_MODNAME=nft_flow_offload) into
+# build/6.1.0-56-amd64/openwrt/nft_flow_offload.ko.
 set -euo pipefail
 
 kver=${1:?usage: build-module.sh KERNEL-RELEASE}
@@ -17,16 +19,33 @@ mkdir -p "$out"
 # Guests of one lane start at once: one build per release at a time.
 exec 9>"$out/.lock"
 flock 9
-# Copy sources (not build products) and keep timestamps, so make stays incremental.
-(cd "$top/src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' \) \
-	! -name compat-gen.h -print0 | cpio -0pdmu --quiet "$out")
-# Show warnings, but not kbuild's note that Debian's headers carry no vmlinux
-# for BTF.
-if ! make -s -C "$out" KDIR="$kdir" W=1 module >"$out/build.log" 2>&1; then
-	cat "$out/build.log" >&2
-	exit 1
-fi
-grep -v '^Skipping BTF generation' "$out/build.log" >&2 || true
+# Copy sources (not build products) into $1 and keep timestamps, so make
+# stays incremental.
+copy_src() {
+	(cd "$top/src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' \) \
+		! -name compat-gen.h -print0 | cpio -0pdmu --quiet "$1")
+}
+
+# Build the module in $1 with make variables $2...; show warnings, but not
+# kbuild's note that Debian's headers carry no vmlinux for BTF.
+build() {
+	local dir=$1
+
+	shift
+	if ! make -s -C "$dir" KDIR="$kdir" "$@" module >"$dir/build.log" 2>&1; then
+		cat "$dir/build.log" >&2
+		exit 1
+	fi
+	grep -v '^Skipping BTF generation' "$dir/build.log" >&2 || true
+}
+
+copy_src "$out"
+build "$out" W=1
+# OpenWrt's name, in a copy of its own (the two builds' objects differ):
+# tests/vm/mkinitramfs.sh puts it in the guest outside /lib/modules.
+mkdir -p "$out/openwrt"
+copy_src "$out/openwrt"
+build "$out/openwrt" W=1 NFO_MODNAME=nft_flow_offload
 # The tests' own modules (tests/kmod), in kmod/ beside it: tests/vm/run.sh
 # puts them in the guest; nothing installs them.
 mkdir -p "$out/kmod"
