@@ -344,6 +344,14 @@ depmod -b "$root" "${symcheck[@]}" "$kver" 2>&1 |
 
 install -D -m 755 "$here/init" "$root/init"
 install -D -m 755 "$here/guest-run.sh" "$root/nfo/guest-run.sh"
+# The module as OpenWrt names it (NFO_OPENWRT_MODULE, by default the
+# nft_flow_offload.ko scripts/build-module.sh builds beside NFO_MODULE), for
+# insmod by path: outside /lib/modules, so depmod never indexes two modules
+# with the same aliases.
+owrt_ko=${NFO_OPENWRT_MODULE:-${module:+$(dirname "$module")/openwrt/nft_flow_offload.ko}}
+if [ "$with_nfo" = 1 ] && [ -n "$owrt_ko" ] && [ -f "$owrt_ko" ]; then
+	install -D -m 644 "$owrt_ko" "$root/nfo/openwrt/nft_flow_offload.ko"
+fi
 install -D -m 644 "$top/tests/scenarios/lib.sh" "$root/nfo/lib.sh"
 # Scenarios are the *.sh files; anything else there (helpers they source)
 # comes along too.
