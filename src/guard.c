@@ -139,8 +139,8 @@ int nfo_guard_init(void)
 			pr_err("this module's other build, %s, is loaded and registers what %s does; refusing to load. rmmod %s and load %s again\n",
 			       rival, KBUILD_MODNAME, rival, KBUILD_MODNAME);
 		else
-			pr_err("the in-kernel flowtable's %s registers what %s does; refusing to load. Unload it (or blacklist the in-kernel flowtable's modules) and load %s again\n",
-			       rival, KBUILD_MODNAME, KBUILD_MODNAME);
+			pr_err("the in-kernel flowtable's %s registers what %s does; refusing to load. Unload it and load %s again; the alias file nft-offload.conf in /lib/modprobe.d makes nft load %s only\n",
+			       rival, KBUILD_MODNAME, KBUILD_MODNAME, KBUILD_MODNAME);
 		unregister_module_notifier(&nfo_guard_nb);
 		/* Not -EEXIST: modprobe would take that for "already loaded". */
 		return -EBUSY;

@@ -41,7 +41,13 @@ loaded=$(cat /sys/module/nft_flow_offload/version)
 	fail "/sys/module/nft_flow_offload/version is '$loaded', not the tool's $version"
 dmesg | matches "nft_flow_offload: version $version loaded" ||
 	fail "no load line under the name nft_flow_offload in the kernel log"
-pass "loaded as nft_flow_offload, version $version, /sys/module/nft_flow_offload/refcnt there"
+# The command knows it under that name, and not as the in-kernel flowtable.
+status=$(nft-offload --json status)
+json-get module.loaded <<<"$status" | grep -qx true ||
+	fail "nft-offload status does not see nft_flow_offload as loaded: $status"
+json-get module.inkernel_flowtable <<<"$status" | grep -qx false ||
+	fail "nft-offload status takes nft_flow_offload for the in-kernel flowtable: $status"
+pass "loaded as nft_flow_offload, version $version, /sys/module/nft_flow_offload/refcnt there; nft-offload status sees it"
 
 # It serves a stock ruleset: offload proven three ways, as in
 # offload_matrix, and nothing autoloads the default build.
