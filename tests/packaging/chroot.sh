@@ -82,17 +82,24 @@ snapshot() {
 check "stock: nf-flowtable-1 resolves to the in-kernel flowtable" \
 	[ "$(resolves nf-flowtable-1)" = nf_flow_table_inet ]
 snapshot >"$work/before"
-cp "$debs/nft-offload-dkms_${version}_all.deb" "$debs/nft-offload_${version}_$arch.deb" "$root/tmp/"
+
+# install_debs DIR VERSION LOG WHAT: apt-get install both packages of
+# VERSION from DIR into the root, PASS or FAIL as WHAT (the log shown).
+install_debs() {
+	local dkms=nft-offload-dkms_${2}_all.deb tool=nft-offload_${2}_$arch.deb
+
+	cp "$1/$dkms" "$1/$tool" "$root/tmp/"
+	if in_root apt-get install -y --no-install-recommends "/tmp/$dkms" "/tmp/$tool" \
+		>"$work/$3" 2>&1; then
+		pass "$4"
+	else
+		cat "$work/$3"
+		fail "$4"
+	fi
+}
 
 # Install.
-if in_root apt-get install -y --no-install-recommends \
-	"/tmp/nft-offload-dkms_${version}_all.deb" "/tmp/nft-offload_${version}_$arch.deb" \
-	>"$work/install.log" 2>&1; then
-	pass "apt-get install of both packages"
-else
-	cat "$work/install.log"
-	fail "apt-get install of both packages"
-fi
+install_debs "$debs" "$version" install.log "apt-get install of both packages"
 ko=$root/$mods/updates/dkms/nft_offload.ko
 check "install: DKMS built and installed nft_offload $version for $kver" \
 	[ "$(modinfo -F version "$ko" 2>/dev/null)" = "$version" ]
@@ -120,15 +127,7 @@ sed -i "s/^#define NFO_VERSION \".*\"$/#define NFO_VERSION \"$next\"/" "$tree/sr
 mv "$work/changelog" "$tree/debian/changelog"
 if (cd "$tree" && DEB_BUILD_OPTIONS="parallel=$(nproc) nocheck" dpkg-buildpackage -us -uc -b \
 	>"$work/build-next.log" 2>&1); then
-	cp "$work/nft-offload-dkms_${next}_all.deb" "$work/nft-offload_${next}_$arch.deb" "$root/tmp/"
-	if in_root apt-get install -y --no-install-recommends \
-		"/tmp/nft-offload-dkms_${next}_all.deb" "/tmp/nft-offload_${next}_$arch.deb" \
-		>"$work/upgrade.log" 2>&1; then
-		pass "apt-get install of $next over $version (upgrade)"
-	else
-		cat "$work/upgrade.log"
-		fail "upgrade to $next"
-	fi
+	install_debs "$work" "$next" upgrade.log "apt-get install of $next over $version (upgrade)"
 else
 	tail -n 30 "$work/build-next.log"
 	fail "dpkg-buildpackage of $next"
