@@ -26,6 +26,7 @@ static void fuzz_addr(const char *s, bool dst)
 	char text[INET6_ADDRSTRLEN + 8];
 	const union nfo_addr *a;
 	int fam, plen;
+	size_t n;
 
 	nfo_filter_init(&f);
 	if (nfo_filter_set_addr(&f, dst, s))
@@ -37,7 +38,8 @@ static void fuzz_addr(const char *s, bool dst)
 	FUZZ_ASSERT(fam == AF_INET || fam == AF_INET6);
 	FUZZ_ASSERT(plen >= 0 && plen <= (fam == AF_INET ? 32 : 128));
 	FUZZ_ASSERT(inet_ntop(fam, a, text, INET6_ADDRSTRLEN));
-	snprintf(text + strlen(text), 8, "/%d", plen);
+	n = strlen(text);
+	snprintf(text + n, sizeof(text) - n, "/%d", plen);
 	nfo_filter_init(&g);
 	FUZZ_ASSERT(nfo_filter_set_addr(&g, dst, text) == 0);
 	FUZZ_ASSERT(!memcmp(&f, &g, sizeof(f)));
