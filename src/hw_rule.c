@@ -16,9 +16,9 @@
  * rather than pushed with a stale one.
  *
  * The mangle encoding is the kernel's, raw bytes in a u32 with a mask of
- * the bits to keep: Ethernet masks are host-order constants, IP and port
- * masks network order (so the whole is coherent on little-endian hosts
- * only, as theirs is).
+ * the bits to keep, all built in network order (logic/hw.c): the same
+ * words as the kernel's on little-endian hosts, and unlike its Ethernet
+ * words (host-order masks) the intended header on big-endian ones too.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_pppox.h>

@@ -127,26 +127,27 @@ enum nfo_hw_action nfo_hw_gc_action(enum nfo_hw_state state, bool enabled,
 	}
 }
 
-/* The first @n (2 or 4) bytes at @p as a u32 holds them in memory. */
-static u32 nfo_hw_raw(const u8 *p, int n)
-{
-	u16 v16;
-	u32 v32;
-
-	if (n == 2) {
-		memcpy(&v16, p, 2);
-		return v16;
-	}
-	memcpy(&v32, p, 4);
-	return v32;
-}
-
+/*
+ * Each word built in network order, as the port word is: the same memory
+ * on every host (the kernel's host-order masks give it on little-endian
+ * hosts only).
+ */
 void nfo_hw_eth_words(const u8 *src, const u8 *dst, struct nfo_hw_word *w)
 {
-	w[0] = (struct nfo_hw_word){ 4, ~0xffff0000u, nfo_hw_raw(src, 2) << 16 };
-	w[1] = (struct nfo_hw_word){ 8, 0, nfo_hw_raw(src + 2, 4) };
-	w[2] = (struct nfo_hw_word){ 0, 0, nfo_hw_raw(dst, 4) };
-	w[3] = (struct nfo_hw_word){ 4, ~0x0000ffffu, nfo_hw_raw(dst + 4, 2) };
+	u32 dst45 = nfo_get_be16(dst + 4);
+
+	w[0].offset = 4;
+	w[0].val = (__force u32)nfo_cpu_to_be32(nfo_get_be16(src));
+	w[0].keep = ~(__force u32)nfo_cpu_to_be32(0x0000ffff);
+	w[1].offset = 8;
+	w[1].val = (__force u32)nfo_raw_be32(src + 2);
+	w[1].keep = 0;
+	w[2].offset = 0;
+	w[2].val = (__force u32)nfo_raw_be32(dst);
+	w[2].keep = 0;
+	w[3].offset = 4;
+	w[3].val = (__force u32)nfo_cpu_to_be32(dst45 << 16);
+	w[3].keep = ~(__force u32)nfo_cpu_to_be32(0xffff0000);
 }
 
 void nfo_hw_port_word(__be16 port, bool source, struct nfo_hw_word *w)

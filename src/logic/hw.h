@@ -106,12 +106,13 @@ struct nfo_hw_word {
 };
 
 /*
- * The Ethernet rewrite to source @src and destination @dst, as the
- * in-kernel flowtable encodes it: source bytes 0-1 (offset 4, high half),
- * source bytes 2-5 (offset 8), destination bytes 0-3 (offset 0),
- * destination bytes 4-5 (offset 4, low half), in that order.  Its masks
- * are host-order constants: the result is the intended header on
- * little-endian hosts only, as the kernel's is.
+ * The Ethernet rewrite to source @src and destination @dst, in the
+ * in-kernel flowtable's words and order: source bytes 0-1 (bytes 2-3 of
+ * the word at offset 4), source bytes 2-5 (offset 8), destination bytes
+ * 0-3 (offset 0), destination bytes 4-5 (bytes 0-1 at offset 4).  The
+ * kernel's masks are host-order constants, right on little-endian hosts
+ * only; these are the same words there and the intended header on
+ * big-endian hosts too.
  */
 void nfo_hw_eth_words(const u8 *src, const u8 *dst, struct nfo_hw_word *w);
 

@@ -146,6 +146,15 @@ static void apply(u8 *hdr, const struct nfo_hw_word *w)
 	memcpy(hdr + w->offset, &word, 4);
 }
 
+/* The four bytes of @word in memory order, as a number that reads so. */
+static u32 mem_bytes(u32 word)
+{
+	u8 b[4];
+
+	memcpy(b, &word, 4);
+	return nfo_get_be32(b);
+}
+
 static void test_eth_words(void)
 {
 	static const u8 src[6] = { 0xc2, 0x96, 0x72, 0x16, 0x70, 0x03 };
@@ -159,10 +168,21 @@ static void test_eth_words(void)
 	CHECK_EQ(w[1].offset, 8);
 	CHECK_EQ(w[2].offset, 0);
 	CHECK_EQ(w[3].offset, 4);
-	/*
-	 * The kernel's masks are host-order constants: its encoding, and so
-	 * ours, writes the intended header on little-endian hosts only.
-	 */
+	/* What a driver applies: raw memory, the same bytes on every host. */
+	CHECK_EQ(mem_bytes(w[0].keep), 0xffff0000);
+	CHECK_EQ(mem_bytes(w[0].val), 0x0000c296);
+	CHECK_EQ(mem_bytes(w[1].keep), 0);
+	CHECK_EQ(mem_bytes(w[1].val), 0x72167003);
+	CHECK_EQ(mem_bytes(w[2].keep), 0);
+	CHECK_EQ(mem_bytes(w[2].val), 0x1e03a59a);
+	CHECK_EQ(mem_bytes(w[3].keep), 0x0000ffff);
+	CHECK_EQ(mem_bytes(w[3].val), 0x3ade0000);
+	memset(hdr, 0x55, sizeof(hdr));
+	for (i = 0; i < 4; i++)
+		apply(hdr, &w[i]);
+	CHECK(!memcmp(hdr, dst, 6));
+	CHECK(!memcmp(hdr + 6, src, 6));
+	CHECK_EQ(hdr[12], 0x55);	/* the ethertype is left alone */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* As the in-kernel flowtable sent them (coexist-hw-differential). */
 	CHECK_EQ(w[0].keep, 0x0000ffff);
@@ -172,12 +192,6 @@ static void test_eth_words(void)
 	CHECK_EQ(w[2].val, 0x9aa5031e);
 	CHECK_EQ(w[3].keep, 0xffff0000);
 	CHECK_EQ(w[3].val, 0x0000de3a);
-	memset(hdr, 0x55, sizeof(hdr));
-	for (i = 0; i < 4; i++)
-		apply(hdr, &w[i]);
-	CHECK(!memcmp(hdr, dst, 6));
-	CHECK(!memcmp(hdr + 6, src, 6));
-	CHECK_EQ(hdr[12], 0x55);	/* the ethertype is left alone */
 #endif
 }
 
@@ -198,6 +212,8 @@ static void test_port_word(void)
 	CHECK_EQ(nfo_get_be16(udp + 2), 5001);
 	CHECK_EQ(udp[4], 0);	/* the length is left alone */
 	CHECK_EQ(udp[5], 8);
+	CHECK_EQ(mem_bytes(w.keep), 0xffff0000);
+	CHECK_EQ(mem_bytes(w.val), 5001);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* As the in-kernel flowtable sent it (coexist-hw-differential). */
 	nfo_hw_port_word(nfo_cpu_to_be16(4500), true, &w);
