@@ -56,6 +56,10 @@ static void test_parse(void)
 	CHECK(nfo_flow_parse_line("family=ipv4 proto=tcp orig_src=1.2.3.4 orig_dst=1.2.3.4 reply_src=1.2.3.4 reply_dst=1.2.3.4 orig_sport=70000", &r) < 0);
 	CHECK(nfo_flow_parse_line("family=ipv4 proto=tcp orig_src=1.2.3.4 reply_src=1.2.3.4 reply_dst=1.2.3.4", &r) < 0);
 	CHECK(nfo_flow_parse_line("family=ipv4 proto=tcp orig_src=1.2.3.4 orig_dst=1.2.3.4 reply_src=1.2.3.4 reply_dst=1.2.3.4 junk", &r) < 0);
+	/* Counters are 64-bit on 32-bit hosts too (make cross). */
+	CHECK_EQ(nfo_flow_parse_line("family=ipv4 proto=udp orig_src=1.2.3.4 orig_dst=1.2.3.5 reply_src=1.2.3.5 reply_dst=1.2.3.4 orig_bytes=8589934597 reply_packets=18446744073709551615", &r), 0);
+	CHECK_EQ(r.dir[0].bytes, 8589934597ull);
+	CHECK_EQ(r.dir[1].packets, 18446744073709551615ull);
 	/* Without ports (GRE-like). */
 	CHECK_EQ(nfo_flow_parse_line("family=ipv4 proto=gre orig_src=1.2.3.4 orig_dst=1.2.3.5 reply_src=1.2.3.5 reply_dst=1.2.3.4", &r), 0);
 	CHECK(!r.dir[0].has_ports);
@@ -210,6 +214,10 @@ static void test_stats(void)
 	CHECK(nfo_stats_parse("x\n", &a) < 0);
 	CHECK(nfo_stats_parse("x 1a\n", &a) < 0);
 	CHECK(nfo_stats_parse("x 99999999999999999999\n", &a) < 0);
+	CHECK_EQ(nfo_stats_parse("x 4294967296\ny 18446744073709551615\n", &a), 0);
+	CHECK(nfo_stat_get(&a, "x", &x) && x == 4294967296ull);
+	CHECK(nfo_stat_get(&a, "y", &x) && x == UINT64_MAX);
+	nfo_statv_free(&a);
 }
 
 static void test_json(void)
@@ -225,6 +233,8 @@ static void test_json(void)
 	jw_arr_open(&w, "l");
 	jw_uint(&w, NULL, 1);
 	jw_int(&w, NULL, -2);
+	jw_uint(&w, NULL, UINT64_MAX);
+	jw_int(&w, NULL, INT64_MIN);
 	jw_arr_close(&w);
 	jw_bool(&w, "t", true);
 	jw_null(&w, "n");
@@ -233,7 +243,7 @@ static void test_json(void)
 	jw_obj_close(&w);
 	jw_end(&w);
 	fclose(f);
-	CHECK_STREQ(buf, "{\"a\":\"q\\\"\\\\\\n\\u0001\",\"l\":[1,-2],\"t\":true,\"n\":null,\"o\":{}}\n");
+	CHECK_STREQ(buf, "{\"a\":\"q\\\"\\\\\\n\\u0001\",\"l\":[1,-2,18446744073709551615,-9223372036854775808],\"t\":true,\"n\":null,\"o\":{}}\n");
 	free(buf);
 }
 
