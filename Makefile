@@ -20,6 +20,7 @@
 #   make test            the whole test suite (what CI runs)
 #   make check           static checks: checkpatch, W=1 and sparse builds
 #   make unit            userspace unit tests of the pure logic
+#   make cross           the same and the fuzz corpora on MIPS and armhf (qemu-user)
 #   make fuzz            a long fuzzing run (10 minutes per target)
 #   make bench           router cost per packet: ours, in-kernel flowtable, classic;
 #                        then bench-hw
@@ -96,6 +97,9 @@ check:
 unit:
 	$(MAKE) -C tests/unit test
 
+cross:
+	$(MAKE) -C tests/unit cross
+
 fuzz:
 	$(MAKE) -C tests/unit fuzz
 
@@ -112,4 +116,4 @@ clean:
 	$(MAKE) -C tool clean
 	rm -rf build
 
-.PHONY: all module tool install uninstall version dkms-source deb demo test check unit fuzz bench bench-hw clean
+.PHONY: all module tool install uninstall version dkms-source deb demo test check unit cross fuzz bench bench-hw clean

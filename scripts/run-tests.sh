@@ -3,6 +3,9 @@
 # The whole test suite, from a fresh machine: installs what it needs, then
 #   unit    userspace unit tests of src/logic and tool/logic (ASan/UBSan)
 #   fuzz    a bounded libFuzzer pass over every fuzz target
+#   cross   the unit tests and a replay of every fuzz corpus (with what the
+#           fuzz stage found) built for MIPS (big-endian, 32-bit) and
+#           armhf (32-bit) and run under qemu-user (tests/unit/run-cross.sh)
 #   static  checkpatch, and W=1 + sparse builds for Debian 6.1 and 6.12
 #   package the packaging (tests/packaging): one version, make install and
 #           uninstall, DKMS for both kernels and its skips, the Debian
@@ -24,7 +27,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz static package vm)
+[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz cross static package vm)
 t_start=$(date +%s)
 
 "$top/scripts/deps.sh"
@@ -43,6 +46,7 @@ stage_cmd() {
 	case "$1" in
 	unit) nice -n 10 make -s -C "$top/tests/unit" test ;;
 	fuzz) make -s -C "$top/tests/unit" fuzz-smoke ;;
+	cross) nice -n 10 make -s -C "$top/tests/unit" cross ;;
 	static) nice -n 10 "$top/scripts/check-static.sh" ;;
 	package) nice -n 10 "$top/tests/packaging/run.sh" ;;
 	vm) "$top/scripts/run-vm-tests.sh" ;;
