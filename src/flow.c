@@ -489,7 +489,8 @@ static bool nfo_flow_gc_one(struct nfo_flow *flow, void *arg)
 		nfo_flow_teardown(flow, NFO_TD_CT_GONE);
 		return true;
 	}
-	if (nfo_flow_expired((u32)jiffies, READ_ONCE(flow->expires))) {
+	if (nfo_flow_expired((u32)jiffies, READ_ONCE(flow->expires)) &&
+	    !nfo_hw_flow_expiring(flow, nn)) {
 		nfo_flow_teardown(flow, NFO_TD_IDLE);
 		return true;
 	}

@@ -53,6 +53,8 @@ struct nfo_hw_flow {
 	s16			err;		/* its errno, for the listing */
 	u16			tries;		/* pushes refused in a row */
 	u32			retry_at;	/* jiffies; READ/WRITE_ONCE */
+	/* When the last counter poll ended: the work's; READ/WRITE_ONCE. */
+	u32			polled_at;
 	/* ktime_get_ns() when the first push was queued; 0 once taken. */
 	u64			queued_ns;
 	/* What the hardware forwarded, from its counters (the work's). */
@@ -100,6 +102,7 @@ void nfo_hw_exit(void);
 void nfo_hw_flow_init(struct nfo_flow *flow, struct nf_flowtable *ft);
 void nfo_hw_flow_start(struct nfo_flow *flow);
 void nfo_hw_flow_gc(struct nfo_flow *flow, struct nfo_net *nn);
+bool nfo_hw_flow_expiring(struct nfo_flow *flow, struct nfo_net *nn);
 void nfo_hw_reap(struct list_head *reap);
 
 #endif /* NFO_HW_H */

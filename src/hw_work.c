@@ -115,6 +115,7 @@ static void nfo_hw_poll(struct nfo_hw_flow *hw, struct nfo_net *nn)
 	expires = READ_ONCE(flow->expires);
 	WRITE_ONCE(flow->expires,
 		   nfo_hw_expires(now, expires, (u32)lastused, timeout));
+	WRITE_ONCE(hw->polled_at, now);
 
 	for (d = 0; d < 2; d++) {
 		this_cpu_add(nn->stats->hw_packets, st[d].pkts);
@@ -237,6 +238,8 @@ void nfo_hw_flow_init(struct nfo_flow *flow, struct nf_flowtable *ft)
 	INIT_WORK(&hw->work, nfo_hw_work);
 	INIT_LIST_HEAD(&hw->reap);
 	hw->ft = ft;
+	/* No poll yet: as if one ended now, before any deadline. */
+	hw->polled_at = (u32)jiffies;
 	hw->state = READ_ONCE(nfo_pernet(read_pnet(&ft->net))->hw_enabled) ?
 		    NFO_HW_PENDING : NFO_HW_OFF;
 }
@@ -287,6 +290,25 @@ void nfo_hw_flow_gc(struct nfo_flow *flow, struct nfo_net *nn)
 		break;
 	}
 	queue_work(nfo_hw_wq, &hw->work);
+}
+
+/*
+ * The GC found @flow past its deadline (RCU held): true while its rules
+ * are in hardware and no poll since the deadline confirmed it idle; a poll
+ * is then queued and the flow lives until the GC's next visit.
+ */
+bool nfo_hw_flow_expiring(struct nfo_flow *flow, struct nfo_net *nn)
+{
+	struct nfo_hw_flow *hw = nfo_hw_of(flow);
+
+	if (!hw || nfo_hw_idle_confirmed(READ_ONCE(hw->state),
+					 READ_ONCE(nn->hw_enabled),
+					 READ_ONCE(hw->polled_at),
+					 READ_ONCE(flow->expires)))
+		return false;
+	set_bit(NFO_HW_WANT_POLL, &hw->want);
+	queue_work(nfo_hw_wq, &hw->work);
+	return true;
 }
 
 /*

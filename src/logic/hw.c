@@ -103,6 +103,14 @@ u32 nfo_hw_expires(u32 now, u32 expires, u32 lastused, u32 timeout)
 	return nfo_time_after(until, expires) ? until : expires;
 }
 
+bool nfo_hw_idle_confirmed(enum nfo_hw_state state, bool enabled,
+			   u32 polled_at, u32 expires)
+{
+	if (!enabled || (state != NFO_HW_OFFLOADED && state != NFO_HW_PARTIAL))
+		return true;
+	return nfo_time_after(polled_at, expires);
+}
+
 enum nfo_hw_action nfo_hw_gc_action(enum nfo_hw_state state, bool enabled,
 				    u32 now, u32 retry_at, bool poll_due)
 {

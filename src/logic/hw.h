@@ -87,6 +87,16 @@ bool nfo_hw_poll_due(u32 now, u32 expires, u32 timeout);
 u32 nfo_hw_expires(u32 now, u32 expires, u32 lastused, u32 timeout);
 
 /*
+ * May the GC expire a flow past its deadline @expires?  Not one whose rules
+ * are in hardware (@state offloaded or partial, nf_flow_offload_hw
+ * @enabled) until a counter poll completed after that deadline (at
+ * @polled_at, jiffies) and found it idle: only the hardware knows, and a
+ * poll the workqueue ran late must not expire a busy flow.
+ */
+bool nfo_hw_idle_confirmed(enum nfo_hw_state state, bool enabled,
+			   u32 polled_at, u32 expires);
+
+/*
  * The GC's decision for a live flow in hardware state @state, with
  * nf_flow_offload_hw @enabled, a refused flow's next try at @retry_at and
  * whether a counter poll is due (@poll_due).

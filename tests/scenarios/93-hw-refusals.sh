@@ -12,7 +12,8 @@
 #   - IPv6 NAT (refused as mtk_eth_soc refuses it);
 #   - it binds lazily (packets reach the host until it does);
 #   - its callbacks are slow (hw=pending meanwhile);
-#   - it fails a DESTROY (counted).
+#   - it fails a DESTROY (counted);
+#   - its counter polls come later than the timeout (a busy flow stays).
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/simnic.bash"
@@ -126,3 +127,33 @@ wait_for 10 stat_at_least hw_destroy_failed $((f0 + 1)) || fail "hw_destroy_fail
 simnic_knob destroy_errno 0
 echo 1 >"$SIMNIC_DEBUGFS/flush"
 pass "DESTROY refused: counted (hw_destroy_failed $(nfo_stat hw_destroy_failed))"
+
+log "late counter polls: a busy flow waits for a poll after its deadline"
+# Each callback 2.5 s, a poll (both directions) 5 s: longer than the 2 s
+# timeout.  Only the hardware sees the flow's packets, so a flow expired
+# on the last poll's word would go (and come back: offloaded again)
+# while busy.
+n r nft flush ruleset
+n r conntrack -F 2>/dev/null || true
+simnic_ruleset masq4
+n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=2
+udp_once 4807
+wait_for 10 flow_says 4807 ' hw=offloaded ' || fail "not offloaded: $(flow_line 4807)"
+off0=$(nfo_stat offloaded)
+d0=$(nfo_stat hw_destroyed)
+simnic_knob cb_delay_ms 2500
+start=$(_uptime_ms)
+while [ $(($(_uptime_ms) - start)) -lt 12000 ]; do
+	out=$(n cl udp-pingpong send 10.0.2.2 5001 10 100 --sport 4807) || simnic_fail "UDP: $out"
+	nap 0.5
+done
+[ "$(nfo_stat offloaded)" = "$off0" ] ||
+	fail "the busy flow expired while its polls were late: offloaded $(($(nfo_stat offloaded) - off0)) more times"
+[ "$(nfo_stat hw_destroyed)" = "$d0" ] || fail "rules destroyed while the flow was busy"
+flow_says 4807 ' hw=offloaded ' || fail "the busy flow is not offloaded: $(flow_line 4807)"
+simnic_knob cb_delay_ms 0
+# Idle: the first poll after its deadline finds nothing, and it goes.
+gone() { ! flow_line 4807 >/dev/null; }
+wait_for 20 gone || fail "the idle flow stays: $(flow_line 4807)"
+pass "late counter polls: busy for 12 s with 5 s polls and a 2 s timeout, it stayed; idle, it went"
+n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=30

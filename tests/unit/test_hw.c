@@ -82,6 +82,25 @@ static void test_poll(void)
 	check_ctx[0] = 0;
 }
 
+static void test_idle_confirmed(void)
+{
+	u32 now = 0xfffffff0;	/* around the wrap */
+	u32 deadline = now + 20;
+
+	/* Rules in hardware: only a poll after the deadline confirms. */
+	CHECK(!nfo_hw_idle_confirmed(NFO_HW_OFFLOADED, true, now, deadline));
+	CHECK(!nfo_hw_idle_confirmed(NFO_HW_OFFLOADED, true, deadline, deadline));
+	CHECK(nfo_hw_idle_confirmed(NFO_HW_OFFLOADED, true, deadline + 1, deadline));
+	CHECK(!nfo_hw_idle_confirmed(NFO_HW_PARTIAL, true, deadline - 1, deadline));
+	CHECK(nfo_hw_idle_confirmed(NFO_HW_PARTIAL, true, deadline + 40, deadline));
+	/* Nothing in hardware, or hardware offload off: the deadline alone. */
+	CHECK(nfo_hw_idle_confirmed(NFO_HW_PENDING, true, now, deadline));
+	CHECK(nfo_hw_idle_confirmed(NFO_HW_REFUSED, true, now, deadline));
+	CHECK(nfo_hw_idle_confirmed(NFO_HW_RETRYING, true, now, deadline));
+	CHECK(nfo_hw_idle_confirmed(NFO_HW_OFF, true, now, deadline));
+	CHECK(nfo_hw_idle_confirmed(NFO_HW_OFFLOADED, false, now, deadline));
+}
+
 static void test_expires(void)
 {
 	u32 t = 30 * HZ;
@@ -229,6 +248,7 @@ int main(void)
 	test_backoff();
 	test_poll();
 	test_expires();
+	test_idle_confirmed();
 	test_gc_action();
 	test_eth_words();
 	test_port_word();
