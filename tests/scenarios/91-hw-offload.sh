@@ -88,11 +88,7 @@ wait_for 10 eval '[ "$(simnic_nrules proto=udp sport=4600)" = 1 ]' ||
 	simnic_fail "the busy flow is not in the ASIC"
 cookie=$(simnic_rules proto=udp sport=4600 | awk '{ print $1 }')
 fast0=$(nfo_stat fast_ipv4_packets)
-start=$(_uptime_ms)
-while [ $(($(_uptime_ms) - start)) -lt 10000 ]; do
-	out=$(n cl udp-pingpong send 10.0.2.2 5001 10 100 --sport 4600) || fail "UDP: $out"
-	nap 0.5
-done
+udp_busy 4600 10000
 [ "$(simnic_rules proto=udp sport=4600 | awk '{ print $1 }')" = "$cookie" ] ||
 	simnic_fail "the busy flow's rule was replaced"
 [ "$(nfo_stat offloaded)" = $((offloaded0 + 1)) ] ||

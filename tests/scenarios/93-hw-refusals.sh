@@ -142,11 +142,7 @@ wait_for 10 flow_says 4807 ' hw=offloaded ' || fail "not offloaded: $(flow_line 
 off0=$(nfo_stat offloaded)
 d0=$(nfo_stat hw_destroyed)
 simnic_knob cb_delay_ms 2500
-start=$(_uptime_ms)
-while [ $(($(_uptime_ms) - start)) -lt 12000 ]; do
-	out=$(n cl udp-pingpong send 10.0.2.2 5001 10 100 --sport 4807) || simnic_fail "UDP: $out"
-	nap 0.5
-done
+udp_busy 4807 12000
 [ "$(nfo_stat offloaded)" = "$off0" ] ||
 	fail "the busy flow expired while its polls were late: offloaded $(($(nfo_stat offloaded) - off0)) more times"
 [ "$(nfo_stat hw_destroyed)" = "$d0" ] || fail "rules destroyed while the flow was busy"

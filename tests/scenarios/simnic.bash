@@ -148,6 +148,19 @@ simnic_show_rules() {
 # What the scenarios check of a flowtable offloading to the ASIC (ours or
 # the in-kernel one).
 
+# udp_busy SPORT MS: ten small datagrams from cl's SPORT to srv's echo
+# server every half second, for MS milliseconds: a flow kept busy.
+udp_busy() {
+	local start out
+
+	start=$(_uptime_ms)
+	while [ $(($(_uptime_ms) - start)) -lt "$2" ]; do
+		out=$(n cl udp-pingpong send 10.0.2.2 5001 10 100 --sport "$1") ||
+			simnic_fail "UDP from $1: $out"
+		nap 0.5
+	done
+}
+
 # The change of a counter since $2.
 since() {
 	echo $(($(simnic_counter "$1") - $2))
