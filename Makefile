@@ -13,6 +13,7 @@
 #                        the other, never both
 #   make uninstall       remove what make install installed
 #   make version         print the version (src/version.h, the only place)
+#   make module-sources  list the module's sources (relative to src/)
 #   make dkms-source     the module's DKMS tree into
 #                        $(DESTDIR)/usr/src/nft-offload-<version>
 #   make deb             the Debian packages, into build/deb (scripts/build-debs.sh)
@@ -73,14 +74,19 @@ uninstall:
 version:
 	@echo $(VERSION)
 
-# What DKMS builds from: the module's sources and dkms.conf, without build
-# products or the probes' output (they belong to one kernel).
+# The module's sources, relative to src/, one per line: what a build of its
+# own needs (DKMS's, scripts/build-module.sh's), without build products or
+# the probes' output (they belong to one kernel).
+module-sources:
+	@cd src && find . -type f \( -name '*.[ch]' -o -name '*.sh' -o -name Kbuild \
+		-o -name Makefile -o -name dkms.conf \) ! -name '*.mod.c' \
+		! -name compat-gen.h -print | LC_ALL=C sort
+
+# What DKMS builds from: the module's sources with dkms.conf.
 dkms-source:
 	install -d $(DESTDIR)$(DKMS_SRCDIR)
-	cd src && find . -type f \( -name '*.[ch]' -o -name '*.sh' -o -name Kbuild \
-		-o -name Makefile -o -name dkms.conf \) ! -name '*.mod.c' \
-		! -name compat-gen.h -print | LC_ALL=C sort | \
-	  while read -r f; do install -D -m 0644 "$$f" "$(DESTDIR)$(DKMS_SRCDIR)/$$f"; done
+	$(MAKE) -s --no-print-directory module-sources | while read -r f; do \
+	  install -D -m 0644 "src/$$f" "$(DESTDIR)$(DKMS_SRCDIR)/$$f"; done
 
 deb:
 	scripts/build-debs.sh
@@ -116,4 +122,4 @@ clean:
 	$(MAKE) -C tool clean
 	rm -rf build
 
-.PHONY: all module tool install uninstall version dkms-source deb demo test check unit cross fuzz bench bench-hw clean
+.PHONY: all module tool install uninstall version module-sources dkms-source deb demo test check unit cross fuzz bench bench-hw clean

@@ -19,11 +19,10 @@ mkdir -p "$out"
 # Guests of one lane start at once: one build per release at a time.
 exec 9>"$out/.lock"
 flock 9
-# Copy sources (not build products) into $1 and keep timestamps, so make
-# stays incremental.
+# Copy the module's sources (make module-sources: not build products) into
+# $1 and keep timestamps, so make stays incremental.
 copy_src() {
-	(cd "$top/src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' \) \
-		! -name compat-gen.h -print0 | cpio -0pdmu --quiet "$1")
+	make -s --no-print-directory -C "$top" module-sources | (cd "$top/src" && cpio -pdmu --quiet "$1")
 }
 
 # Build the module in $1 with make variables $2...; show warnings, but not
