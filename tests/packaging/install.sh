@@ -15,9 +15,7 @@ files() {
 
 # Built once, into a copy, so the checkout's src/ stays clean.
 tree=$stage/tree
-mkdir -p "$tree"
-(cd "$top" && git ls-files -z -c -o --exclude-standard 2>/dev/null |
-	cpio -0pdm --quiet "$tree") || cp -a "$top/." "$tree"
+"$top/scripts/export-tree.sh" "$tree"
 root=$stage/root
 if ! make -s -C "$tree" KDIR="$kdir" DESTDIR="$root" install >"$stage/install.log" 2>&1; then
 	cat "$stage/install.log"
