@@ -61,12 +61,9 @@ cp "$kroot/$mods"/modules.{order,builtin,builtin.modinfo} "$root/$mods/"
 in_root depmod -a "$kver"
 # A kernel the compatibility probes refuse: the in-kernel flowtable built in.
 fake=$kver-builtinft
-in_root sh -c "cp -as /usr/src/linux-headers-$kver /usr/src/linux-headers-$fake &&
-	for f in .config include/config/auto.conf; do
-		rm /usr/src/linux-headers-$fake/\$f
-		sed 's/^CONFIG_NF_FLOW_TABLE=m\$/CONFIG_NF_FLOW_TABLE=y/' \
-			/usr/src/linux-headers-$kver/\$f >/usr/src/linux-headers-$fake/\$f
-	done
+in_root bash -c "$(declare -f config_variant)
+	config_variant /usr/src/linux-headers-$kver /usr/src/linux-headers-$fake \
+		's/^CONFIG_NF_FLOW_TABLE=m\$/CONFIG_NF_FLOW_TABLE=y/' &&
 	mkdir -p /lib/modules/$fake && ln -s /usr/src/linux-headers-$fake /lib/modules/$fake/build"
 
 resolves() {

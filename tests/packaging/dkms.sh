@@ -38,13 +38,9 @@ make -s -C "$top" dkms-source DESTDIR="$work/root"
 trees=(--sourcetree "$work/root/usr/src" --dkmstree "$work/tree")
 dkms add -m nft-offload -v "$version" "${trees[@]}" >/dev/null 2>&1 || fail "dkms add (unsupported kernels)"
 unsupported() {
-	local name=$1 sed=$2 reason=$3 hdr=$work/$1 f rc
+	local name=$1 sed=$2 reason=$3 hdr=$work/$1 rc
 
-	cp -as "/usr/src/linux-headers-$kver_61" "$hdr"
-	for f in .config include/config/auto.conf; do
-		rm "$hdr/$f"
-		sed "$sed" "/usr/src/linux-headers-$kver_61/$f" >"$hdr/$f"
-	done
+	config_variant "/usr/src/linux-headers-$kver_61" "$hdr" "$sed"
 	dkms build -m nft-offload -v "$version" -k "$kver_61-$name" --kernelsourcedir "$hdr" \
 		"${trees[@]}" >"$work/$name.log" 2>&1
 	rc=$?

@@ -29,6 +29,19 @@ check() {
 	fi
 }
 
+# config_variant FROM TO SED: TO, kernel headers like FROM (links to its
+# files) but for their configuration, which the sed script SED edits: a
+# kernel the module cannot serve, for the tests of its refusal.  Plain
+# commands only: chroot.sh runs it in its root (declare -f).
+config_variant() {
+	local f
+
+	cp -as "$1" "$2" || return
+	for f in .config include/config/auto.conf; do
+		rm "$2/$f" && sed "$3" "$1/$f" >"$2/$f" || return
+	done
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" = 0 ]
