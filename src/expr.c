@@ -239,6 +239,9 @@ static int nfo_expr_dump(struct sk_buff *skb, const struct nft_expr *expr,
 	return 0;
 }
 
+NFO_EXPR_VALIDATE_ADAPTER(nfo_expr_validate)
+NFO_EXPR_DUMP_ADAPTER(nfo_expr_dump)
+
 static struct nft_expr_type nfo_expr_type;
 
 static const struct nft_expr_ops nfo_expr_ops = {
@@ -249,8 +252,8 @@ static const struct nft_expr_ops nfo_expr_ops = {
 	.activate	= nfo_expr_activate,
 	.deactivate	= nfo_expr_deactivate,
 	.destroy	= nfo_expr_destroy,
-	.validate	= nfo_expr_validate,
-	.dump		= nfo_expr_dump,
+	.validate	= NFO_EXPR_VALIDATE(nfo_expr_validate),
+	.dump		= NFO_EXPR_DUMP(nfo_expr_dump),
 	NFO_EXPR_OPS_REDUCE
 };
 

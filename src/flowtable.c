@@ -113,7 +113,7 @@ static bool nfo_ft_lists_dev(struct nf_flowtable *ft,
  */
 static void nfo_dev_gone_sync(const struct net_device *dev, unsigned int used)
 {
-	if (used && READ_ONCE(dev->reg_state) == NETREG_UNREGISTERING)
+	if (used && dev->reg_state == NETREG_UNREGISTERING)
 		synchronize_net();
 }
 

@@ -43,6 +43,41 @@
 #ifndef NFO_HAVE_DST_RTABLE
 #define dst_rtable(_ptr) container_of_const(_ptr, struct rtable, dst)
 #endif
+#ifndef NFO_HAVE_DST_RT6_INFO
+#define dst_rt6_info(_ptr) container_of_const(_ptr, struct rt6_info, dst)
+#endif
+
+/*
+ * nft_expr_ops callbacks whose arguments changed: expr.c writes the newer
+ * prototypes, and on the older kernels NFO_EXPR_ADAPTERS() adds functions
+ * of the older ones that call them (the arguments they lack are unused),
+ * which NFO_EXPR_VALIDATE() and NFO_EXPR_DUMP() then name.
+ */
+#ifdef NFO_HAVE_EXPR_VALIDATE_DATA
+#define NFO_EXPR_VALIDATE(fn)	fn##_data
+#define NFO_EXPR_VALIDATE_ADAPTER(fn)					\
+	static int fn##_data(const struct nft_ctx *ctx,			\
+			     const struct nft_expr *expr,		\
+			     const struct nft_data **data)		\
+	{								\
+		return fn(ctx, expr);					\
+	}
+#else
+#define NFO_EXPR_VALIDATE(fn)	fn
+#define NFO_EXPR_VALIDATE_ADAPTER(fn)
+#endif
+#ifdef NFO_HAVE_EXPR_DUMP_RESET
+#define NFO_EXPR_DUMP(fn)	fn
+#define NFO_EXPR_DUMP_ADAPTER(fn)
+#else
+#define NFO_EXPR_DUMP(fn)	fn##_noreset
+#define NFO_EXPR_DUMP_ADAPTER(fn)					\
+	static int fn##_noreset(struct sk_buff *skb,			\
+				const struct nft_expr *expr)		\
+	{								\
+		return fn(skb, expr, false);				\
+	}
+#endif
 
 /*
  * How the flowtable keeps an offloaded connection's conntrack entry alive.
