@@ -7,12 +7,16 @@
 # and builds the tests' modules (tests/kmod) into build/6.1.0-56-amd64/kmod/,
 # and the module under OpenWrt's name (NFO_MODNAME=nft_flow_offload) into
 # build/6.1.0-56-amd64/openwrt/nft_flow_offload.ko.
+# KDIR names the headers when they are not /usr/src/linux-headers-KVER;
+# NFO_MAKE adds make variables (CROSS_COMPILE=... for a foreign kernel,
+# scripts/foreign-kernel.sh).
 set -euo pipefail
 
 kver=${1:?usage: build-module.sh KERNEL-RELEASE}
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=${KDIR:-/usr/src/linux-headers-$kver}
 out=$top/build/$kver
+read -r -a make_vars <<<"${NFO_MAKE:-}"
 
 [ -d "$kdir" ] || { echo "build-module.sh: no headers at $kdir" >&2; exit 1; }
 mkdir -p "$out"
@@ -31,7 +35,7 @@ build() {
 	local dir=$1
 
 	shift
-	if ! make -s -C "$dir" KDIR="$kdir" "$@" module >"$dir/build.log" 2>&1; then
+	if ! make -s -C "$dir" KDIR="$kdir" ${make_vars[@]+"${make_vars[@]}"} "$@" module >"$dir/build.log" 2>&1; then
 		cat "$dir/build.log" >&2
 		exit 1
 	fi
@@ -49,7 +53,7 @@ build "$out/openwrt" W=1 NFO_MODNAME=nft_flow_offload
 # puts them in the guest; nothing installs them.
 mkdir -p "$out/kmod"
 cp -p "$top"/tests/kmod/*.c "$top/tests/kmod/Kbuild" "$out/kmod/"
-if ! make -s -C "$kdir" M="$out/kmod" W=1 modules >"$out/kmod/build.log" 2>&1; then
+if ! make -s -C "$kdir" M="$out/kmod" W=1 ${make_vars[@]+"${make_vars[@]}"} modules >"$out/kmod/build.log" 2>&1; then
 	cat "$out/kmod/build.log" >&2
 	exit 1
 fi
