@@ -19,9 +19,6 @@ set -euo pipefail
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
 export NFO_LIB=/nfo/lib.sh
-# The result port stays open on fd 7 from start to end: input the host sends
-# while nothing holds the port open would be lost.
-exec 7<>/dev/ttyS1
 
 # Value of nfo.$1= on the kernel command line (empty if absent).
 param() {
@@ -34,6 +31,12 @@ param() {
 		esac
 	done
 }
+
+# The result port (ttyS1, or the device nfo.port names) stays open on fd 7
+# from start to end: input the host sends while nothing holds the port open
+# would be lost.
+port=$(param port)
+exec 7<>"/dev/${port:-ttyS1}"
 
 # One line to the host.
 report() {

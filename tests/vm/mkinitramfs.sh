@@ -14,6 +14,12 @@
 #          /init and /nfo (guest-run.sh, lib.sh, scenarios); rebuilt every time.
 # The guest has Debian's merged /usr: /bin, /sbin, /lib, /lib64 point into /usr,
 # so every tool sits at the same absolute path as on this host.
+#
+# A guest of another architecture takes its programs from NFO_SYSROOT (a
+# Debian userland of that architecture, tests/vm/foreign-userland.sh)
+# instead of this host, and builds the tests' tools with the cross
+# compiler NFO_CROSS (a prefix: aarch64-linux-gnu-); NFO_KDIR names the
+# headers whose Module.symvers depmod checks the guest's modules against.
 set -euo pipefail
 
 usage() {
@@ -45,6 +51,9 @@ top=$(cd "$here/../.." && pwd)
 cache=${NFO_CACHE:-$HOME/.cache/nft-offload}
 # Resolve host tools exactly as the guest's PATH will.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+sysroot=${NFO_SYSROOT:-}
+cc=${NFO_CROSS:-}gcc
+[ -z "$sysroot" ] || cc+=" --sysroot=$sysroot"
 
 # Real programs for the guest. The kmod names become symlinks to kmod as on
 # the host; anything busybox offers that is not listed here comes from busybox.
@@ -101,18 +110,100 @@ skeleton() {
 	done
 }
 
-# Copy host file $2 to the same path under root $1, following symlinks.
-copy_host() {
-	mkdir -p "$1$(dirname "$2")"
-	cp -L --preserve=mode "$2" "$1$2"
+# Where program $1 is, as the guest's PATH finds it: on this host, or
+# in the sysroot (a path inside it).
+find_tool() {
+	local d
+
+	if [ -z "$sysroot" ]; then
+		command -v "$1"
+		return
+	fi
+	for d in /usr/sbin /usr/bin /sbin /bin; do
+		if [ -e "$sysroot$d/$1" ] || [ -L "$sysroot$d/$1" ]; then
+			echo "$d/$1"
+			return 0
+		fi
+	done
+	return 1
 }
 
-# Shared libraries and the loader a binary needs, as ldd reports them
-# ("libx.so => /path (addr)" or "/lib64/ld-linux-x86-64.so.2 (addr)").
-libs_of() {
-	ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3; next }
-				   $1 ~ /^\// { print $1 }' || true
+# The file path $1 names, its symlinks followed; in the sysroot, an
+# absolute link target is taken inside it (the sysroot's /usr is not
+# merged: its links stay within one directory level, as Debian ships them).
+real_path() {
+	local p=$1 t n=0
+
+	if [ -z "$sysroot" ]; then
+		readlink -f "$p"
+		return
+	fi
+	while [ -L "$sysroot$p" ] && [ $n -lt 40 ]; do
+		t=$(readlink "$sysroot$p")
+		case "$t" in
+		/*) p=$t ;;
+		*) p=$(dirname "$p")/$t ;;
+		esac
+		p=$(realpath -m -s "$p")
+		n=$((n + 1))
+	done
+	echo "$p"
 }
+
+# Path $1 in a merged /usr (the guest's, and this host's).
+merged() {
+	case "$1" in
+	/bin/*|/sbin/*|/lib/*|/lib64/*) echo "/usr$1" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Copy file $2 (of this host or the sysroot) to the same path under root
+# $1, following symlinks.
+copy_host() {
+	mkdir -p "$1$(dirname "$2")"
+	cp --preserve=mode "$sysroot$(real_path "$2")" "$1$2"
+}
+
+# Shared libraries and the loader a binary needs: as ldd reports them on
+# this host ("libx.so => /path (addr)" or "/lib64/ld-linux-x86-64.so.2
+# (addr)"); in the sysroot, its and its libraries' NEEDED entries found in
+# the multiarch and plain library directories, read with readelf.  $1 is
+# in the sysroot, unless $2 is "built" (a program of ours, built for it).
+libs_of() {
+	local todo=("$1") f lib d first=${2:-}
+	local -A seen=()
+
+	if [ -z "$sysroot" ]; then
+		ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3; next }
+					   $1 ~ /^\// { print $1 }' || true
+		return
+	fi
+	while [ ${#todo[@]} -gt 0 ]; do
+		if [ "$first" = built ]; then
+			f=${todo[0]}
+			first=
+		else
+			f=$sysroot$(real_path "${todo[0]}")
+		fi
+		todo=("${todo[@]:1}")
+		readelf -lW "$f" | sed -n 's/.*program interpreter: \(.*\)\]$/\1/p'
+		for lib in $(readelf -dW "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			[ -z "${seen[$lib]:-}" ] || continue
+			seen[$lib]=1
+			for d in "/lib/$multiarch" "/usr/lib/$multiarch" /lib /usr/lib; do
+				if [ -e "$sysroot$d/$lib" ] || [ -L "$sysroot$d/$lib" ]; then
+					echo "$d/$lib"
+					todo+=("$d/$lib")
+					continue 2
+				fi
+			done
+			echo "mkinitramfs.sh: $lib (needed by $f) not in $sysroot" >&2
+			return 1
+		done
+	done
+}
+multiarch=$($cc -print-multiarch)
 
 # --- base layer -------------------------------------------------------------
 
@@ -120,11 +211,11 @@ libs_of() {
 # times, so a package upgrade makes a new base.
 declare -A real_of=()
 base_files=()
-busybox=$(command -v busybox)
+busybox=$(find_tool busybox)
 for t in "${TOOLS[@]}"; do
-	p=$(command -v "$t") || { echo "mkinitramfs.sh: $t not on this host (run scripts/deps.sh)" >&2; exit 1; }
-	real_of[$t]=$(readlink -f "$p")
-	if ldd "${real_of[$t]}" 2>/dev/null | grep -q 'not found'; then
+	p=$(find_tool "$t") || { echo "mkinitramfs.sh: $t not on this host (run scripts/deps.sh)${sysroot:+ or in $sysroot}" >&2; exit 1; }
+	real_of[$t]=$(real_path "$p")
+	if [ -z "$sysroot" ] && ldd "${real_of[$t]}" 2>/dev/null | grep -q 'not found'; then
 		echo "mkinitramfs.sh: ${real_of[$t]} lacks libraries:" >&2
 		ldd "${real_of[$t]}" | grep 'not found' >&2
 		exit 1
@@ -138,15 +229,18 @@ mapfile -t base_files < <(
 			libs_of "${real_of[$t]}"
 		done
 		for f in "${RUNTIME_FILES[@]}"; do
-			[ -f "$f" ] || continue
+			[ -f "$sysroot$f" ] || continue
 			echo "$f"
 			libs_of "$f"
 		done
 	} | sort -u)
 key=$({
-	echo "base-format 2"
+	echo "base-format 3 $sysroot"
 	printf '%s\n' "${TOOLS[@]}" "${ETC_FILES[@]}"
-	for f in "${base_files[@]}" "${ETC_FILES[@]}"; do
+	for f in "${base_files[@]}"; do
+		find "$sysroot$(real_path "$f")" -printf "$f %s %T@\\n"
+	done
+	for f in "${ETC_FILES[@]}"; do
 		if [ -e "$f" ]; then
 			find "$f" -printf '%p %s %T@\n'
 		fi
@@ -170,15 +264,17 @@ build_base() {
 	# Each tool name as a symlink wherever the host has it pointing at the
 	# same program (the kmod names, /usr/sbin/ip, ...).
 	for t in "${TOOLS[@]}"; do
-		for d in /usr/sbin /usr/bin; do
-			if [ -e "$d/$t" ] && [ "$(readlink -f "$d/$t")" = "${real_of[$t]}" ] &&
-			   [ "$d/$t" != "${real_of[$t]}" ]; then
+		for d in /usr/sbin /usr/bin /sbin /bin; do
+			if [ -e "$sysroot$d/$t" ] && [ "$(real_path "$d/$t")" = "${real_of[$t]}" ] &&
+			   [ "$(merged "$d/$t")" != "$(merged "${real_of[$t]}")" ]; then
 				ln -sfn "${real_of[$t]}" "$root$d/$t"
 			fi
 		done
 	done
-	# Busybox fills in the rest (sh, mount, grep, ...), never over a real tool.
-	for a in $("$busybox" --list); do
+	# Busybox fills in the rest (sh, mount, grep, ...), never over a real
+	# tool.  Its applets are this host's busybox's: the same Debian
+	# version as the sysroot's, whose busybox cannot run here.
+	for a in $(busybox --list); do
 		[ -e "$root/usr/bin/$a" ] || [ -e "$root/usr/sbin/$a" ] || [ -L "$root/usr/bin/$a" ] ||
 			ln -s busybox "$root/usr/bin/$a"
 	done
@@ -333,7 +429,8 @@ done
 # list (Debian's headers, or the build tree a kernel was installed from),
 # -e names symbols nothing in the guest provides (a module left out).
 symcheck=()
-for symvers in "/usr/src/linux-headers-$kver/Module.symvers" "$kmods/build/Module.symvers"; do
+for symvers in ${NFO_KDIR:+"$NFO_KDIR/Module.symvers"} "/usr/src/linux-headers-$kver/Module.symvers" \
+	       "$kmods/build/Module.symvers"; do
 	if [ -f "$symvers" ]; then
 		symcheck=(-e -E "$symvers")
 		break
@@ -366,13 +463,13 @@ done
 # libraries (mostly in the base layer already: nft and conntrack use them).
 if [ -n "${NFO_TOOL:-}" ]; then
 	install -D -m 755 "$NFO_TOOL" "$root/usr/sbin/nft-offload"
-	for l in $(libs_of "$NFO_TOOL"); do
+	for l in $(libs_of "$NFO_TOOL" built); do
 		[ -e "$root$l" ] || copy_host "$root" "$l"
 	done
 fi
 
-# Our own test tools (tests/tools/*.c), built for the host's libc, which the
-# base layer already carries. Static where they resolve no names (no NSS):
+# Our own test tools (tests/tools/*.c), built for the base layer's libc
+# (this host's, or the sysroot's), which it already carries. Static where they resolve no names (no NSS):
 # scenarios start netns-exec thousands of times, and on the debug kernel
 # under TCG loading libc halves what each start of it costs (about 90 ms of
 # 180).
@@ -380,15 +477,15 @@ for c in "$top"/tests/tools/*.c; do
 	[ -e "$c" ] || continue
 	link=-static
 	! grep -q 'getaddrinfo' "$c" || link=
-	cc -O2 -Wall -Wextra -Werror $link -o "$root/usr/bin/$(basename "$c" .c)" "$c"
+	$cc -O2 -Wall -Wextra -Werror $link -o "$root/usr/bin/$(basename "$c" .c)" "$c"
 done
 # Plugins of ip(8) (tests/tools/iplink/link_KIND.c: "ip link add ... type
 # KIND" for the tests' own link kinds), where Debian's ip looks for them.
 for c in "$top"/tests/tools/iplink/link_*.c; do
 	[ -e "$c" ] || continue
-	iplib=$root/usr/lib/$(cc -print-multiarch)/ip
+	iplib=$root/usr/lib/$multiarch/ip
 	mkdir -p "$iplib"
-	cc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$iplib/$(basename "$c" .c).so" "$c"
+	$cc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$iplib/$(basename "$c" .c).so" "$c"
 done
 
 	(cd "$root" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The guest userland of another architecture: Debian 12's packages of the
+# tools the scenarios run (real nft, ip, conntrack ...) and the -dev
+# packages our command and test tools build against, unpacked (mmdebstrap's
+# extract variant: no package scripts, so no emulation of the foreign CPU).
+#   tests/vm/foreign-userland.sh DEBARCH   -> prints the directory (a sysroot)
+# tests/vm/mkinitramfs.sh takes the guest's programs from it (NFO_SYSROOT),
+# and the cross compiler builds against it (--sysroot).  Cached under
+# ${NFO_CACHE:-~/.cache/nft-offload}/foreign, keyed by the package list.
+set -euo pipefail
+
+arch=${1:?usage: foreign-userland.sh DEBARCH}
+
+packages=(bash nftables iproute2 conntrack kmod socat iperf3 procps coreutils
+	  diffutils busybox-static ppp pppoe
+	  libc6-dev libmnl-dev libnftnl-dev libnetfilter-conntrack-dev)
+
+cache=${NFO_CACHE:-$HOME/.cache/nft-offload}/foreign
+key=$(printf '%s\n' "userland 1" "$arch" "${packages[@]}" | sha256sum | cut -c1-12)
+dest=$cache/userland-$arch-$key
+
+mkdir -p "$cache"
+exec 9>"$cache/userland-$arch.lock"
+flock 9
+if [ ! -f "$dest/.complete" ]; then
+	echo "foreign-userland.sh: unpacking Debian 12 $arch packages" >&2
+	tmp=$(mktemp -d "$cache/.userland-$arch.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	# This host's sources, so that the guest's tools are the same
+	# versions as the host's (security updates included).
+	sources=()
+	for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
+		[ ! -f "$f" ] || sources+=("$f")
+	done
+	[ ${#sources[@]} -gt 0 ] || sources=(http://deb.debian.org/debian)
+	mmdebstrap --quiet --variant=extract --arch="$arch" \
+		--include="$(IFS=,; echo "${packages[*]}")" \
+		bookworm "$tmp/root" "${sources[@]}" >&2
+	touch "$tmp/root/.complete"
+	rm -rf "$dest"
+	mv "$tmp/root" "$dest"
+fi
+echo "$dest"
