@@ -28,14 +28,19 @@ flock 9
 # dpkg-dev, lintian and mmdebstrap the packaging and its tests
 # (tests/packaging); the MIPS and armhf cross compilers with their C
 # libraries, and qemu-user-static to run what they build, the unit tests
-# on a big-endian and a 32-bit CPU (make -C tests/unit cross).
+# on a big-endian and a 32-bit CPU (make -C tests/unit cross); the arm64
+# and s390x cross compilers and QEMU's aarch64 and s390x machines
+# (qemu-system-misc) for the guests of those architectures (tests/vm/run.sh
+# --kernel arm64|s390x, whose kernels and userlands scripts/foreign-kernel.sh
+# and tests/vm/foreign-userland.sh fetch).
 packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat
 	  kmod cpio xz-utils procps coreutils diffutils bash sparse gcc make libc6-dev
 	  clang libclang-rt-14-dev linux-source-6.1 bc bison flex libelf-dev
 	  ppp pppoe libmnl-dev libnftnl-dev libnetfilter-conntrack-dev pkg-config
 	  dkms openssl dh-dkms debhelper dpkg-dev lintian mmdebstrap
 	  gcc-mips-linux-gnu libc6-dev-mips-cross gcc-arm-linux-gnueabihf
-	  libc6-dev-armhf-cross qemu-user-static)
+	  libc6-dev-armhf-cross qemu-user-static
+	  gcc-aarch64-linux-gnu gcc-s390x-linux-gnu qemu-system-arm qemu-system-misc)
 
 # Kernel releases come from apt's lists: refresh them once if they are empty.
 updated=0

@@ -4,6 +4,8 @@
 # against it (cross) and, with --image, booting it in QEMU.
 #   scripts/foreign-kernel.sh [--image] DEBARCH FLAVOUR   -> prints
 #     release=KVER      e.g. 6.1.0-57-arm64
+#     version=VERSION   its Debian package version (that of linux-source-6.1
+#                       holding its source)
 #     kdir=DIR          the headers: make -C DIR M=... $make
 #     make=VARS         what make needs besides (CROSS_COMPILE=...)
 #     root=DIR          with --image: boot/vmlinuz-KVER and lib/modules/KVER
@@ -151,6 +153,7 @@ if [ ! -f "$dest/.headers" ] || { [ "$image" = 1 ] && [ ! -f "$dest/.image" ]; }
 fi
 
 echo "release=$kver"
+echo "version=$ver"
 echo "kdir=$dest/usr/src/linux-headers-$kver"
 echo "make=CROSS_COMPILE=$cross"
 [ "$image" = 0 ] || echo "root=$dest"

@@ -11,7 +11,8 @@
 #           uninstall, DKMS for both kernels and its skips, the Debian
 #           packages and lintian, their install/upgrade/remove/purge in a
 #           clean Debian 12 root, the OpenWrt package
-#   vm      every scenario in QEMU on Debian 6.1 and 6.12, the
+#   vm      every scenario in QEMU on Debian 6.1 and 6.12, the core set
+#           on Debian's arm64 and s390x (big-endian) 6.1 kernels, the
 #           coexistence scenarios with the in-kernel flowtable present, and
 #           every scenario on the debug kernel (6.1 without the in-kernel
 #           flowtable, with KASAN, lockdep, kmemleak; built once, cached),

@@ -4,6 +4,7 @@
 # nft/ip/conntrack usable in a namespace, our module installed for this
 # kernel, and none of the in-kernel flowtable modules present, so every other
 # scenario exercises nft_offload.ko and nothing else.
+# nfo-core: the guest itself: its own tools, autoload, our module loads
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$NFO_LIB"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # IPv4 tcp through the fast path: plain routing, masquerade and DNAT,
 # client MTU 9000, server MTU 1500.  Offload proven three ways, data intact.
+# nfo-core: IPv4 tuple hashing and lookup, NAT rewrites with incremental TCP checksums
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 

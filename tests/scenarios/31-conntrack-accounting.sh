@@ -4,6 +4,7 @@
 # to the conntrack entry's accounting: `conntrack -L` totals match what the
 # two ends received of the connection within 1%.  Without the flag they do
 # not (conntrack then sees only the packets of the normal path).
+# nfo-core: 64-bit per-flow packet and byte counters into conntrack
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 

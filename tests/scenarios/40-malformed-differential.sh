@@ -25,6 +25,7 @@
 # Also checked: the fast path took the valid cases (fast_ipv*_packets)
 # and sent the others back for the expected reasons (slow_*), the
 # handed-back run used no fast path at all, and the control cases arrived.
+# nfo-core: every header parser (lengths, offsets, fragments, VLAN, PPPoE, GRE)
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 

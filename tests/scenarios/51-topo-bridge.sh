@@ -5,6 +5,7 @@
 # member of VLAN 5, and an untagged one (PVID 5), the address on br0.5.
 # The WAN is a plain port.  IPv4 and IPv6 TCP, masqueraded, offloaded and
 # the bridge's (and VLAN device's) counters kept.
+# nfo-core: bridge paths and the cached Ethernet header
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"

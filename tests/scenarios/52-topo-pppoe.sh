@@ -5,6 +5,7 @@
 # masqueraded, offloaded with the PPPoE and PPP headers popped and pushed
 # by the fast path, the PPP device's counters kept; the session's frames
 # taken from its peer only, and handed back whole to the normal path.
+# nfo-core: PPPoE session headers pushed and stripped (session, length, protocol)
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"

@@ -14,6 +14,7 @@
 #   - a flow busy in hardware for three of its timeouts stays (one flow,
 #     one rule each way), though the host sees none of its packets; idle,
 #     it expires and its rules go.
+# nfo-core: hardware rules: match keys and mangle words in network order, counters
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/simnic.bash"

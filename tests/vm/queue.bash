@@ -77,12 +77,17 @@ queue_remember() {
 #                 logic over kernel state that other scenarios already put
 #                 under the debug kernel's checkers
 #   *-coexist*    only coexist-*
+#   arm64, s390x  the core set: scenarios with a line "# nfo-core: WHAT",
+#                 WHAT being the code that depends on byte order, word
+#                 size or alignment which they put to work (foreign CPUs
+#                 under TCG run a few, chosen so that all of it runs)
 lane_scenarios() {
 	local dir=$1 kind=stock f name
 
 	case "$2" in
 	*-coexist*) kind=coexist ;;
 	debug*) kind=debug ;;
+	arm64*|s390x*) kind=core ;;
 	esac
 	for f in "$dir"/*.sh; do
 		[ -e "$f" ] || continue
@@ -93,6 +98,7 @@ lane_scenarios() {
 		coexist:coexist-*) echo "$name" ;;
 		coexist:*|*:coexist-*|*:demo-*|*:bench-*) ;;
 		debug:*) grep -qx '# nfo-lanes: stock' "$f" || echo "$name" ;;
+		core:*) ! grep -q '^# nfo-core: ' "$f" || echo "$name" ;;
 		*) echo "$name" ;;
 		esac
 	done

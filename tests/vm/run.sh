@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Run the scenarios in a QEMU guest on a stock Debian kernel or the debug one.
-#   tests/vm/run.sh [--kernel 6.1|6.12|KVER|debug] [--scenario NAME]... [--coexist]
+#   tests/vm/run.sh [--kernel 6.1|6.12|KVER|debug|arm64|s390x] [--scenario NAME]... [--coexist]
 #                   [--queue DIR] [--inkernel-flowtable] [--icount] [--mem MB]
 #                   [--keep] [--show] [-v|--verbose]
 # --kernel    a Debian 12 kernel line (newest ABI in apt) or a release (default 6.1);
 #             debug: Debian's 6.1 source built without CONFIG_NF_FLOW_TABLE and
 #             with KASAN, lockdep, kmemleak, debug objects and UBSAN
-#             (tests/vm/build-debug-kernel.sh; built once, then cached)
+#             (tests/vm/build-debug-kernel.sh; built once, then cached);
+#             arm64, s390x: Debian's 6.1 kernel of that architecture
+#             (scripts/foreign-kernel.sh) with a userland of that
+#             architecture (tests/vm/foreign-userland.sh), under
+#             qemu-system-aarch64 or -s390x; s390x is big-endian
 # --scenario  run only these (repeatable); default: the lane's scenarios
 #             (tests/vm/queue.bash, lane_scenarios)
 # --coexist   guest also carries the in-kernel flowtable; runs coexist-* scenarios.
@@ -98,6 +102,18 @@ if [ "$kernel" = debug ] && [ "$coexist$inkernel" != 00 ]; then
 	echo "run.sh: --coexist and --inkernel-flowtable need the in-kernel flowtable, which the debug kernel lacks" >&2
 	exit 2
 fi
+# A guest of another architecture: its Debian architecture, and its
+# kernel's flavour.
+foreign=
+case "$kernel" in
+arm64|s390x)
+	foreign=$kernel
+	if [ "$coexist$inkernel$icount" != 000 ]; then
+		echo "run.sh: --coexist, --inkernel-flowtable and --icount are for amd64 guests" >&2
+		exit 2
+	fi
+	;;
+esac
 
 kver=$kernel
 logdir=
@@ -165,6 +181,8 @@ phase() {
 # console to show when the guest never finished. The debug kernel's KASAN
 # shadow and kmemleak's metadata need the memory; its splats the lines.
 mem=1024
+foreign_env=()
+ppp_kos=()
 vm_timeout=${NFO_VM_TIMEOUT:-1500}
 scenario_timeout=${NFO_SCENARIO_TIMEOUT:-}
 tail_lines=60
@@ -191,6 +209,28 @@ debug)
 	scenario_timeout=${NFO_SCENARIO_TIMEOUT:-600}
 	tail_lines=200
 	;;
+arm64|s390x)
+	phase kernel-fetch "$top/scripts/foreign-kernel.sh" --image "$foreign" "$foreign"
+	kver=$(sed -n 's/^release=//p' <<<"$phase_out")
+	kroot=$(sed -n 's/^root=//p' <<<"$phase_out")
+	kdir=$(sed -n 's/^kdir=//p' <<<"$phase_out")
+	cross=$(sed -n 's/^make=CROSS_COMPILE=//p' <<<"$phase_out")
+	build_env=(env KDIR="$kdir" NFO_MAKE="CROSS_COMPILE=$cross")
+	kversion=$(sed -n 's/^version=//p' <<<"$phase_out")
+	phase userland "$here/foreign-userland.sh" "$foreign"
+	sysroot=$phase_out
+	# A kernel without PPP (s390x) gets the kernel's own PPP drivers,
+	# built from its source, for the PPPoE scenarios.
+	if ! grep -q '/ppp_generic\.ko' "$kroot/lib/modules/$kver/modules.dep" \
+		"$kroot/lib/modules/$kver/modules.builtin"; then
+		phase ppp-build "${build_env[@]}" "$here/build-ppp-modules.sh" "$kversion" \
+			"$top/build/$kver/ppp"
+		mapfile -t ppp_kos <<<"$phase_out"
+	fi
+	foreign_env=(NFO_SYSROOT="$sysroot" NFO_CROSS="$cross")
+	# The result port's driver (nfo.load below).
+	export NFO_EXTRA_MODULES="${NFO_EXTRA_MODULES:-} virtio_mmio virtio_console"
+	;;
 esac
 [ -z "$mem_opt" ] || mem=$mem_opt
 
@@ -213,7 +253,7 @@ if [ -z "$queue" ]; then
 	queue_make "$queue" "$history" "${scenarios[@]}"
 fi
 
-if [ "$kernel" != debug ]; then
+if [ "$kernel" != debug ] && [ -z "$foreign" ]; then
 	phase kernel-fetch "$here/fetch-kernel.sh" "$kver"
 	kroot=$phase_out
 fi
@@ -227,13 +267,14 @@ if [ "$coexist" = 1 ] && [ -z "${NFO_BUILD_MODULE:-}" ]; then
 	module_env+=(NFO_MODULE_DEST="updates/dkms/$(basename "$module")"
 		     NFO_MODULE_INFO="$top/build/dkms/$kver/module.info")
 fi
-phase tool-build "$top/scripts/build-tool.sh"
+phase tool-build env ${foreign_env[@]+"${foreign_env[@]}"} "$top/scripts/build-tool.sh"
 tool=$(tail -n 1 <<<"$phase_out")
 flowtable=()
 [ "$coexist" = 0 ] || flowtable=(--with-inkernel-flowtable)
 [ "$inkernel" = 0 ] || flowtable=(--with-inkernel-flowtable --without-nft-offload)
 # The tests' own modules (tests/kmod), built beside ours.
-test_kos=("$top/build/$kver"/kmod/*.ko)
+test_kos=("$top/build/$kver"/kmod/*.ko ${ppp_kos[@]+"${ppp_kos[@]}"})
+[ -z "$foreign" ] || module_env+=("${foreign_env[@]}" NFO_KDIR="$kdir")
 phase initramfs env "${module_env[@]}" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroot" \
 	NFO_EXTRA_KO="${NFO_EXTRA_KO:-} ${test_kos[*]}" \
 	"$here/mkinitramfs.sh" "$kver" "$initrd" "${flowtable[@]}"
@@ -244,7 +285,32 @@ phase initramfs env "${module_env[@]}" NFO_TOOL="$tool" NFO_KERNEL_ROOT="$kroot"
 # finds it "unsynchronized" and falls back to the HPET, whose every read is
 # an emulated MMIO access; the TSC makes the debug lane's scenarios 10 %
 # cheaper.
-append="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M no_timer_check tsc=reliable"
+append="panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M"
+# The machine, and the console and result port (nfo.port, the guest's
+# device for it; modules it needs first in nfo.load) on it: two serial
+# ports on x86, the native console and a virtio console elsewhere.
+case "$foreign" in
+"")
+	qemu_cmd=(qemu-system-x86_64 -machine q35 -cpu max
+		  -serial "file:$console" -chardev "pipe,id=result,path=$port" -serial chardev:result)
+	append="console=ttyS0 $append no_timer_check tsc=reliable"
+	;;
+arm64)
+	# No pointer authentication (-cpu max has it): TCG emulates its
+	# every signing and check.
+	qemu_cmd=(qemu-system-aarch64 -machine virt -cpu cortex-a57
+		  -serial "file:$console" -chardev "pipe,id=result,path=$port"
+		  -device virtio-serial-device -device virtconsole,chardev=result)
+	append="console=ttyAMA0 $append nfo.port=hvc0 nfo.load=virtio_mmio,virtio_console"
+	;;
+s390x)
+	qemu_cmd=(qemu-system-s390x -machine s390-ccw-virtio -cpu max
+		  -chardev "file,id=con,path=$console" -device sclpconsole,chardev=con
+		  -chardev "pipe,id=result,path=$port"
+		  -device virtio-serial-ccw -device virtconsole,chardev=result)
+	append="console=ttysclp0 $append nfo.port=hvc0 nfo.load=virtio_console"
+	;;
+esac
 [ -z "$scenario_timeout" ] || append+=" nfo.timeout=$scenario_timeout"
 [ -z "${NFO_APPEND:-}" ] || append+=" $NFO_APPEND"
 
@@ -262,10 +328,9 @@ start=$(now)
 # at patch sites ("Oops: int3", soft lockups on a patched NOP).
 cpus=(-smp 2)
 [ "$icount" = 0 ] || cpus=(-smp 1 -icount shift=0)
-timeout "$vm_timeout" qemu-system-x86_64 \
-	-nodefaults -nographic -no-reboot -machine q35 -cpu max -accel tcg,thread=single "${cpus[@]}" -m "$mem" \
+timeout "$vm_timeout" "${qemu_cmd[@]}" \
+	-nodefaults -nographic -no-reboot -accel tcg,thread=single "${cpus[@]}" -m "$mem" \
 	-kernel "$kroot/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
-	-serial "file:$console" -chardev "pipe,id=result,path=$port" -serial chardev:result \
 	-monitor none \
 	</dev/null >"$logdir/qemu.log" 2>&1 &
 qemu=$!
