@@ -752,8 +752,8 @@ nfo_fast_send(struct nf_flowtable *ft, struct sk_buff *skb,
 		WRITE_ONCE(flow->expires, now + timeout);
 	if (ft->flags & NF_FLOWTABLE_COUNTER)
 		nf_ct_acct_update(flow->ct, fd->dir, skb->len);
-	WRITE_ONCE(fd->packets, fd->packets + 1);
-	WRITE_ONCE(fd->bytes, fd->bytes + skb->len);
+	nfo_counter_add(&fd->packets, 1);
+	nfo_counter_add(&fd->bytes, skb->len);
 	if (skb_vlan_tag_present(skb))
 		__vlan_hwaccel_clear_tag(skb);
 	/*

@@ -26,6 +26,13 @@
 
 #define NFO_GC_INTERVAL		HZ
 
+/*
+ * flow.h's layout: a flow fits the 256 bytes of the in-kernel flowtable's
+ * entry, each direction taking 104 on 64-bit machines (less on 32-bit).
+ */
+static_assert(sizeof(struct nfo_flow) <= 256);
+static_assert(BITS_PER_LONG != 64 || sizeof(struct nfo_flow_dir) == 104);
+
 static struct kmem_cache *nfo_flow_cache __read_mostly;
 /* Flows of offload flowtables, with their hardware state (hw.h). */
 static struct kmem_cache *nfo_flow_hw_cache __read_mostly;

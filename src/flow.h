@@ -26,6 +26,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_flow_table.h>
 
+#include "counter.h"
 #include "logic/tuple.h"
 #include "stats.h"
 
@@ -103,8 +104,9 @@ struct nfo_flow_paths {
 };
 
 /*
- * One direction.  Laid out in 104 bytes, so that a flow with both fits the
- * 256 of the in-kernel flowtable's entry.
+ * One direction.  Laid out in 104 bytes on 64-bit machines, so that a flow
+ * with both fits the 256 of the in-kernel flowtable's entry (flow.c checks
+ * both sizes at build time).
  */
 struct nfo_flow_dir {
 	/* Hashed: written once before insertion, then read-only. */
@@ -125,13 +127,12 @@ struct nfo_flow_dir {
 	u32			dst_cookie;
 	/*
 	 * Packets and bytes the fast path forwarded in this direction, for
-	 * the listing.  Plain read-modify-write by whichever CPU forwards
-	 * (no atomics, in a line the hit path already touches): two CPUs
-	 * forwarding the same direction at once may lose an increment.
-	 * READ/WRITE_ONCE.
+	 * the listing: added to by whichever CPU forwards, in a line the hit
+	 * path already touches.  On 64-bit no atomics, so two CPUs forwarding
+	 * the same direction at once may lose an addition (counter.h).
 	 */
-	u64			packets;
-	u64			bytes;
+	struct nfo_counter	packets;
+	struct nfo_counter	bytes;
 	/*
 	 * Route of this direction, held; an xfrm bundle when XFRM.  A plain
 	 * DIRECT direction transmits on its device.

@@ -57,9 +57,14 @@ struct nfo_hw_flow {
 	u32			polled_at;
 	/* ktime_get_ns() when the first push was queued; 0 once taken. */
 	u64			queued_ns;
-	/* What the hardware forwarded, from its counters (the work's). */
-	u64			packets[2];
-	u64			bytes[2];
+	/*
+	 * What the hardware forwarded, from its counters: added to by the
+	 * work item's polls (then the reaper's last one, once the work item
+	 * is cancelled: one writer at a time), read by the listing at any
+	 * time (counter.h: never torn).
+	 */
+	struct nfo_counter	packets[2];
+	struct nfo_counter	bytes[2];
 };
 
 /*

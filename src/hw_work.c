@@ -98,8 +98,8 @@ static void nfo_hw_poll(struct nfo_hw_flow *hw, struct nfo_net *nn)
 			continue;
 		nfo_hw_call(hw, d, FLOW_CLS_STATS, NULL, &st[d], &err);
 		lastused = max(lastused, st[d].lastused);
-		hw->packets[d] += st[d].pkts;
-		hw->bytes[d] += st[d].bytes;
+		nfo_counter_add(&hw->packets[d], st[d].pkts);
+		nfo_counter_add(&hw->bytes[d], st[d].bytes);
 	}
 	this_cpu_inc(nn->stats->hw_polls);
 

@@ -151,7 +151,8 @@ static void nfo_seq_dir(struct seq_file *seq, struct net *net,
 	seq_printf(seq, " %s_xmit=%s", dir, nfo_xmit_name(fd->xmit));
 	nfo_seq_nat(seq, dir, fd->nat);
 	seq_printf(seq, " %s_packets=%llu %s_bytes=%llu", dir,
-		   READ_ONCE(fd->packets), dir, READ_ONCE(fd->bytes));
+		   nfo_counter_read(&fd->packets), dir,
+		   nfo_counter_read(&fd->bytes));
 }
 
 /*
@@ -186,8 +187,10 @@ static void nfo_seq_hw(struct seq_file *seq, const struct nfo_flow *flow,
 		}
 	}
 	seq_printf(seq, " hw_packets=%llu hw_bytes=%llu",
-		   READ_ONCE(hw->packets[0]) + READ_ONCE(hw->packets[1]),
-		   READ_ONCE(hw->bytes[0]) + READ_ONCE(hw->bytes[1]));
+		   nfo_counter_read(&hw->packets[0]) +
+		   nfo_counter_read(&hw->packets[1]),
+		   nfo_counter_read(&hw->bytes[0]) +
+		   nfo_counter_read(&hw->bytes[1]));
 }
 
 static void nfo_seq_flow(struct seq_file *seq, struct net *net,
