@@ -4,7 +4,8 @@
 #   checkpatch  the kernel's checkpatch.pl --strict over src/ and tests/kmod/ (from
 #               Debian's linux-source-6.1 tarball, cached, never vendored)
 #   build-KVER  W=1 build with sparse (C=2) against each kernel line's
-#               newest headers; any compiler or sparse warning fails it
+#               newest headers, the PREEMPT_RT flavours' too; any compiler
+#               or sparse warning fails it
 #   kmod-KVER   the same for the tests' modules (tests/kmod)
 #   tool-CC     the nft-offload command (tool/) built with gcc and clang,
 #               -Wall -Wextra -Werror and stricter format, cast and
@@ -63,8 +64,9 @@ else
 	result checkpatch 1
 fi
 
-# A clean W=1 + sparse build on every kernel line we support.
-for line in 6.1 6.12; do
+# A clean W=1 + sparse build on every kernel line we support, and on their
+# PREEMPT_RT flavours (spinlocks that sleep, softirqs in threads).
+for line in 6.1 6.12 6.1-rt 6.12-rt; do
 	kver=$("$top/scripts/kernels.sh" "$line")
 	out=$top/build/static-$kver
 	rm -rf "$out"

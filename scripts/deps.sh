@@ -4,6 +4,7 @@
 # Debian's archive. Installs only what is missing; silent when nothing is.
 # Kernel images for the guest are not installed here: tests/vm/fetch-kernel.sh
 # unpacks them into a cache (the 6.12 headers pull in their image; unused).
+# The PREEMPT_RT flavours' headers are for the static checks' builds.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +45,7 @@ packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 soca
 
 # Kernel releases come from apt's lists: refresh them once if they are empty.
 updated=0
-for line in 6.1 6.12; do
+for line in 6.1 6.12 6.1-rt 6.12-rt; do
 	if ! kver=$("$top/scripts/kernels.sh" "$line" 2>/dev/null); then
 		if [ "$updated" = 0 ]; then
 			echo "deps.sh: apt-get update (no kernel $line in apt's lists)"
