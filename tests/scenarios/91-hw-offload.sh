@@ -10,7 +10,8 @@
 #     data is intact; the listing says hw=offloaded; the FIN that ends a
 #     connection takes its rules out of the ASIC;
 #   - UDP: the ASIC's counters reach conntrack's accounting, every
-#     datagram counted once;
+#     datagram counted once, and the flow's listing (hw_packets,
+#     hw_bytes: what the ASIC forwarded for it);
 #   - a flow busy in hardware for three of its timeouts stays (one flow,
 #     one rule each way), though the host sees none of its packets; idle,
 #     it expires and its rules go.
@@ -67,6 +68,7 @@ pass "FIN/RST: both connections' rules out of the ASIC (hw_destroyed $(nfo_stat 
 
 log "IPv4 UDP, masqueraded: accounting"
 hw0=$(simnic_counter hw_forwarded_bytes)
+hwp0=$(simnic_counter hw_forwarded)
 out=$(n cl udp-pingpong send 10.0.2.2 5001 1500 1200 --sport 4500) ||
 	simnic_fail "UDP exchange incomplete or corrupted: $out"
 hw_offloaded_in_conntrack || simnic_fail "IPv4 UDP: no [HW_OFFLOAD] in conntrack"
@@ -79,6 +81,12 @@ pkts=$((1500 + resent))
 wait_for 20 ct_orig_is 4500 "$pkts" $((pkts * 1228)) ||
 	simnic_fail "conntrack counts $(ct_orig 4500 packets) packets, $(ct_orig 4500 bytes) bytes for $pkts datagrams of 1228 bytes"
 pass "IPv4 UDP: intact ($out), the ASIC forwarded $hw bytes, conntrack counts each of the $pkts datagrams once"
+# Only this flow was in the ASIC meanwhile: the flow's hardware counters
+# in the listing are all the ASIC forwarded, once the polls have it all.
+hwp=$(since hw_forwarded "$hwp0")
+wait_for 10 flow_says 4500 " hw_packets=$hwp hw_bytes=$hw( |\$)" ||
+	simnic_fail "the listing counts otherwise than the ASIC's $hwp packets, $hw bytes: $(flow_line 4500)"
+pass "IPv4 UDP: the listing counts the $hwp packets, $hw bytes the ASIC forwarded"
 
 log "a UDP flow busy in hardware for three timeouts, then idle"
 n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3
