@@ -64,37 +64,48 @@ else
 	result checkpatch 1
 fi
 
-# A clean W=1 + sparse build on every kernel line we support, and on their
-# PREEMPT_RT flavours (spinlocks that sleep, softirqs in threads).
-for line in 6.1 6.12 6.1-rt 6.12-rt; do
-	kver=$("$top/scripts/kernels.sh" "$line")
+# kbuild_result NAME CMD...: CMD, a kernel build, passes when it succeeds
+# without a compiler, sparse or modpost warning.
+kbuild_result() {
+	local name=$1 re='warning:|error:|sparse:|WARNING:|ERROR:'
+	shift
+
+	if "$@" >"$log" 2>&1 && ! grep -E "$re" "$log" >/dev/null; then
+		result "$name (W=1, sparse)" 0
+	else
+		grep -E "$re" "$log" >"$log.w" || tail -n 30 "$log" >"$log.w"
+		result "$name (W=1, sparse)" 1 "$log.w"
+		rm -f "$log.w"
+	fi
+}
+
+# static_build KVER KDIR [VAR=VALUE...]: the module and the tests' modules
+# (tests/kmod), W=1 + sparse, against the kernel headers in KDIR; the
+# variables go to make (a cross compiler).
+static_build() {
+	local kver=$1 kdir=$2 out
+	shift 2
+
 	out=$top/build/static-$kver
 	rm -rf "$out"
 	mkdir -p "$out"
 	(cd "$top/src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.sh' \) \
 		! -name compat-gen.h -print0 | cpio -0pdm --quiet "$out")
-	if make -C "$out" KDIR="/usr/src/linux-headers-$kver" check >"$log" 2>&1 &&
-	   ! grep -E 'warning:|error:|sparse:' "$log" >/dev/null; then
-		result "build-$kver (W=1, sparse)" 0
-	else
-		grep -E 'warning:|error:|sparse:' "$log" >"$log.w" || tail -n 30 "$log" >"$log.w"
-		result "build-$kver (W=1, sparse)" 1 "$log.w"
-		rm -f "$log.w"
-	fi
+	kbuild_result "build-$kver" make -C "$out" KDIR="$kdir" "$@" check
 
 	out=$top/build/static-kmod-$kver
 	rm -rf "$out"
 	mkdir -p "$out"
 	cp "$top"/tests/kmod/*.c "$top/tests/kmod/Kbuild" "$out/"
-	if make -C "/usr/src/linux-headers-$kver" M="$out" W=1 C=2 CF="-D__CHECK_ENDIAN__" \
-		modules >"$log" 2>&1 &&
-	   ! grep -E 'warning:|error:|sparse:' "$log" >/dev/null; then
-		result "kmod-$kver (W=1, sparse)" 0
-	else
-		grep -E 'warning:|error:|sparse:' "$log" >"$log.w" || tail -n 30 "$log" >"$log.w"
-		result "kmod-$kver (W=1, sparse)" 1 "$log.w"
-		rm -f "$log.w"
-	fi
+	kbuild_result "kmod-$kver" make -C "$kdir" M="$out" W=1 C=2 CF="-D__CHECK_ENDIAN__" \
+		"$@" modules
+}
+
+# A clean W=1 + sparse build on every kernel line we support, and on their
+# PREEMPT_RT flavours (spinlocks that sleep, softirqs in threads).
+for line in 6.1 6.12 6.1-rt 6.12-rt; do
+	kver=$("$top/scripts/kernels.sh" "$line")
+	static_build "$kver" "/usr/src/linux-headers-$kver"
 done
 
 # The userspace command: warnings as errors with both compilers.
