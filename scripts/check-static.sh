@@ -4,8 +4,10 @@
 #   checkpatch  the kernel's checkpatch.pl --strict over src/ and tests/kmod/ (from
 #               Debian's linux-source-6.1 tarball, cached, never vendored)
 #   build-KVER  W=1 build with sparse (C=2) against each kernel line's
-#               newest headers, the PREEMPT_RT flavours' too; any compiler
-#               or sparse warning fails it
+#               newest headers, the PREEMPT_RT flavours' too, and 32-bit
+#               Debian 6.1 kernels' (armhf armmp, i386 686-pae; cross
+#               compiled, scripts/foreign-kernel.sh); any compiler, sparse
+#               or modpost warning fails it
 #   kmod-KVER   the same for the tests' modules (tests/kmod)
 #   tool-CC     the nft-offload command (tool/) built with gcc and clang,
 #               -Wall -Wextra -Werror and stricter format, cast and
@@ -48,7 +50,7 @@ checkpatch_dir() {
 }
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.k"' EXIT
 
 # checkpatch over every source file of the module (generated files aside).
 if cp=$(checkpatch_dir); then
@@ -106,6 +108,21 @@ static_build() {
 for line in 6.1 6.12 6.1-rt 6.12-rt; do
 	kver=$("$top/scripts/kernels.sh" "$line")
 	static_build "$kver" "/usr/src/linux-headers-$kver"
+done
+
+# And for 32-bit routers: Debian's 6.1 for ARMv7 (armhf armmp) and x86
+# (i386 686-pae), cross-built, where a flow's counters are atomic64_t
+# (counter.h).  foreign-kernel.sh fetches their headers (cached).
+for target in "armhf armmp" "i386 686-pae"; do
+	read -r arch flavour <<<"$target"
+	if ! "$top/scripts/foreign-kernel.sh" "$arch" "$flavour" >"$log.k" 2>"$log"; then
+		result "build-$arch-$flavour (foreign-kernel.sh)" 1 "$log"
+		continue
+	fi
+	kver=$(sed -n 's/^release=//p' "$log.k")
+	kdir=$(sed -n 's/^kdir=//p' "$log.k")
+	read -ra vars <<<"$(sed -n 's/^make=//p' "$log.k")"
+	static_build "$kver" "$kdir" "${vars[@]}"
 done
 
 # The userspace command: warnings as errors with both compilers.

@@ -33,7 +33,8 @@ flock 9
 # and s390x cross compilers and QEMU's aarch64 and s390x machines
 # (qemu-system-misc) for the guests of those architectures (tests/vm/run.sh
 # --kernel arm64|s390x, whose kernels and userlands scripts/foreign-kernel.sh
-# and tests/vm/foreign-userland.sh fetch).
+# and tests/vm/foreign-userland.sh fetch); the armhf and i686 cross
+# compilers the module's 32-bit builds (check-static.sh).
 packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat
 	  kmod cpio xz-utils procps coreutils diffutils bash sparse gcc make libc6-dev
 	  clang libclang-rt-14-dev linux-source-6.1 bc bison flex libelf-dev
@@ -41,7 +42,8 @@ packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 soca
 	  dkms openssl dh-dkms debhelper dpkg-dev lintian mmdebstrap
 	  gcc-mips-linux-gnu libc6-dev-mips-cross gcc-arm-linux-gnueabihf
 	  libc6-dev-armhf-cross qemu-user-static
-	  gcc-aarch64-linux-gnu gcc-s390x-linux-gnu qemu-system-arm qemu-system-misc)
+	  gcc-aarch64-linux-gnu gcc-s390x-linux-gnu qemu-system-arm qemu-system-misc
+	  gcc-i686-linux-gnu)
 
 # Kernel releases come from apt's lists: refresh them once if they are empty.
 updated=0

@@ -7,7 +7,7 @@
 #           fuzz stage found) built for MIPS (big-endian, 32-bit) and
 #           armhf (32-bit) and run under qemu-user (tests/unit/run-cross.sh)
 #   static  checkpatch, and W=1 + sparse builds for Debian 6.1 and 6.12
-#           (and their PREEMPT_RT flavours)
+#           (and their PREEMPT_RT flavours), armhf and i386 6.1
 #   package the packaging (tests/packaging): one version, make install and
 #           uninstall, DKMS for both kernels and its skips, the Debian
 #           packages and lintian, their install/upgrade/remove/purge in a
