@@ -93,14 +93,20 @@ pick() {
 	return 1
 }
 
+# A mirror caught mid-sync serves some lists with the wrong size, and
+# apt-get update fails for them: go on with the lists it did get.
+update() {
+	echo "foreign-kernel.sh: apt-get update for $arch${1:+ ($1)}" >&2
+	fapt apt-get update -qq >&2 ||
+		echo "foreign-kernel.sh: apt-get update for $arch failed in part; going on with the lists it got" >&2
+}
+
 if [ -z "$(ls "$apt/state/lists" 2>/dev/null | grep -v -e '^partial$' -e '^lock$')" ]; then
-	echo "foreign-kernel.sh: apt-get update for $arch" >&2
-	fapt apt-get update -qq >&2
+	update
 fi
 if ! found=$(pick); then
-	echo "foreign-kernel.sh: apt-get update for $arch (no usable $flavour kernel listed)" >&2
-	fapt apt-get update -qq >&2
-	apt-get update -qq >&2
+	update "no usable $flavour kernel listed"
+	apt-get update -qq >&2 || true
 	found=$(pick) || {
 		echo "foreign-kernel.sh: no 6.1 $arch $flavour kernel whose amd64 linux-kbuild-6.1 is in the archive" >&2
 		exit 1
