@@ -34,9 +34,18 @@ if [ ! -f "$dest/.complete" ]; then
 		[ ! -f "$f" ] || sources+=("$f")
 	done
 	[ ${#sources[@]} -gt 0 ] || sources=(http://deb.debian.org/debian)
-	mmdebstrap --quiet --variant=extract --arch="$arch" \
-		--include="$(IFS=,; echo "${packages[*]}")" \
-		bookworm "$tmp/root" "${sources[@]}" >&2
+	# A mirror caught mid-sync serves some lists with the wrong size,
+	# which mmdebstrap does not forgive: then the main suite alone.
+	unpack() {
+		rm -rf "$tmp/root"
+		mmdebstrap --quiet --variant=extract --arch="$arch" \
+			--include="$(IFS=,; echo "${packages[*]}")" \
+			bookworm "$tmp/root" "$@" >&2
+	}
+	if ! unpack "${sources[@]}"; then
+		echo "foreign-userland.sh: again from bookworm's main suite alone" >&2
+		unpack http://deb.debian.org/debian
+	fi
 	touch "$tmp/root/.complete"
 	rm -rf "$dest"
 	mv "$tmp/root" "$dest"
