@@ -135,8 +135,9 @@ static void nfo_vlan_stats_add(struct net_device *dev, bool rx,
 /*
  * Keep the counters of the devices the normal path would have passed
  * through: received on those above the input port, sent on those above
- * the output port.  @len is the IP packet's length; VLAN and bridge
- * devices count a sent frame with its Ethernet header, as they see it.
+ * the output port, where we can (flow.h: not a PPP device's).  @len is the
+ * IP packet's length; VLAN and bridge devices count a sent frame with its
+ * Ethernet header, as they see it.
  */
 static void nfo_upper_stats(const struct nfo_path *rx,
 			    const struct nfo_path *tx, const struct sk_buff *skb)
@@ -150,7 +151,7 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 
 		if (up->vlan & BIT(i))
 			nfo_vlan_stats_add(dev, true, len);
-		else
+		else if (up->tstats & BIT(i))
 			dev_sw_netstats_rx_add(dev, len);
 	}
 	for (up = tx ? &tx->upper : NULL, i = 0; up && i < up->num; i++) {
@@ -159,7 +160,7 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 		/* (Never a PPP device: those transmit themselves.) */
 		if (up->vlan & BIT(i))
 			nfo_vlan_stats_add(dev, false, len + ETH_HLEN);
-		else
+		else if (up->tstats & BIT(i))
 			dev_sw_netstats_tx_add(dev, 1, len + ETH_HLEN);
 	}
 }

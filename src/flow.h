@@ -54,10 +54,18 @@ enum {
 /* Devices above the transmitting one whose counters the fast path keeps. */
 #define NFO_UPPER_MAX	4
 
-/* The devices the normal path would have sent through (bridge, VLAN, PPP). */
+/*
+ * The devices the normal path would have sent through (bridge, VLAN, PPP),
+ * and how the fast path keeps their counters: a VLAN device's in its own
+ * per-CPU statistics, a bridge's in the core's (dev->tstats).  A PPP
+ * device keeps its counters in its driver's private state: the packets it
+ * sends go through it, and those the fast path takes from its session are
+ * not counted there (docs/usage.md).
+ */
 struct nfo_path_upper {
 	u8			num;
 	u8			vlan;		/* bit i: dev[i] is VLAN */
+	u8			tstats;		/* bit i: dev[i] has tstats */
 	struct net_device	*dev[NFO_UPPER_MAX];	/* held */
 };
 

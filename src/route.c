@@ -218,6 +218,8 @@ static int nfo_path_walk(const struct net_device_path_stack *stack,
 			return -1;
 		if (is_vlan_dev(upper))
 			path->upper.vlan |= BIT(path->upper.num);
+		else if (netif_is_bridge_master(upper))
+			path->upper.tstats |= BIT(path->upper.num);
 		path->upper.dev[path->upper.num++] = upper;
 		if (is_zero_ether_addr(path->h_source) && nfo_ether_dev(upper))
 			ether_addr_copy(path->h_source, upper->dev_addr);
