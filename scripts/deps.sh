@@ -30,9 +30,9 @@ flock 9
 # (tests/packaging); the MIPS and armhf cross compilers with their C
 # libraries, and qemu-user-static to run what they build, the unit tests
 # on a big-endian and a 32-bit CPU (make -C tests/unit cross); the arm64
-# and s390x cross compilers and QEMU's aarch64 and s390x machines
-# (qemu-system-misc) for the guests of those architectures (tests/vm/run.sh
-# --kernel arm64|s390x, whose kernels and userlands scripts/foreign-kernel.sh
+# and s390x cross compilers and QEMU's aarch64, arm and s390x machines
+# (qemu-system-arm, qemu-system-misc) for the guests of those architectures
+# (tests/vm/run.sh --kernel arm64|armhf|s390x, whose kernels and userlands scripts/foreign-kernel.sh
 # and tests/vm/foreign-userland.sh fetch); the armhf and i686 cross
 # compilers the module's 32-bit builds (check-static.sh).
 packages=(qemu-system-x86 busybox-static nftables iproute2 conntrack iperf3 socat

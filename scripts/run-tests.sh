@@ -13,8 +13,9 @@
 #           packages and lintian, their install/upgrade/remove/purge in a
 #           clean Debian 12 root, the OpenWrt package
 #   vm      every scenario in QEMU on Debian 6.1 and 6.12, the core set
-#           on Debian's arm64 and s390x (big-endian) 6.1 kernels, the
-#           coexistence scenarios with the in-kernel flowtable present, and
+#           on Debian's arm64, armhf (32-bit) and s390x (big-endian) 6.1
+#           kernels, the coexistence scenarios with the in-kernel
+#           flowtable present, and
 #           every scenario on the debug kernel (6.1 without the in-kernel
 #           flowtable, with KASAN, lockdep, kmemleak; built once, cached),
 #           as many guests at once as there are cores (run-vm-tests.sh)

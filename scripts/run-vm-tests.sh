@@ -5,9 +5,10 @@
 #                 CONFIG_NF_FLOW_TABLE, with KASAN, lockdep, kmemleak, debug
 #                 objects, UBSAN), but those marked "# nfo-lanes: stock"
 #   6.1, 6.12     every scenario on Debian's kernels
-#   arm64, s390x  the core set ("# nfo-core:" scenarios) on Debian's 6.1
-#                 for arm64 and for s390x (big-endian), with their own
-#                 userlands (tests/vm/run.sh)
+#   arm64, armhf, s390x
+#                 the core set ("# nfo-core:" scenarios) on Debian's 6.1
+#                 for arm64, armhf (32-bit) and s390x (big-endian), with
+#                 their own userlands (tests/vm/run.sh)
 #   6.1-coexist, 6.12-coexist
 #                 the coexist-* scenarios, the in-kernel flowtable present
 # Each QEMU guest is single-threaded (one TCG thread), so NFO_VM_JOBS guests
@@ -58,7 +59,7 @@ rm -rf "$work"
 mkdir -p "$work/queues" "$work/running"
 t_start=$(date +%s)
 
-lanes=(debug 6.1 6.12 arm64 s390x 6.1-coexist 6.12-coexist)
+lanes=(debug 6.1 6.12 arm64 armhf s390x 6.1-coexist 6.12-coexist)
 
 # run.sh's options for a lane.
 lane_args() {

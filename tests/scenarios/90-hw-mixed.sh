@@ -8,6 +8,7 @@
 # (hw=refused, no driver bound) with its retries; no hardware state leaks
 # through a flush.  nf_flow_offload_hw=0 keeps such flows in software by
 # choice (hw=off).
+# nfo-core: hardware state of flows no driver takes: refusal kinds, retry timers
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/simnic.bash"

@@ -14,6 +14,7 @@
 #   - a port unregistered, the driver unloaded and the router's netns
 #     deleted, with rules in the ASIC: they go with them, nothing leaks;
 #     both modules unload.
+# nfo-core: hardware counters polled into conntrack, rule removal and expiry
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/simnic.bash"

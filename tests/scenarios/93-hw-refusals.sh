@@ -14,6 +14,7 @@
 #   - its callbacks are slow (hw=pending meanwhile);
 #   - it fails a DESTROY (counted);
 #   - its counter polls come later than the timeout (a busy flow stays).
+# nfo-core: rules the NIC validates and refuses (IPv6 NAT, table full), retries
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/simnic.bash"

@@ -12,6 +12,7 @@
 #     wan, end up in the ASIC: [HW_OFFLOAD], its counters, data intact;
 #   - firewall4's reload (flush, flowtable deleted and added again) leaves
 #     no rule in the ASIC, and the next connections go back into it.
+# nfo-core: firewall4's hardware ruleset: rules for its ports, masquerade
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"

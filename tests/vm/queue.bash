@@ -77,7 +77,8 @@ queue_remember() {
 #                 logic over kernel state that other scenarios already put
 #                 under the debug kernel's checkers
 #   *-coexist*    only coexist-*
-#   arm64, s390x  the core set: scenarios with a line "# nfo-core: WHAT",
+#   arm64, armhf, s390x
+#                 the core set: scenarios with a line "# nfo-core: WHAT",
 #                 WHAT being the code that depends on byte order, word
 #                 size or alignment which they put to work (foreign CPUs
 #                 under TCG run a few, chosen so that all of it runs)
@@ -87,7 +88,7 @@ lane_scenarios() {
 	case "$2" in
 	*-coexist*) kind=coexist ;;
 	debug*) kind=debug ;;
-	arm64*|s390x*) kind=core ;;
+	arm64*|armhf*|s390x*) kind=core ;;
 	esac
 	for f in "$dir"/*.sh; do
 		[ -e "$f" ] || continue

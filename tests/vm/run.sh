@@ -8,10 +8,11 @@
 #             debug: Debian's 6.1 source built without CONFIG_NF_FLOW_TABLE and
 #             with KASAN, lockdep, kmemleak, debug objects and UBSAN
 #             (tests/vm/build-debug-kernel.sh; built once, then cached);
-#             arm64, s390x: Debian's 6.1 kernel of that architecture
+#             arm64, armhf, s390x: Debian's 6.1 kernel of that architecture
 #             (scripts/foreign-kernel.sh) with a userland of that
 #             architecture (tests/vm/foreign-userland.sh), under
-#             qemu-system-aarch64 or -s390x; s390x is big-endian
+#             qemu-system-aarch64, -arm or -s390x; armhf is 32-bit,
+#             s390x big-endian
 # --scenario  run only these (repeatable); default: the lane's scenarios
 #             (tests/vm/queue.bash, lane_scenarios)
 # --coexist   guest also carries the in-kernel flowtable; runs coexist-* scenarios.
@@ -106,7 +107,7 @@ fi
 # kernel's flavour.
 foreign=
 case "$kernel" in
-arm64|s390x)
+arm64|armhf|s390x)
 	foreign=$kernel
 	if [ "$coexist$inkernel$icount" != 000 ]; then
 		echo "run.sh: --coexist, --inkernel-flowtable and --icount are for amd64 guests" >&2
@@ -209,8 +210,10 @@ debug)
 	scenario_timeout=${NFO_SCENARIO_TIMEOUT:-600}
 	tail_lines=200
 	;;
-arm64|s390x)
-	phase kernel-fetch "$top/scripts/foreign-kernel.sh" --image "$foreign" "$foreign"
+arm64|armhf|s390x)
+	flavour=$foreign
+	[ "$foreign" != armhf ] || flavour=armmp
+	phase kernel-fetch "$top/scripts/foreign-kernel.sh" --image "$foreign" "$flavour"
 	kver=$(sed -n 's/^release=//p' <<<"$phase_out")
 	kroot=$(sed -n 's/^root=//p' <<<"$phase_out")
 	kdir=$(sed -n 's/^kdir=//p' <<<"$phase_out")
@@ -303,6 +306,12 @@ arm64)
 		  -device virtio-serial-device -device virtconsole,chardev=result)
 	append="console=ttyAMA0 $append nfo.port=hvc0 nfo.load=virtio_mmio,virtio_console"
 	;;
+armhf)
+	qemu_cmd=(qemu-system-arm -machine virt -cpu cortex-a15
+		  -serial "file:$console" -chardev "pipe,id=result,path=$port"
+		  -device virtio-serial-device -device virtconsole,chardev=result)
+	append="console=ttyAMA0 $append nfo.port=hvc0 nfo.load=virtio_mmio,virtio_console"
+	;;
 s390x)
 	qemu_cmd=(qemu-system-s390x -machine s390-ccw-virtio -cpu max
 		  -chardev "file,id=con,path=$console" -device sclpconsole,chardev=con
@@ -328,6 +337,9 @@ start=$(now)
 # at patch sites ("Oops: int3", soft lockups on a patched NOP).
 cpus=(-smp 2)
 [ "$icount" = 0 ] || cpus=(-smp 1 -icount shift=0)
+# Debian's armmp kernel hangs before init with two CPUs on QEMU's 32-bit
+# virt machine (after the console opens); one boots.
+[ "$foreign" != armhf ] || cpus=(-smp 1)
 timeout "$vm_timeout" "${qemu_cmd[@]}" \
 	-nodefaults -nographic -no-reboot -accel tcg,thread=single "${cpus[@]}" -m "$mem" \
 	-kernel "$kroot/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
