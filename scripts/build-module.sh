@@ -9,7 +9,8 @@
 # build/6.1.0-56-amd64/openwrt/nft_flow_offload.ko.
 # KDIR names the headers when they are not /usr/src/linux-headers-KVER;
 # NFO_MAKE adds make variables (CROSS_COMPILE=... for a foreign kernel,
-# scripts/foreign-kernel.sh).
+# scripts/foreign-kernel.sh).  NFO_OPENWRT_BUILD=0 leaves out the build
+# under OpenWrt's name (for guests that do not run scenario 17).
 set -euo pipefail
 
 kver=${1:?usage: build-module.sh KERNEL-RELEASE}
@@ -46,9 +47,11 @@ copy_src "$out"
 build "$out" W=1
 # OpenWrt's name, in a copy of its own (the two builds' objects differ):
 # tests/vm/mkinitramfs.sh puts it in the guest outside /lib/modules.
-mkdir -p "$out/openwrt"
-copy_src "$out/openwrt"
-build "$out/openwrt" W=1 NFO_MODNAME=nft_flow_offload
+if [ "${NFO_OPENWRT_BUILD:-1}" = 1 ]; then
+	mkdir -p "$out/openwrt"
+	copy_src "$out/openwrt"
+	build "$out/openwrt" W=1 NFO_MODNAME=nft_flow_offload
+fi
 # The tests' own modules (tests/kmod), in kmod/ beside it: tests/vm/run.sh
 # puts them in the guest; nothing installs them.
 mkdir -p "$out/kmod"

@@ -198,7 +198,9 @@ debug)
 	phase kernel-build "$here/build-debug-kernel.sh"
 	kver=$(sed -n 's/^release=//p' <<<"$phase_out")
 	kroot=$(sed -n 's/^root=//p' <<<"$phase_out")
-	build_env=(env KDIR="$(sed -n 's/^kdir=//p' <<<"$phase_out")")
+	# (Without the build under OpenWrt's name: scenario 17 is for the
+	# stock lanes.)
+	build_env=(env KDIR="$(sed -n 's/^kdir=//p' <<<"$phase_out")" NFO_OPENWRT_BUILD=0)
 	if [ -z "$kver" ] || [ ! -f "$kroot/boot/vmlinuz-$kver" ]; then
 		echo "run.sh: build-debug-kernel.sh gave no kernel:"
 		echo "$phase_out"
@@ -218,7 +220,7 @@ arm64|armhf|s390x)
 	kroot=$(sed -n 's/^root=//p' <<<"$phase_out")
 	kdir=$(sed -n 's/^kdir=//p' <<<"$phase_out")
 	cross=$(sed -n 's/^make=CROSS_COMPILE=//p' <<<"$phase_out")
-	build_env=(env KDIR="$kdir" NFO_MAKE="CROSS_COMPILE=$cross")
+	build_env=(env KDIR="$kdir" NFO_MAKE="CROSS_COMPILE=$cross" NFO_OPENWRT_BUILD=0)
 	kversion=$(sed -n 's/^version=//p' <<<"$phase_out")
 	phase userland "$here/foreign-userland.sh" "$foreign"
 	sysroot=$phase_out
