@@ -61,6 +61,10 @@ stage_cmd() {
 # that an interrupted run stops all of it; its output waits in a file.
 vm_pid=
 vm_log=$top/build/vm-stage.log
+# Made when the other stages are done: the vm stage then lets a guest run
+# at a low priority beside the debug lane's (scripts/run-vm-tests.sh).
+export NFO_VM_STAGES_DONE=$top/build/stages-done
+rm -f "$NFO_VM_STAGES_DONE"
 if [[ " ${stages[*]} " == *" vm "* ]]; then
 	mkdir -p "$top/build"
 	set -m
@@ -126,6 +130,7 @@ for stage in "${stages[@]}"; do
 	relay "$stage" < <(stage_cmd "$stage" 2>&1 || echo "STAGE-FAILED $stage")
 	times+=("$stage $(( $(date +%s) - t0 ))s")
 done
+touch "$NFO_VM_STAGES_DONE"
 
 if [ -n "$vm_pid" ]; then
 	echo "=== stage vm (started with the suite; waiting for it)"

@@ -20,12 +20,15 @@
 # priority, and the Debian lanes run first.
 #
 # A guest on a Debian kernel waits (for its peers, timers, timeouts) a third
-# of its time, while one on the debug kernel keeps its core busy: once the
-# debug kernel is there and no more debug guests can start, NFO_VM_EXTRA
-# more guests (default 1) run the Debian lanes beside the others, to use
-# those waits. Never while the debug kernel builds: beside that build and
-# the other stages, a third guest on two cores made 6.1's scenarios three
-# to nine times slower (15-load-unload-loop hit its 300 s limit).
+# of its time, and one on the debug kernel a quarter: NFO_VM_EXTRA more
+# guests (default 1), at a lower priority (nice 10), run the other lanes
+# beside them, to use those waits. They start once the debug kernel is
+# there and either no more debug guests can start or the suite's other
+# stages are done (the file NFO_VM_STAGES_DONE names exists, when
+# scripts/run-tests.sh runs this); never while the debug kernel builds:
+# beside that build and the other stages, a third guest on two cores made
+# 6.1's scenarios three to nine times slower (15-load-unload-loop hit its
+# 300 s limit).
 #
 # Prints each guest's results as it ends, then the budget: each lane's time
 # (from its first guest's start to its last guest's end), its guests' QEMU
@@ -120,6 +123,11 @@ debug_startable() {
 		[ "$(queue_left "$work/queues/debug")" -gt 0 ]
 }
 
+# stages_done: the suite's other stages are over (or there are none).
+stages_done() {
+	[ -z "${NFO_VM_STAGES_DONE:-}" ] || [ -e "$NFO_VM_STAGES_DONE" ]
+}
+
 # debug_building: the debug kernel is being built.
 debug_building() {
 	[ ! -e "$work/debug-kernel.ready" ] && [ ! -e "$work/debug-kernel.failed" ]
@@ -128,8 +136,9 @@ debug_building() {
 # pick_lane [extra]: the lane a free guest should boot next: the first in
 # $lanes with scenarios left whose kernel is there. Waits while only the
 # debug lane has scenarios left and its kernel is still being built; returns
-# 1 when nothing is left. An extra slot takes Debian lanes only, and none
-# while the debug kernel builds or a debug guest could start.
+# 1 when nothing is left. An extra slot takes the other lanes only, none
+# while the debug kernel builds, and none while a debug guest could start
+# but the other stages still run.
 pick_lane() {
 	local lane waiting
 
@@ -142,7 +151,7 @@ pick_lane() {
 			[ ! -e "$work/broken-$lane" ] || continue
 			if [ "${1:-}" = extra ]; then
 				[ "$lane" != debug ] || continue
-				if debug_building || debug_startable; then
+				if debug_building || { debug_startable && ! stages_done; }; then
 					waiting=1
 					continue
 				fi
@@ -167,7 +176,7 @@ pick_lane() {
 # module did not build, its guest did not boot) marks the lane broken: no
 # more guests for it, and what it had left is counted as never run.
 slot() {
-	local n=0 lane t0 run left
+	local n=0 lane t0 run left prio=()
 
 	while lane=$(pick_lane "${2:-}"); do
 		n=$((n + 1))
@@ -175,8 +184,9 @@ slot() {
 		t0=$(date +%s)
 		left=$(queue_left "$work/queues/$lane")
 		: >"$work/running/$lane.$run"
+		[ "${2:-}" != extra ] || prio=(nice -n 10)
 		# shellcheck disable=SC2046 # lane_args is a word list on purpose
-		NFO_TIMES=$work/times "$top/tests/vm/run.sh" $(lane_args "$lane") \
+		NFO_TIMES=$work/times ${prio[@]+"${prio[@]}"} "$top/tests/vm/run.sh" $(lane_args "$lane") \
 			--queue "$work/queues/$lane" ${opts[@]+"${opts[@]}"} \
 			>"$work/run-$run.log" 2>&1 || true
 		rm -f "$work/running/$lane.$run"
