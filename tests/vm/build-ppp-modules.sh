@@ -20,25 +20,24 @@ read -r -a make_vars <<<"${NFO_MAKE:-}"
 files=(drivers/net/ppp/ppp_generic.c drivers/net/ppp/ppp_async.c
        drivers/net/ppp/pppox.c drivers/net/ppp/pppoe.c drivers/net/slip/slhc.c)
 
-cache=${NFO_CACHE:-$HOME/.cache/nft-offload}/foreign
-src=$cache/ppp-source-$ver
-mkdir -p "$cache"
-exec 9>"$cache/ppp-source.lock"
-flock 9
-if [ ! -f "$src/.complete" ]; then
+# shellcheck source=tests/vm/cache.bash
+. "$(dirname "$0")/cache.bash"
+src=${NFO_CACHE:-$HOME/.cache/nft-offload}/foreign/ppp-source-$ver
+
+# fill DIR: the drivers' files, out of the source package (downloaded
+# into DIR's parent).
+fill() {
+	local scratch
+
+	scratch=$(dirname "$1")
 	echo "build-ppp-modules.sh: downloading linux-source-6.1 $ver for its PPP drivers" >&2
-	tmp=$(mktemp -d "$cache/.ppp-source.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "linux-source-6.1=$ver" >&2)
-	mkdir "$tmp/src"
-	dpkg-deb --fsys-tarfile "$tmp"/linux-source-6.1_*.deb |
+	(cd "$scratch" && apt-get download -qq -o APT::Sandbox::User=root "linux-source-6.1=$ver" >&2)
+	dpkg-deb --fsys-tarfile "$scratch"/linux-source-6.1_*.deb |
 		tar -xO ./usr/src/linux-source-6.1.tar.xz |
-		tar -xJ -C "$tmp/src" --strip-components=1 "${files[@]/#/linux-source-6.1/}"
-	touch "$tmp/src/.complete"
-	rm -rf "$src"
-	mv "$tmp/src" "$src"
-fi
-flock -u 9
+		tar -xJ -C "$1" --strip-components=1 "${files[@]/#/linux-source-6.1/}"
+}
+
+cache_fill "$src.lock" "$src" fill
 
 mkdir -p "$out"
 exec 8>"$out/.lock"

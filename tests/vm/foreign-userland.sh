@@ -16,38 +16,41 @@ packages=(bash nftables iproute2 conntrack kmod socat iperf3 procps coreutils
 	  diffutils busybox-static ppp pppoe
 	  libc6-dev libmnl-dev libnftnl-dev libnetfilter-conntrack-dev)
 
+# shellcheck source=tests/vm/cache.bash
+. "$(dirname "$0")/cache.bash"
 cache=${NFO_CACHE:-$HOME/.cache/nft-offload}/foreign
 key=$(printf '%s\n' "userland 1" "$arch" "${packages[@]}" | sha256sum | cut -c1-12)
 dest=$cache/userland-$arch-$key
 
-mkdir -p "$cache"
-exec 9>"$cache/userland-$arch.lock"
-flock 9
-if [ ! -f "$dest/.complete" ]; then
+# unpack DIR [SOURCES...]: the packages into DIR (which mmdebstrap wants
+# empty or absent).
+unpack() {
+	local dir=$1
+
+	shift
+	rm -rf "$dir"
+	mmdebstrap --quiet --variant=extract --arch="$arch" \
+		--include="$(IFS=,; echo "${packages[*]}")" \
+		bookworm "$dir" "$@" >&2
+}
+
+# fill DIR: from this host's sources, so that the guest's tools are the
+# same versions as the host's (security updates included).  A mirror
+# caught mid-sync serves some lists with the wrong size, which mmdebstrap
+# does not forgive: then from the main suite alone.
+fill() {
+	local sources=() f
+
 	echo "foreign-userland.sh: unpacking Debian 12 $arch packages" >&2
-	tmp=$(mktemp -d "$cache/.userland-$arch.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	# This host's sources, so that the guest's tools are the same
-	# versions as the host's (security updates included).
-	sources=()
 	for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
 		[ ! -f "$f" ] || sources+=("$f")
 	done
 	[ ${#sources[@]} -gt 0 ] || sources=(http://deb.debian.org/debian)
-	# A mirror caught mid-sync serves some lists with the wrong size,
-	# which mmdebstrap does not forgive: then the main suite alone.
-	unpack() {
-		rm -rf "$tmp/root"
-		mmdebstrap --quiet --variant=extract --arch="$arch" \
-			--include="$(IFS=,; echo "${packages[*]}")" \
-			bookworm "$tmp/root" "$@" >&2
-	}
-	if ! unpack "${sources[@]}"; then
+	if ! unpack "$1" "${sources[@]}"; then
 		echo "foreign-userland.sh: again from bookworm's main suite alone" >&2
-		unpack http://deb.debian.org/debian
+		unpack "$1" http://deb.debian.org/debian
 	fi
-	touch "$tmp/root/.complete"
-	rm -rf "$dest"
-	mv "$tmp/root" "$dest"
-fi
+}
+
+cache_fill "$cache/userland-$arch.lock" "$dest" fill
 echo "$dest"
