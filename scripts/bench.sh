@@ -9,10 +9,14 @@
 # Two boots per kernel, side by side, under tests/vm/run.sh --icount (one
 # vCPU, one guest ns is one guest instruction) of
 # tests/scenarios/bench-router.sh: one guest
-# with nft_offload (modes floor, route, classic, ours, and ours with the WAN
-# on a VLAN: vlan, vlan-shaped), one with Debian's
-# in-kernel flowtable modules and without ours (floor, inkernel); each
-# boot's router figures subtract its own floor.  Results go
+# with nft_offload (modes floor, hookfloor, route, classic, ours, ours with
+# the WAN on a VLAN: vlan, vlan-shaped, and with firewall4's software
+# configuration: fw4, fw4-vlan), one with Debian's in-kernel flowtable
+# modules and without ours (floor, hookfloor, inkernel, inkernel-fw4,
+# inkernel-fw4-vlan);
+# each boot's router figures subtract its own floor, and the flowtables'
+# are also given beyond hookfloor, the floor of any fast path at the
+# ingress hook (bench/floor/nfo_floor.c).  Results go
 # to bench/results/DATE-KERNEL/: table.md, plot.png (router instructions per
 # packet against flows, one line per mode), data.tsv, raw.txt and the run
 # logs.  Unless --no-doc, docs/performance.md gets the tables.
@@ -73,7 +77,7 @@ boot() {
 	fi
 	echo "bench.sh: $kernel: $modes ..."
 	if ! NFO_APPEND="nfo.bench_modes=$modes nfo.bench_flows=$flows nfo.bench_packets=$packets nfo.bench_tcp_secs=$tcp_secs nfo.bench_crr=$crr nfo.bench_profile=$profile" \
-	     NFO_SCENARIO_TIMEOUT=5400 NFO_VM_TIMEOUT=6000 NFO_EXTRA_KO="$prof_ko" \
+	     NFO_SCENARIO_TIMEOUT=5400 NFO_VM_TIMEOUT=6000 NFO_EXTRA_KO="$bench_kos" \
 	     "$top/tests/vm/run.sh" --kernel "$kernel" --icount --mem 3072 \
 		--scenario bench-router --show "$@" >"$log" 2>&1; then
 		cat "$log"
@@ -100,7 +104,7 @@ report() {
 	# Router instructions per packet of mode m at f flows; "" if not run.
 	# Each boot measures its own floor.
 	function router(m, f) {
-		if (m == "route")
+		if (m == "route" || m == "hookfloor")
 			f = 1
 		return ((m, f) in cost) ? cost[m, f] - floor[boot[m]] : ""
 	}
@@ -120,13 +124,15 @@ report() {
 		}
 		if (m == "floor")
 			floor[v["boot"]] = c
+		else if (m == "hookfloor")
+			hfc[v["boot"]] = c
 		else
 			boot[m] = v["boot"]
 		cost[m, f] = c
 		setup[m, f] = v["setup_ticks"]
 		if (m == "ours" || m == "inkernel")
 			off[m, f] = v["offloaded"]
-		if (m != "floor" && m != "route" && !(f in known)) {
+		if (m != "floor" && m != "hookfloor" && m != "route" && !(f in known)) {
 			known[f] = 1
 			fl[++nf] = f
 		}
@@ -175,6 +181,22 @@ report() {
 		}
 		big = fl[nf]
 		printf "\nPlain routing keeps no per-flow state and runs once, with 1 flow.\n"
+		if (("nft-offload" in hfc) && ("inkernel" in hfc)) {
+			for (b in hfc)
+				hook[b] = hfc[b] - floor[b]
+			printf "\nBeyond the floor of any fast path at this hook (`bench/floor`: every packet\n"
+			printf "forwarded at ingress with a precomputed Ethernet header and a TTL decrement,\n"
+			printf "no lookup, no checks, no NAT: %.0f instructions per packet in the nft-offload\n", hook["nft-offload"]
+			printf "boot, %.0f in the in-kernel one):\n\n", hook["inkernel"]
+			printf "| flows | %s | %s | nft-offload vs in-kernel |\n|---:|---:|---:|---:|\n", name["inkernel"], name["ours"]
+			for (i = 1; i <= nf; i++) {
+				f = fl[i]; r = router("ours", f); k = router("inkernel", f)
+				r = (r == "") ? "" : r - hook["nft-offload"]
+				k = (k == "") ? "" : k - hook["inkernel"]
+				printf "| %d | %s | %s | %s |\n", f, show(k), show(r),
+					(r != "" && k > 0) ? sprintf("%+.1f %%", (r / k - 1) * 100) : "-"
+			}
+		}
 		for (i = 1; i <= nf; i++)
 			for (j = 3; j <= 4; j++)
 				if (((modes[j], fl[i]) in off) && off[modes[j], fl[i]] < fl[i])
@@ -216,6 +238,19 @@ report() {
 			for (j = 2; j <= 4; j++)
 				printf " %s |", ((modes[j], s) in tcp) ? tcp[modes[j], s] : "-"
 			printf "\n"
+		}
+		if (("fw4", fl[1]) in cost) {
+			printf "\nfirewall4'"'"'s software configuration: the LAN port in bridge `br-lan` and the\n"
+			printf "flowtable listing `br-lan` and the WAN device (as firewall4 writes it), against\n"
+			printf "the ports listed; router instructions per packet, floor subtracted:\n\n"
+			printf "| flows | in-kernel, ports | in-kernel, firewall4 | nft-offload, ports | nft-offload, firewall4 | in-kernel, firewall4, WAN VLAN | nft-offload, firewall4, WAN VLAN |\n"
+			printf "|---:|---:|---:|---:|---:|---:|---:|\n"
+			for (i = 1; i <= nf; i++) {
+				f = fl[i]
+				printf "| %d | %s | %s | %s | %s | %s | %s |\n", f, show(router("inkernel", f)),
+					show(router("inkernel-fw4", f)), show(router("ours", f)), show(router("fw4", f)),
+					show(router("inkernel-fw4-vlan", f)), show(router("fw4-vlan", f))
+			}
 		}
 		if (("vlan", fl[1]) in cost) {
 			printf "\nThe WAN on a VLAN device (`wan.7` on the port), nft-offload with the ports\n"
@@ -262,24 +297,31 @@ for kernel in "${kernels[@]}"; do
 	kver=$("$top/scripts/kernels.sh" "$kernel")
 	dir=$results/$(date +%Y-%m-%d)-$kver
 	mkdir -p "$dir"
-	prof_ko=
+	# The hook's floor (mode hookfloor), in both boots.
+	mkdir -p "$top/build/floor-$kver"
+	cp "$top/bench/floor/nfo_floor.c" "$top/bench/floor/Kbuild" "$top/build/floor-$kver/"
+	make -s -C "/usr/src/linux-headers-$kver" M="$top/build/floor-$kver" modules 2>&1 |
+		grep -v '^Skipping BTF' >&2 || true
+	bench_kos=$top/build/floor-$kver/nfo_floor.ko
 	if [ "$profile" = 1 ]; then
 		mkdir -p "$top/build/prof-$kver"
 		cp "$top/bench/prof/nfo_prof.c" "$top/bench/prof/Kbuild" "$top/build/prof-$kver/"
 		make -s -C "/usr/src/linux-headers-$kver" M="$top/build/prof-$kver" modules 2>&1 |
 			grep -v '^Skipping BTF' >&2 || true
-		prof_ko=$top/build/prof-$kver/nfo_prof.ko
+		bench_kos+=" $top/build/prof-$kver/nfo_prof.ko"
 	fi
 	# The two boots run side by side, one vCPU each: instruction counts do
 	# not depend on the host's load.  The second starts once the first
 	# is in QEMU, as both build the module in the same directory.
-	boot "$kernel" "$dir/run-nft-offload.log" floor,route,classic,ours,vlan,vlan-shaped &
+	ours_modes=floor,hookfloor,route,classic,ours,fw4,vlan,vlan-shaped,fw4-vlan
+	boot "$kernel" "$dir/run-nft-offload.log" "$ours_modes" &
 	first=$!
 	while kill -0 "$first" 2>/dev/null &&
-	      ! pgrep -f '^qemu-system-x86_64 .*nfo\.bench_modes=floor,route,classic,ours,vlan,vlan-shaped ' >/dev/null; do
+	      ! pgrep -f "^qemu-system-x86_64 .*nfo\\.bench_modes=$ours_modes " >/dev/null; do
 		sleep 1
 	done
-	boot "$kernel" "$dir/run-inkernel.log" floor,inkernel --inkernel-flowtable
+	boot "$kernel" "$dir/run-inkernel.log" floor,hookfloor,inkernel,inkernel-fw4,inkernel-fw4-vlan \
+		--inkernel-flowtable
 	wait "$first" || exit 1
 	for b in nft-offload inkernel; do
 		sed -n "s/^BENCH \([a-z]*\) /BENCH \1 boot=$b /p" "$dir/run-$b.log"

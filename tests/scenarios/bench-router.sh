@@ -10,16 +10,25 @@
 # of all tasks on the CPU (/proc/schedstat, in ns, so in instructions;
 # softirqs run in the task they interrupt); /proc/stat's non-idle ticks
 # (10 ms) are printed beside it.  Mode floor drops in r's ingress instead: the sender and link cost
-# that scripts/bench.sh subtracts.
+# that scripts/bench.sh subtracts.  Mode hookfloor forwards in r's
+# ingress with bench/floor/nfo_floor.ko (a precomputed Ethernet header and
+# a TTL decrement, nothing else): the floor of any fast path at the hook,
+# which bench.sh reports the flowtables' costs beyond.
 #
 # Kernel command line (NFO_APPEND):
-#   nfo.bench_modes=floor,route,classic,ours   (inkernel: the in-kernel
+#   nfo.bench_modes=floor,hookfloor,route,classic,ours   (inkernel: the in-kernel
 #                      flowtable; needs a guest without nft_offload.
 #                      vlan, vlan-shaped: ours with the WAN on VLAN 7 of
 #                      the same link, the flowtable listing the ports; the
 #                      fast path pushes the tag and sends on the port, or,
 #                      with a qdisc on the VLAN device, sends through it.
-#                      They come last: the WAN stays a VLAN after them)
+#                      They come after the others: the WAN stays a VLAN.
+#                      fw4, fw4-vlan: ours with firewall4's software
+#                      configuration, the LAN port in bridge br-lan and
+#                      the flowtable listing br-lan and the WAN device
+#                      (plain, then VLAN 7); inkernel-fw4 and
+#                      inkernel-fw4-vlan the same for the in-kernel
+#                      flowtable)
 #   nfo.bench_flows=1,1000,100000              concurrent flows (tuples) of
 #                      the stateful modes; floor and route run with 1
 #   nfo.bench_packets=500000                   frames per timed run
@@ -114,16 +123,45 @@ shape() {
 # nft_offload's modes.
 ours_mode() {
 	case "$1" in
-	ours|vlan|vlan-shaped) return 0 ;;
+	ours|vlan|vlan-shaped|fw4|fw4-vlan) return 0 ;;
+	esac
+	return 1
+}
+
+inkernel_mode() {
+	case "$1" in
+	inkernel|inkernel-fw4|inkernel-fw4-vlan) return 0 ;;
 	esac
 	return 1
 }
 
 stateful() {
-	case "$1" in
-	classic|inkernel) return 0 ;;
-	esac
-	ours_mode "$1"
+	[ "$1" = classic ] || inkernel_mode "$1" || ours_mode "$1"
+}
+
+# firewall4's LAN: port r-cl in bridge br-lan, which takes the LAN
+# addresses and r-cl's Ethernet address (the one the sender sends to).
+LAN=r-cl
+lan_bridge() {
+	[ "$LAN" = r-cl ] || return 0
+	n r ip addr flush dev r-cl
+	n r ip link add br-lan address "$(mac_of r r-cl)" type bridge
+	n r ip link set r-cl master br-lan
+	n r ip addr add 10.0.1.1/24 dev br-lan
+	n r ip addr add fd00:1::1/64 dev br-lan nodad
+	n r ip link set br-lan up
+	LAN=br-lan
+	n r ping -c 1 -W 2 10.0.1.2 >/dev/null || fail "no neighbour over br-lan"
+}
+
+# And back: the LAN addresses on the port.
+lan_unbridge() {
+	[ "$LAN" = br-lan ] || return 0
+	n r ip link del br-lan
+	n r ip addr add 10.0.1.1/24 dev r-cl
+	n r ip addr add fd00:1::1/64 dev r-cl nodad
+	LAN=r-cl
+	n r ping -c 1 -W 2 10.0.1.2 >/dev/null || fail "no neighbour over r-cl"
 }
 
 # The WAN's addresses move to VLAN 7 of the same link (r-srv.7, srv-r.7).
@@ -143,8 +181,10 @@ wan_vlan() {
 	n r ping -c 1 -W 2 10.0.2.2 >/dev/null || fail "no neighbour over VLAN 7"
 }
 
-# Back to an empty router: no rules, no conntrack entries, no flows.
+# Back to an empty router: no rules, no conntrack entries, no flows, no
+# floor module.
 reset_router() {
+	! modloaded nfo_floor || rmmod nfo_floor
 	n r nft flush ruleset
 	n r conntrack -F >/dev/null 2>&1 || true
 	wait_for 120 bash -c '[ "$(ip netns exec r conntrack -C 2>/dev/null || echo 0)" = 0 ]'
@@ -157,14 +197,23 @@ router_rules() {
 
 	case "$1" in
 	floor) drop_at r r-cl; return 0 ;;
+	hookfloor)
+		n r insmod "/lib/modules/$(uname -r)/updates/nfo_floor.ko" \
+			in=r-cl out="$WAN" dst="$(mac_of srv srv-r)"
+		return 0 ;;
 	route) return 0 ;;
 	vlan) n r tc qdisc del dev r-srv.7 root 2>/dev/null || true ;;
 	vlan-shaped) n r tc qdisc replace dev r-srv.7 root pfifo limit 10000 ;;
 	esac
-	if [ "$1" != classic ]; then
+	case "$1" in
+	classic) ;;
+	fw4*|inkernel-fw4*)
+		ft="flowtable ft { hook ingress priority 0; devices = { br-lan, $WAN }; }"
+		add='meta l4proto { tcp, udp } flow add @ft' ;;
+	*)
 		ft='flowtable ft { hook ingress priority 0; devices = { r-cl, r-srv }; }'
-		add='meta l4proto { tcp, udp } flow add @ft'
-	fi
+		add='meta l4proto { tcp, udp } flow add @ft' ;;
+	esac
 	n r nft -f - <<-NFT
 	table inet fw {
 		$ft
@@ -172,7 +221,7 @@ router_rules() {
 			type filter hook forward priority filter; policy drop;
 			$add
 			ct state vmap { established : accept, related : accept, invalid : drop }
-			iifname "r-cl" oifname "$WAN" accept
+			iifname "$LAN" oifname "$WAN" accept
 		}
 		chain post {
 			type nat hook postrouting priority srcnat;
@@ -186,7 +235,7 @@ router_rules() {
 		net.netfilter.nf_conntrack_udp_timeout_stream=3600
 	if ours_mode "$1"; then
 		n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600
-	elif [ "$1" = inkernel ]; then
+	elif inkernel_mode "$1"; then
 		n r sysctl -q -w net.netfilter.nf_flowtable_udp_timeout=3600
 	fi
 }
@@ -304,7 +353,7 @@ tcp_run() {	# MODE STREAMS
 }
 
 for mode in "${MODES[@]}"; do
-	if [ "$mode" = inkernel ]; then
+	if inkernel_mode "$mode"; then
 		! modloaded nft_offload || fail "nft_offload is loaded: not the in-kernel flowtable"
 		modprobe nf_flow_table_inet
 		modprobe nft_flow_offload
@@ -347,11 +396,14 @@ measure_modes() {
 	done
 }
 
-# The WAN a plain port first, for every run but the VLAN modes'.
-PLAIN=() VLAN=()
+# The WAN a plain port and the LAN's port no bridge's first, for every run
+# but the VLAN and firewall4 modes'.
+PLAIN=() VLAN=() FW4=() FW4VLAN=()
 for mode in "${MODES[@]}"; do
 	case "$mode" in
 	vlan*) VLAN+=("$mode") ;;
+	fw4-vlan|inkernel-fw4-vlan) FW4VLAN+=("$mode") ;;
+	fw4|inkernel-fw4) FW4+=("$mode") ;;
 	*) PLAIN+=("$mode") ;;
 	esac
 done
@@ -448,10 +500,30 @@ for mode in "${MODES[@]}"; do
 	done
 done
 
+# firewall4's software configuration: measured, and profiled with the
+# others (the LAN bridged, the WAN as it is).
+fw4_modes() {
+	local mode
+
+	lan_bridge
+	measure_modes "$@"
+	[ "$PROFILE" != 1 ] || for mode in "$@"; do
+		profile "$mode"
+	done
+}
+
+if [ ${#FW4[@]} -gt 0 ]; then
+	fw4_modes "${FW4[@]}"
+	lan_unbridge
+fi
 if [ ${#VLAN[@]} -gt 0 ]; then
 	wan_vlan
 	measure_modes "${VLAN[@]}"
 	# Through the VLAN device when shaped: its qdisc saw the packets.
 	log "VLAN modes: the qdisc on r-srv.7: $(n r tc -s qdisc show dev r-srv.7 | awk '/Sent/ { print $2, "bytes", $4, "packets"; exit }')"
+fi
+if [ ${#FW4VLAN[@]} -gt 0 ]; then
+	wan_vlan
+	fw4_modes "${FW4VLAN[@]}"
 fi
 reset_router
