@@ -297,7 +297,11 @@ offload_matrix() {
 			offloaded_in_conntrack && seen=1
 		fi
 
-		[ "$seen" = 1 ] || ofail "IPv$fam $proto $mode: no [OFFLOAD] in conntrack"
+		# A TCP transfer may end between two looks at conntrack (a
+		# fast guest): then the module's own count of offloads must
+		# have risen (checked below in any case).
+		[ "$seen" = 1 ] || { [ "$proto" = tcp ] && [ "$(nfo_stat offloaded)" -gt "$off0" ]; } ||
+			ofail "IPv$fam $proto $mode: no [OFFLOAD] in conntrack"
 		fwd=$(fwd_bytes)
 		[ $((fwd * 10)) -lt "$bytes" ] ||
 			ofail "IPv$fam $proto $mode: forward chain saw $fwd of $bytes bytes"
