@@ -73,7 +73,7 @@ fapt() {
 }
 
 # Newest release of the flavour whose headers (and image) and amd64 kbuild
-# the archives hold; with refresh=1 the lists are brought up to date first.
+# the archives hold, as "KVER VERSION"; fails when the lists have none.
 pick() {
 	local kver ver images
 

@@ -300,18 +300,13 @@ case "$foreign" in
 		  -serial "file:$console" -chardev "pipe,id=result,path=$port" -serial chardev:result)
 	append="console=ttyS0 $append no_timer_check tsc=reliable"
 	;;
-arm64)
-	# No pointer authentication (-cpu max has it): TCG emulates its
-	# every signing and check.
-	qemu_cmd=(qemu-system-aarch64 -machine virt -cpu cortex-a57
-		  -serial "file:$console" -chardev "pipe,id=result,path=$port"
-		  -device virtio-serial-device -device virtconsole,chardev=result)
-	append="console=ttyAMA0 $append nfo.port=hvc0 nfo.load=virtio_mmio,virtio_console"
-	;;
-armhf)
-	qemu_cmd=(qemu-system-arm -machine virt -cpu cortex-a15
-		  -serial "file:$console" -chardev "pipe,id=result,path=$port"
-		  -device virtio-serial-device -device virtconsole,chardev=result)
+arm64|armhf)
+	# arm64 without pointer authentication (-cpu max has it): TCG
+	# emulates its every signing and check.
+	qemu_cmd=(qemu-system-aarch64 -cpu cortex-a57)
+	[ "$foreign" = arm64 ] || qemu_cmd=(qemu-system-arm -cpu cortex-a15)
+	qemu_cmd+=(-machine virt -serial "file:$console" -chardev "pipe,id=result,path=$port"
+		   -device virtio-serial-device -device virtconsole,chardev=result)
 	append="console=ttyAMA0 $append nfo.port=hvc0 nfo.load=virtio_mmio,virtio_console"
 	;;
 s390x)
