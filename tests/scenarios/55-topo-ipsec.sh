@@ -12,7 +12,8 @@
 # forwards it once the SAs that decrypted it pass the forward policy check,
 # as the normal path would.  Proofs, per direction (the forward chain's
 # count against conntrack's, which the fast path keeps): only the first
-# packets of each took the normal path; r's outbound SA sent at least what
+# packets of each took the normal path (back, also the acknowledgements
+# that follow the client's FIN); r's outbound SA sent at least what
 # the fast path sent that way, r's inbound SA decrypted at least what it
 # forwarded back; and [OFFLOAD], xmit_xfrm, no clear TCP from the client on
 # the r-srv link (srv's ingress, packets without a secpath), the data's
@@ -201,10 +202,14 @@ ipsec_transfer() {
 	[ "$(nfo_stat offloaded)" -gt "$off0" ] || ofail "IPv$f: offloaded did not rise"
 	[ "$(nfo_stat xmit_xfrm)" -gt "$xfrm0" ] || ofail "IPv$f: no direction used xfrm transmit"
 	[ "$fast_ob" -gt $((bytes / 2)) ] || ofail "IPv$f: fast path carried only $fast_ob bytes to srv"
-	# Both directions: only their first packets on the normal path.
+	# Both directions: only their first packets on the normal path, and
+	# back, the last ones too: the client's FIN takes the flow off the
+	# fast path while data is still in flight in the tunnel, and srv's
+	# acknowledgements of it follow (28 of 1477 seen in a busy guest).
 	[ "$so" -le 20 ] || ofail "IPv$f: $so of $cto packets to srv on the normal path"
 	[ "$ctr" -ge 50 ] || ofail "IPv$f: only $ctr packets back, too few to tell"
-	[ "$sr" -le 20 ] || ofail "IPv$f: $sr of $ctr decrypted packets on the normal path"
+	[ "$sr" -le $((20 + ctr / 10)) ] ||
+		ofail "IPv$f: $sr of $ctr decrypted packets on the normal path"
 	[ "$(nfo_stat slow_secpath)" = "$sec0" ] ||
 		ofail "IPv$f: decrypted packets failed the forward policy check"
 	# Every fast-path packet to srv went out through the SA (GSO ones as
