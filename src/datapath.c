@@ -21,6 +21,7 @@
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_bridge.h>
 #include <net/dst.h>
 #include <net/ip6_route.h>
 #include <net/neighbour.h>
@@ -31,6 +32,7 @@
 
 #include "nfo.h"
 #include "flow.h"
+#include "ports.h"
 #include "logic/csum.h"
 #include "logic/timeout.h"
 
@@ -134,8 +136,9 @@ static void nfo_vlan_stats_add(struct net_device *dev, bool rx,
 
 /*
  * Keep the counters of the devices the normal path would have passed
- * through: received on those above the input port, sent on those above
- * the output port, where we can (flow.h: not a PPP device's).  @len is the
+ * through: received on those above the input port (when the flowtable
+ * caught the packet there: struct nfo_path's at_port), sent on those
+ * above the output port, where we can (flow.h: not a PPP device's).  @len is the
  * IP packet's length; VLAN and bridge devices count a sent frame with its
  * Ethernet header, as they see it.
  */
@@ -146,7 +149,8 @@ static void nfo_upper_stats(const struct nfo_path *rx,
 	unsigned int len = skb->len;
 	int i;
 
-	for (up = rx ? &rx->upper : NULL, i = 0; up && i < up->num; i++) {
+	for (up = rx && rx->at_port ? &rx->upper : NULL, i = 0;
+	     up && i < up->num; i++) {
 		struct net_device *dev = up->dev[i];
 
 		if (up->vlan & BIT(i))
@@ -421,16 +425,26 @@ static bool nfo_xfrm_fwd_ok(struct sk_buff *skb, const struct nfo_flow_dir *fd,
 #endif
 }
 
+/* Has the bridge family netfilter hooks at @hook (br_netfilter too)? */
+static bool nfo_bridge_hooks(const struct net *net, unsigned int hook)
+{
+#ifdef CONFIG_NETFILTER_FAMILY_BRIDGE
+	return rcu_access_pointer(net->nf.hooks_bridge[hook]);
+#else
+	return false;
+#endif
+}
+
 /*
  * Must a layered direction be sent through its route's device after all,
  * because something on that device's transmit would be missed?  A PPP
  * unit always: its transmit time, which pppd's `idle` reads (no other
  * packets of the session pass it), and its queueing discipline when it
- * has one (SQM on pppoe-wan).  A VLAN device when it has a
- * queueing discipline (a shaper: SQM) or an egress priority map (802.1p
- * bits from skb->priority).  Asked per packet: a shaper may come at any
- * time, without an event.  Bridges are passed by, as by the in-kernel
- * flowtable.
+ * has one (SQM on pppoe-wan).  A VLAN device or a bridge when it has a
+ * queueing discipline (a shaper: SQM) or a tap (tcpdump); a VLAN device
+ * with an egress priority map (802.1p bits from skb->priority); a bridge
+ * when bridge chains would see what it sends (output, postrouting).
+ * Asked per packet: a shaper may come at any time, without an event.
  */
 static bool nfo_path_via_upper(const struct nfo_path *path)
 {
@@ -442,13 +456,18 @@ static bool nfo_path_via_upper(const struct nfo_path *path)
 	for (i = 0; i < up->num; i++) {
 		struct net_device *dev = up->dev[i];
 
-		if (!(up->vlan & BIT(i)))
-			continue;
-		if (READ_ONCE(vlan_dev_priv(dev)->nr_egress_mappings))
-			return true;
 		/* noqueue has no enqueue. */
-		if (rcu_dereference(netdev_get_tx_queue(dev, 0)->qdisc)->enqueue)
+		if (rcu_dereference(netdev_get_tx_queue(dev, 0)->qdisc)->enqueue ||
+		    !list_empty(&dev->ptype_all))
 			return true;
+		if (up->vlan & BIT(i)) {
+			if (READ_ONCE(vlan_dev_priv(dev)->nr_egress_mappings))
+				return true;
+		} else if (netif_is_bridge_master(dev) &&
+			   (nfo_bridge_hooks(dev_net(dev), NF_BR_LOCAL_OUT) ||
+			    nfo_bridge_hooks(dev_net(dev), NF_BR_POST_ROUTING))) {
+			return true;
+		}
 	}
 	return false;
 }
@@ -521,6 +540,42 @@ static bool nfo_rx_peer_ok(const struct sk_buff *skb,
 	       ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest);
 }
 
+/* How often a flow's sender is left to its bridge to learn. */
+#define NFO_LEARN_EVERY		HZ
+
+/*
+ * May a port hook take this packet of its flow?  Below a VLAN device,
+ * yes.  Below a bridge, when the other direction is sent straight to
+ * this very port and to the packet's sender: else the sender moved to
+ * another port, or the bridge must find out where it is, and the bridge
+ * learns it from this packet.  And not when the bridge last saw one of
+ * them a second ago or more: its forwarding database entry for the
+ * sender, refreshed by every frame on the normal path, is refreshed by
+ * one a second here, and never ages out under a busy flow.
+ */
+static __always_inline bool nfo_port_flow_ok(const struct nfo_port *port,
+					     const struct sk_buff *skb,
+					     const struct nfo_flow_dir *other,
+					     struct nfo_net *nn)
+{
+	struct nfo_path *path;
+	u32 now;
+
+	if (port->kind == NFO_PORT_VLAN)
+		return true;
+	path = nfo_dir_path(other);
+	if (!path || other->xmit != NFO_XMIT_DIRECT || path->dev != skb->dev ||
+	    !ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest))
+		return false;
+	now = (u32)jiffies;
+	if (unlikely(now - READ_ONCE(path->learned) >= NFO_LEARN_EVERY)) {
+		WRITE_ONCE(path->learned, now);
+		this_cpu_inc(nn->stats->port_learn);
+		return false;
+	}
+	return true;
+}
+
 /*
  * What the fast path learns about a packet on its way, passed from one of
  * its parts to the next.  They are inlined into nfo_fastpath(): on the
@@ -538,6 +593,9 @@ struct nfo_fast {
 	u8			h_dest[ETH_ALEN] __aligned(2);	/* DIRECT */
 	struct nfo_path		*path;		/* DIRECT with layers */
 	struct net_device	*outdev;	/* DIRECT */
+	/* Caught by a port hook: the port's, and the frame's length there. */
+	const struct nfo_port	*port;
+	unsigned int		port_len;
 };
 
 /*
@@ -547,8 +605,8 @@ struct nfo_fast {
  */
 static __always_inline unsigned int
 nfo_fast_flow(struct nf_flowtable *ft, struct sk_buff *skb,
-	      const struct nf_hook_state *state, const struct nfo_encap *e,
-	      struct nfo_fast *f)
+	      const struct nf_hook_state *state, const struct net_device *in,
+	      const struct nfo_encap *e, struct nfo_fast *f)
 {
 	struct nfo_pkt *p = &f->p;
 	struct nfo_tuple tuple;
@@ -564,7 +622,7 @@ nfo_fast_flow(struct nf_flowtable *ft, struct sk_buff *skb,
 	if (v != NFO_OK && v != NFO_R_TCP_FIN_RST)
 		return v;
 
-	nfo_tuple_from_pkt(p, state->in->ifindex, &tuple);
+	nfo_tuple_from_pkt(p, in->ifindex, &tuple);
 	for (i = 0; i < e->num; i++)
 		nfo_tuple_push_encap(&tuple, e->id[i], e->proto[i]);
 	fd = nfo_flow_lookup(ft, &tuple);
@@ -575,8 +633,12 @@ nfo_fast_flow(struct nf_flowtable *ft, struct sk_buff *skb,
 	f->flow = flow;
 	f->other = &flow->dir[!fd->dir];
 
-	if (unlikely(!nfo_rx_mac_ok(skb, f->other)))
+	if (f->port) {
+		if (!nfo_port_flow_ok(f->port, skb, f->other, f->nn))
+			return NFO_SLOW_MAX;
+	} else if (unlikely(!nfo_rx_mac_ok(skb, f->other))) {
 		return NFO_SLOW_NOT_HOST;
+	}
 	if (unlikely(nfo_encap_pppoe(e) && !nfo_rx_peer_ok(skb, f->other)))
 		return NFO_SLOW_PPPOE_PEER;
 	if (unlikely(test_bit(NFO_FLOW_TEARDOWN, &flow->flags)))
@@ -780,6 +842,16 @@ nfo_fast_send(struct nf_flowtable *ft, struct sk_buff *skb,
 	skb_clear_tstamp(skb);
 
 	nfo_stat_fast(f->nn, f->family == NFO_FAMILY_IPV6, skb->len);
+	/* The listed device above the port received it, as it counts. */
+	if (f->port) {
+		struct net_device *upper = f->port->upper;
+
+		this_cpu_inc(f->nn->stats->port_pkts[f->port->kind]);
+		if (f->port->kind == NFO_PORT_VLAN)
+			nfo_vlan_stats_add(upper, true, f->port_len);
+		else
+			dev_sw_netstats_rx_add(upper, f->port_len);
+	}
 
 	if (f->xmit == NFO_XMIT_DIRECT) {
 		/* Only DIRECT directions have a layered path. */
@@ -806,17 +878,24 @@ nfo_fast_send(struct nf_flowtable *ft, struct sk_buff *skb,
  */
 static __always_inline unsigned int
 nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
-	     const struct nf_hook_state *state, const struct nfo_encap *e)
+	     const struct nf_hook_state *state, const struct net_device *in,
+	     const struct nfo_port *port, const struct nfo_encap *e)
 {
 	struct nfo_fast f;
 	unsigned int why;
 
 	f.nn = nfo_pernet_rcu(state->net);
-	why = nfo_fast_flow(ft, skb, state, e, &f);
+	f.port = port;
+	f.port_len = skb->len;
+	why = nfo_fast_flow(ft, skb, state, in, e, &f);
 	if (!why)
 		why = nfo_fast_tx(skb, &f);
-	if (unlikely(why))
+	if (unlikely(why)) {
+		/* The listed device's hook sees it next, and counts it. */
+		if (port)
+			return NF_ACCEPT;
 		return nfo_slow(f.nn, why);
+	}
 	nfo_fast_send(ft, skb, state, &f);
 	return NF_STOLEN;
 }
@@ -828,8 +907,9 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
  * network header at the IP header) and pushed back for the normal path.
  */
 static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
-			     const struct nf_hook_state *state, bool ipv4,
-			     bool ipv6)
+			     const struct nf_hook_state *state,
+			     const struct net_device *in,
+			     const struct nfo_port *port, bool ipv4, bool ipv6)
 {
 	__be16 protocol = skb->protocol;
 	unsigned int verdict;
@@ -855,7 +935,8 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 		if (v == NFO_R_PROTO)	/* ARP, PPP control, ...: not ours */
 			return NF_ACCEPT;
 		if (v != NFO_OK)
-			return nfo_slow(nfo_pernet_rcu(state->net), v);
+			return port ? NF_ACCEPT :
+				      nfo_slow(nfo_pernet_rcu(state->net), v);
 		break;
 	default:
 		return NF_ACCEPT;
@@ -865,7 +946,8 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (unlikely(skb->pkt_type != PACKET_HOST &&
 		     skb->pkt_type != PACKET_OTHERHOST))
-		return nfo_slow(nfo_pernet_rcu(state->net), NFO_SLOW_NOT_HOST);
+		return port ? NF_ACCEPT :
+		       nfo_slow(nfo_pernet_rcu(state->net), NFO_SLOW_NOT_HOST);
 
 	if (unlikely(e.off)) {
 		skb_pull_rcsum(skb, e.off);
@@ -874,7 +956,7 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 				htons(ETH_P_IP) : htons(ETH_P_IPV6);
 	}
 	/* One call site: the compiler inlines it, no call per packet. */
-	verdict = nfo_fastpath(ft, skb, state, &e);
+	verdict = nfo_fastpath(ft, skb, state, in, port, &e);
 	if (unlikely(e.off) && verdict == NF_ACCEPT) {
 		skb_push_rcsum(skb, e.off);
 		skb_reset_network_header(skb);
@@ -886,17 +968,122 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 unsigned int nfo_hook_ipv4(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	return nfo_hook(priv, skb, state, true, false);
+	return nfo_hook(priv, skb, state, state->in, NULL, true, false);
 }
 
 unsigned int nfo_hook_ipv6(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	return nfo_hook(priv, skb, state, false, true);
+	return nfo_hook(priv, skb, state, state->in, NULL, false, true);
 }
 
 unsigned int nfo_hook_inet(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	return nfo_hook(priv, skb, state, true, true);
+	return nfo_hook(priv, skb, state, state->in, NULL, true, true);
+}
+
+/*
+ * Would the listed device's own receive run nothing but our flowtable's
+ * hook?  No tap (tcpdump) on it, no other ingress hook or tc filter, no
+ * XDP program and no device above it: the packet taken at the port skips
+ * that receive, so nothing may be there to miss it.
+ */
+static bool nfo_upper_rx_plain(const struct net_device *upper,
+			       const struct nf_flowtable *ft)
+{
+	const struct nf_hook_entries *e;
+
+	e = rcu_dereference(upper->nf_hooks_ingress);
+	return e && e->num_hook_entries == 1 && e->hooks[0].priv == ft &&
+	       list_empty(&upper->ptype_all) &&
+	       !rcu_access_pointer(upper->rx_handler) &&
+	       !rcu_access_pointer(upper->xdp_prog) &&
+	       !nfo_dev_tc_ingress(upper) && netif_running(upper);
+}
+
+/*
+ * Would the bridge above @port pass the frame up to itself, and nothing
+ * else happen on the way?  The port forwards, is not locked, the bridge
+ * filters no VLANs and keeps no per-VLAN states, no bridge chain would
+ * see the frame (prerouting, input), and the frame, untagged, is for the
+ * bridge's own address from a valid sender.  (Learning the sender is
+ * nfo_port_flow_ok()'s.)
+ */
+static bool nfo_port_bridge_ok(const struct nfo_port *port,
+			       const struct sk_buff *skb,
+			       const struct net *net)
+{
+	const struct net_device *upper = port->upper;
+	const struct ethhdr *eth = eth_hdr(skb);
+	u8 brp = READ_ONCE(port->brp);
+
+	return brp == NFO_BRP_FORWARDING && !skb_vlan_tag_present(skb) &&
+	       netif_is_bridge_port(skb->dev) &&
+	       netdev_master_upper_dev_get_rcu(skb->dev) == upper &&
+	       ether_addr_equal(eth->h_dest, upper->dev_addr) &&
+	       is_valid_ether_addr(eth->h_source) &&
+	       !nfo_bridge_hooks(net, NF_BR_PRE_ROUTING) &&
+	       !nfo_bridge_hooks(net, NF_BR_LOCAL_IN);
+}
+
+/*
+ * Would the VLAN code hand the frame to the listed VLAN device unchanged?
+ * Its tag is the device's (the stack took it off into the skb before any
+ * hook), no tag is left inside (the caller sees IP), the device maps its priority to none
+ * (the VLAN code would set skb->priority from it), and it is addressed
+ * to the device as the VLAN code tells (vlan_do_receive()).
+ */
+static bool nfo_port_vlan_ok(const struct nfo_port *port,
+			     const struct sk_buff *skb)
+{
+	const struct net_device *upper = port->upper;
+	const struct vlan_dev_priv *vlan = vlan_dev_priv(upper);
+
+	if (!skb_vlan_tag_present(skb) || skb->vlan_proto != vlan->vlan_proto ||
+	    skb_vlan_tag_get_id(skb) != vlan->vlan_id ||
+	    READ_ONCE(vlan->ingress_priority_map[skb_vlan_tag_get_prio(skb)]))
+		return false;
+	return skb->pkt_type == PACKET_HOST ||
+	       (skb->pkt_type == PACKET_OTHERHOST &&
+		ether_addr_equal(eth_hdr(skb)->h_dest, upper->dev_addr));
+}
+
+/*
+ * The hook of a port below a listed bridge or VLAN device (ports.h): the
+ * frame, when the layer above would deliver it to the listed device as it
+ * is, is looked up as that device's; otherwise, or when no flow takes it,
+ * it goes on, unchanged, through that layer to the listed device's hook.
+ */
+unsigned int nfo_hook_port(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	const struct nfo_port *port = priv;
+	__be16 vlan_proto = skb->vlan_proto;
+	u16 vlan_tci = skb->vlan_tci;
+	u8 pkt_type = skb->pkt_type;
+	unsigned int verdict;
+
+	if ((skb->protocol != htons(ETH_P_IP) &&
+	     skb->protocol != htons(ETH_P_IPV6)) ||
+	    !skb_mac_header_was_set(skb) ||
+	    !nfo_upper_rx_plain(port->upper, port->ft))
+		return NF_ACCEPT;
+	if (port->kind == NFO_PORT_VLAN) {
+		if (!nfo_port_vlan_ok(port, skb))
+			return NF_ACCEPT;
+		__vlan_hwaccel_clear_tag(skb);
+	} else if (!nfo_port_bridge_ok(port, skb, state->net)) {
+		return NF_ACCEPT;
+	}
+	skb->pkt_type = PACKET_HOST;
+
+	verdict = nfo_hook(port->ft, skb, state, port->upper, port,
+			   port->ipv4, port->ipv6);
+	if (verdict == NF_ACCEPT) {
+		skb->pkt_type = pkt_type;
+		if (port->kind == NFO_PORT_VLAN)
+			__vlan_hwaccel_put_tag(skb, vlan_proto, vlan_tci);
+	}
+	return verdict;
 }

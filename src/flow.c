@@ -22,6 +22,7 @@
 #include "nfo.h"
 #include "flow.h"
 #include "hw.h"
+#include "ports.h"
 #include "logic/timeout.h"
 
 #define NFO_GC_INTERVAL		HZ
@@ -548,10 +549,12 @@ static void nfo_flows_gc_work(struct work_struct *work)
 {
 	struct nfo_ft *f = container_of(to_delayed_work(work), struct nfo_ft,
 					gc_work);
+	struct nfo_net *nn = nfo_pernet(read_pnet(&f->ft->net));
 
 	nfo_fdb_gen_tick();
+	nfo_ports_gc(nn, f);
 	mutex_lock(&f->gc_lock);
-	nfo_flows_gc_step(f, nfo_pernet(read_pnet(&f->ft->net)));
+	nfo_flows_gc_step(f, nn);
 	mutex_unlock(&f->gc_lock);
 	queue_delayed_work(system_power_efficient_wq, &f->gc_work,
 			   NFO_GC_INTERVAL);

@@ -88,8 +88,20 @@ struct nfo_path {
 	u8			encap_num;
 	u8			pppoe;		/* a PPPoE session is pushed */
 	u8			bridge;		/* a bridge chose the port */
+	/*
+	 * The flowtable lists the port: the other direction's tuple names
+	 * it, and its packets, caught there, count on the devices above.
+	 * Else it names the route's device, and those caught at the port
+	 * below it by a port hook (ports.h) count on that device only.
+	 */
+	u8			at_port;
 	/* nfo_fdb_gen when the bridge's choice was last checked. */
 	u32			fdb_gen;	/* READ/WRITE_ONCE */
+	/*
+	 * jiffies when a packet of the other direction was last left to
+	 * the bridge at the port, to learn its sender (datapath.c).
+	 */
+	u32			learned;	/* READ/WRITE_ONCE */
 	/* Layers to push, outermost first (logic/tuple.h's order). */
 	struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
 	struct nfo_path_upper	upper;		/* none: a plain path */
@@ -268,6 +280,16 @@ struct nfo_ft {
 	/* Where the GC's pass stopped (logic/timeout.h's pacing). */
 	struct rhashtable_iter	gc_iter;
 	bool			gc_walking;
+	/*
+	 * Port hooks below the listed bridges and VLAN devices (ports.h):
+	 * the list, and whether it is gone with the flowtable, under
+	 * nfo_net.lock; ports_dirty (->setup saw the devices change) and
+	 * ports_devs (how many the last sync saw) ask the GC to sync.
+	 */
+	struct list_head	ports;
+	bool			ports_gone;
+	bool			ports_dirty;	/* READ/WRITE_ONCE */
+	unsigned int		ports_devs;	/* READ/WRITE_ONCE */
 };
 
 /* Flowtable life (the rhashtable of struct nf_flowtable, and the GC). */

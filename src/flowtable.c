@@ -17,6 +17,7 @@
 #include "nfo.h"
 #include "hw.h"
 #include "flow.h"
+#include "ports.h"
 
 static int nfo_ft_init(struct nf_flowtable *ft)
 {
@@ -27,6 +28,7 @@ static int nfo_ft_init(struct nf_flowtable *ft)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&f->ports);
 	flow_block_init(&ft->flow_block);
 	init_rwsem(&ft->flow_block_lock);
 	err = nfo_flows_init(f, ft);
@@ -63,8 +65,10 @@ static void nfo_ft_free(struct nf_flowtable *ft)
 
 	mutex_lock(&nn->lock);
 	f = nfo_ft_find(nn, ft);
-	if (f)
+	if (f) {
+		nfo_ports_free(f);
 		list_del_rcu(&f->list);
+	}
 	mutex_unlock(&nn->lock);
 
 	if (!WARN_ON_ONCE(!f)) {
@@ -127,6 +131,13 @@ static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
 	struct nfo_ft *f;
+
+	/* The port hooks follow at the GC's next run (ports.c). */
+	mutex_lock(&nn->lock);
+	f = nfo_ft_find(nn, ft);
+	if (f)
+		WRITE_ONCE(f->ports_dirty, true);
+	mutex_unlock(&nn->lock);
 
 	if (cmd == FLOW_BLOCK_UNBIND) {
 		bool ft_goes = dev->reg_state == NETREG_REGISTERED &&

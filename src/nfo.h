@@ -12,6 +12,7 @@
  *   flow.c       offloaded flows: creation, lookup table, GC, teardown
  *   datapath.c   the ingress hook: forwarding packets of offloaded flows
  *   route.c      route and transmit setup when a flow is offloaded
+ *   ports.c      hooks on the ports below listed bridges and VLAN devices
  *   sysctl.c     net.netfilter.nf_flow_offload* knobs
  *   stats.c      statistics, /proc/net/stat/nft_offload
  *   listing.c    the flow listing, /proc/net/nft_offload_flows

@@ -5,6 +5,8 @@
  * away, the flows through it are handed back to the normal path, and the
  * references they hold are dropped before the device is unregistered.
  * Bridge forwarding database changes make bridge paths be checked again.
+ * Ports joining or leaving a device, and devices going, bring the port
+ * hooks (ports.h) up to date.
  */
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
@@ -12,6 +14,7 @@
 
 #include "nfo.h"
 #include "flow.h"
+#include "ports.h"
 
 atomic_t nfo_fdb_gen = ATOMIC_INIT(0);
 
@@ -52,8 +55,15 @@ static int nfo_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_DOWN:
 	case NETDEV_CHANGEADDR:
 	case NETDEV_CHANGEMTU:
-	case NETDEV_UNREGISTER:
 		nfo_flowtables_teardown(nfo_pernet(dev_net(dev)), dev);
+		break;
+	case NETDEV_UNREGISTER:
+		/* Its port hooks go before it does. */
+		nfo_ports_sync(nfo_pernet(dev_net(dev)));
+		nfo_flowtables_teardown(nfo_pernet(dev_net(dev)), dev);
+		break;
+	case NETDEV_CHANGEUPPER:
+		nfo_ports_sync(nfo_pernet(dev_net(dev)));
 		break;
 	}
 	return NOTIFY_DONE;
@@ -70,14 +80,24 @@ int nfo_notify_init(void)
 	err = register_switchdev_notifier(&nfo_switchdev_nb);
 	if (err)
 		return err;
+	err = nfo_ports_init();
+	if (err)
+		goto err_switchdev;
 	err = register_netdevice_notifier(&nfo_netdev_nb);
 	if (err)
-		unregister_switchdev_notifier(&nfo_switchdev_nb);
+		goto err_ports;
+	return 0;
+
+err_ports:
+	nfo_ports_exit();
+err_switchdev:
+	unregister_switchdev_notifier(&nfo_switchdev_nb);
 	return err;
 }
 
 void nfo_notify_exit(void)
 {
 	unregister_netdevice_notifier(&nfo_netdev_nb);
+	nfo_ports_exit();
 	unregister_switchdev_notifier(&nfo_switchdev_nb);
 }

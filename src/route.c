@@ -230,11 +230,13 @@ static int nfo_path_walk(const struct net_device_path_stack *stack,
 /*
  * Set up DIRECT transmit for direction @d, whose packets leave by @dst
  * towards @daddr: find the port under the route's device, the layers to
- * push and the addresses.  The other direction's packets then arrive on
- * that port with those layers: @iif and @encap (outermost first) say so.
- * Returns false, with nothing held, when the path cannot be emulated or
- * leads to a port the flowtable does not hook; the direction then uses
- * the neighbour layer and the route's device.
+ * push and the addresses.  When the flowtable lists the port, the other
+ * direction's packets are caught there, with those layers: @iif and
+ * @encap (outermost first) say so; else they are caught at the route's
+ * device (or below it, by a port hook), as @iif already says.  Returns
+ * false, with nothing held, when the path cannot be emulated or the
+ * flowtable lists neither; the direction then uses the neighbour layer
+ * and the route's device.
  */
 static bool nfo_path_build(struct dst_entry *dst, u8 family,
 			   const union nf_inet_addr *daddr,
@@ -271,8 +273,17 @@ static bool nfo_path_build(struct dst_entry *dst, u8 family,
 	port = stack.path[step].dev;
 	if (!nfo_ether_dev(port))
 		goto fail;
-	/* Layered paths need the port hooked, or replies are never caught. */
-	if (step > 0 && !nfo_ft_hooks_dev(nft, port))
+	/*
+	 * The other direction's packets must be caught: at the port when
+	 * the flowtable lists it (its tuple then names the port and the
+	 * tags), else at the route's device when the flowtable lists that
+	 * (its tuple names that device, as the caller set it, and a port
+	 * hook may catch them below it: ports.h).
+	 */
+	path->at_port = step == 0 || nfo_ft_hooks_dev(nft, port);
+	/* Hardware rules match where packets arrive: at the port. */
+	if (!path->at_port && (!nfo_ft_hooks_dev(nft, dev) ||
+			       nft->data.flags & NF_FLOWTABLE_HW_OFFLOAD))
 		goto fail;
 	/* No neighbour (PPPoE): the session gave the peer's address. */
 	if (!path->neigh && !is_valid_ether_addr(path->h_dest))
@@ -288,9 +299,11 @@ static bool nfo_path_build(struct dst_entry *dst, u8 family,
 	for (i = 0; i < plan.encap_num; i++)
 		path->encap[i] = plan.encap[plan.encap_num - 1 - i];
 
-	*iif = port->ifindex;
-	*encap_num = plan.encap_num;
-	memcpy(encap, path->encap, sizeof(path->encap));
+	if (path->at_port) {
+		*iif = port->ifindex;
+		*encap_num = plan.encap_num;
+		memcpy(encap, path->encap, sizeof(path->encap));
+	}
 	return true;
 
 fail:

@@ -11,9 +11,12 @@
 #include "nfo.h"
 #include "hw.h"
 #include "flow.h"
+#include "ports.h"
 #include "stats.h"
 
 static_assert(sizeof_field(struct nfo_stats, xmit) == NFO_XMIT_MAX * sizeof(u64));
+static_assert(sizeof_field(struct nfo_stats, port_pkts) ==
+	      NFO_PORT_KINDS * sizeof(u64));
 
 static const char * const nfo_slow_names[] = {
 	[NFO_SLOW_NO_FLOW]	= "no_flow",
@@ -121,6 +124,9 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "fast_ipv4_bytes %llu\n", s->fast_bytes[0]);
 	seq_printf(seq, "fast_ipv6_packets %llu\n", s->fast_pkts[1]);
 	seq_printf(seq, "fast_ipv6_bytes %llu\n", s->fast_bytes[1]);
+	seq_printf(seq, "port_bridge_packets %llu\n", s->port_pkts[0]);
+	seq_printf(seq, "port_vlan_packets %llu\n", s->port_pkts[1]);
+	seq_printf(seq, "port_learn %llu\n", s->port_learn);
 	seq_printf(seq, "offloaded %llu\n", s->offloaded);
 	for (i = 0; i < ARRAY_SIZE(s->xmit); i++)
 		seq_printf(seq, "xmit_%s %llu\n", nfo_xmit_name(i), s->xmit[i]);

@@ -77,6 +77,13 @@ struct nfo_stats {
 	u64 slow[NFO_SLOW_MAX];
 	u64 offloaded;
 	u64 xmit[3];		/* directions set up per enum nfo_xmit */
+	/*
+	 * Of the fast packets, those port hooks (ports.h) took below a
+	 * listed bridge or VLAN device, and packets they left to a bridge
+	 * to learn their sender by.
+	 */
+	u64 port_pkts[2];	/* enum nfo_port_kind */
+	u64 port_learn;
 	u64 refused[NFO_REFUSE_ALL];
 	u64 teardown[NFO_TD_MAX];
 	u64 hw_bind_refused;	/* hardware offload binds devices refused */

@@ -107,4 +107,13 @@
 #include <net/gso.h>
 #endif
 
+/* Does @dev run tc filters (clsact, tcx) on what it receives? */
+#if defined(NFO_HAVE_TCX_INGRESS) && defined(CONFIG_NET_XGRESS)
+#define nfo_dev_tc_ingress(dev)	(!!rcu_access_pointer((dev)->tcx_ingress))
+#elif !defined(NFO_HAVE_TCX_INGRESS) && defined(CONFIG_NET_CLS_ACT)
+#define nfo_dev_tc_ingress(dev)	(!!rcu_access_pointer((dev)->miniq_ingress))
+#else
+#define nfo_dev_tc_ingress(dev)	false
+#endif
+
 #endif /* NFO_COMPAT_H */

@@ -120,6 +120,9 @@ have_decl NFO_HAVE_EXPR_DUMP_RESET net/netfilter/nf_tables.h \
 # 6.6 counts sysctl tables instead of ending them with an empty entry.
 have NFO_HAVE_REGISTER_NET_SYSCTL_SZ net/net_namespace.h 'register_net_sysctl_sz\('
 
+# 6.6 moved a device's tc ingress (clsact) from miniq_ingress to tcx_ingress.
+have NFO_HAVE_TCX_INGRESS linux/netdevice.h 'struct bpf_mprog_entry __rcu \*tcx_ingress;'
+
 # 6.11 made the ctl_table handed to proc handlers const.
 have NFO_HAVE_CONST_CTL_TABLE linux/sysctl.h 'typedef int proc_handler\(const struct ctl_table'
 

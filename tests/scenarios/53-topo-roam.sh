@@ -6,7 +6,10 @@
 # bridge shows the client on the new port, no TCP frame for the client
 # leaves the old port (counted where that port delivers), the stale flow
 # is torn down (teardown_path or _neigh) and the connection is offloaded again on
-# the new port.  IPv4 and IPv6.
+# the new port.  IPv4 and IPv6, with the ports in the flowtable and with
+# the bridge in it instead, as firewall4 lists it: then the client's
+# packets are taken at its port by a port hook (port_bridge_packets), and
+# those arriving on the new port go to the bridge, which learns the move.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"
@@ -72,7 +75,9 @@ roam_back() {
 	wait_for 5 on_port r-cl
 }
 
+for FT_DEVICES in "r-cl, r-cl2, r-srv" "br0, r-srv"; do
 for fam in 4 6; do
+	what="IPv$fam, flowtable { $FT_DEVICES }"
 	n r nft flush ruleset
 	n r conntrack -F 2>/dev/null || true
 	layers_ruleset
@@ -84,6 +89,7 @@ for fam in 4 6; do
 		connect=TCP6:[$dst]:5001
 	fi
 	off0=$(nfo_stat offloaded)
+	port0=$(nfo_stat port_bridge_packets)
 	td0=$(( $(nfo_stat teardown_path) + $(nfo_stat teardown_neigh) ))
 
 	# About 6 MB in 30 chunks, a fifth of a second apart: long enough to
@@ -97,35 +103,42 @@ for fam in 4 6; do
 		tee /tmp/tx | n cl socat -u - "$connect" &
 	cpid=$!
 
-	wait_for 10 offloaded_in_conntrack || ofail "IPv$fam: not offloaded before the move"
+	wait_for 10 offloaded_in_conntrack || ofail "$what: not offloaded before the move"
 	sleep 1
 	roam
 	# The client's next frames teach the bridge where it is now.
-	wait_for 5 on_port r-cl2 || ofail "IPv$fam: the bridge never saw the client on r-cl2"
+	wait_for 5 on_port r-cl2 || ofail "$what: the bridge never saw the client on r-cl2"
 	sleep 0.5
 	old_after=$(watch old)
 	new0=$(watch new)
 	fastb0=$(nfo_stat "fast_ipv${fam}_bytes")
-	log "IPv$fam: the bridge sees the client on r-cl2; $(n r awk '$1 ~ /^(offloaded|teardown_|slow_stale|xmit_)/ && $2 != 0 { printf "%s %s, ", $1, $2 }' /proc/net/stat/nft_offload)"
+	log "$what: the bridge sees the client on r-cl2; $(n r awk '$1 ~ /^(offloaded|teardown_|slow_stale|xmit_)/ && $2 != 0 { printf "%s %s, ", $1, $2 }' /proc/net/stat/nft_offload)"
 
-	wait "$cpid" || ofail "IPv$fam: client failed"
-	wait "$spid" || ofail "IPv$fam: server failed"
+	wait "$cpid" || ofail "$what: client failed"
+	wait "$spid" || ofail "$what: server failed"
 	[ "$(sha256sum </tmp/tx)" = "$(sha256sum </tmp/rx)" ] ||
-		ofail "IPv$fam: data corrupted ($(wc -c </tmp/rx) of $(wc -c </tmp/tx) bytes)"
+		ofail "$what: data corrupted ($(wc -c </tmp/rx) of $(wc -c </tmp/tx) bytes)"
 	old_end=$(watch old)
 	[ "$old_end" = "$old_after" ] ||
-		ofail "IPv$fam: $((old_end - old_after)) TCP frames for the client left the old port after the move"
+		ofail "$what: $((old_end - old_after)) TCP frames for the client left the old port after the move"
 	[ $(( $(watch new) - new0 )) -gt 50 ] ||
-		ofail "IPv$fam: the client got only $(( $(watch new) - new0 )) TCP frames on its new port"
+		ofail "$what: the client got only $(( $(watch new) - new0 )) TCP frames on its new port"
 	# Torn down as the bridge moved the client (path), or as the router's
 	# neighbour entry followed the client's other interface for a moment
 	# (neigh): either way, on the first packet after the change.
 	[ $(( $(nfo_stat teardown_path) + $(nfo_stat teardown_neigh) )) -gt "$td0" ] ||
-		ofail "IPv$fam: the stale flow was not torn down"
+		ofail "$what: the stale flow was not torn down"
 	[ "$(nfo_stat offloaded)" -ge $((off0 + 2)) ] ||
-		ofail "IPv$fam: not offloaded again after the move"
+		ofail "$what: not offloaded again after the move"
 	[ $(( $(nfo_stat "fast_ipv${fam}_bytes") - fastb0 )) -gt 1000000 ] ||
-		ofail "IPv$fam: the fast path carried only $(( $(nfo_stat "fast_ipv${fam}_bytes") - fastb0 )) bytes after the move"
-	pass "IPv$fam: moved mid-transfer, intact, nothing on the old port after the move, offloaded again"
+		ofail "$what: the fast path carried only $(( $(nfo_stat "fast_ipv${fam}_bytes") - fastb0 )) bytes after the move"
+	port=$(( $(nfo_stat port_bridge_packets) - port0 ))
+	case "$FT_DEVICES" in
+	br0*) [ "$port" -gt 100 ] ||
+		ofail "$what: only $port packets taken at the bridge's ports" ;;
+	*) [ "$port" = 0 ] || ofail "$what: $port packets taken by port hooks" ;;
+	esac
+	pass "$what: moved mid-transfer, intact, nothing on the old port after the move, offloaded again, $port packets taken at the bridge's ports"
 	roam_back
+done
 done

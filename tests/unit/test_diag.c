@@ -499,8 +499,8 @@ static void test_upper(void)
 	if (d) {
 		CHECK(has(d, "bridge on lan1"));
 		CHECK(has(d, "is in flowtable fw4 ft"));
-		CHECK(has(d, "after the bridge code ran"));
-		CHECK(has(d, "neighbour layer"));
+		CHECK(has(d, "caught at the port, or on it"));
+		CHECK(has(d, "to the port directly"));
 	}
 	CHECK(check_with("device", "wan is in flowtable fw4 ft") != NULL);
 
@@ -515,7 +515,7 @@ static void test_upper(void)
 	if (d) {
 		CHECK(has(d, "reply"));
 		CHECK(has(d, "VLAN device on eth1"));
-		CHECK(has(d, "after the VLAN code ran"));
+		CHECK(has(d, "caught at the port, or on it"));
 	}
 
 	/* d-pppoe-sw.nft: br-lan and wan, the session pppoe-wan on wan. */
@@ -579,7 +579,7 @@ static void test_upper(void)
 	if (d) {
 		CHECK(has(d, "flowtable fw4 ft"));
 		CHECK(has(d, "arriving on lan1"));
-		CHECK(has(d, "after the bridge code ran"));
+		CHECK(has(d, "caught at the port, or on it"));
 	}
 	CHECK(check_with("devices", "VLAN device wan.7") != NULL);
 	/* ... and none once the ports are listed as well. */

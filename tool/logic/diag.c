@@ -258,17 +258,19 @@ static const char *kind_name(enum diag_dev_kind k)
 	}
 }
 
-/* What runs before a layered device's packets reach its hook. */
-static const char *layer_code(enum diag_dev_kind k)
+/*
+ * Where the packets of a listed layered device are caught, and how those
+ * leaving by it go: port hooks take a bridge's and a VLAN device's at
+ * their ports (the module's ports.h), a PPP device's are caught on it.
+ */
+static const char *layer_where(enum diag_dev_kind k)
 {
-	switch (k) {
-	case DIAG_DEV_BRIDGE:
-		return "bridge";
-	case DIAG_DEV_VLAN:
-		return "VLAN";
-	default:
-		return "PPP";
-	}
+	if (k == DIAG_DEV_PPP)
+		return "caught on it after the PPP code ran; packets leaving "
+		       "by it go through the neighbour layer";
+	return "caught at the port, or on it when something watches or "
+	       "filters it (statistics port_*); packets leaving by it go to "
+	       "the port directly";
 }
 
 static bool layered(const struct diag_dev *d)
@@ -344,11 +346,9 @@ static void note_listed_uppers(const struct diag_facts *f,
 			if (!ports[0])
 				continue;
 			check(r, "devices", true, "flowtable %s %s lists %s %s: "
-			      "packets arriving on %s are caught on it after "
-			      "the %s code ran; packets leaving by it go "
-			      "through the neighbour layer", ft->table,
+			      "packets arriving on %s are %s", ft->table,
 			      ft->name, kind_name(d->kind), d->name, ports,
-			      layer_code(d->kind));
+			      layer_where(d->kind));
 		}
 	}
 }
@@ -409,12 +409,10 @@ static bool check_conn_devices(const struct diag_facts *f,
 		}
 		if (ft_lists(ft, d->name)) {
 			check(r, "device", true, "%s device %s (%s on %s) is "
-			      "in flowtable %s %s: its packets are caught "
-			      "after the %s code ran; packets leaving by it go "
-			      "through the neighbour layer",
+			      "in flowtable %s %s: its packets are %s",
 			      diag_dir_names[dir], d->name, kind_name(d->kind),
 			      missing, ft->table, ft->name,
-			      layer_code(d->kind));
+			      layer_where(d->kind));
 			continue;
 		}
 		check(r, "device", false, "%s device %s (%s on %s): %s is not "

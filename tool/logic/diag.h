@@ -168,7 +168,7 @@ struct diag_facts {
 struct diag_check {
 	const char *check;	/* stable name: "module", "sysctl", ... */
 	bool ok;
-	char detail[256];
+	char detail[320];
 };
 
 struct diag_result {
