@@ -342,6 +342,27 @@ static void nfo_ct_extend(struct nf_conn *ct, struct nfo_net *nn)
 		nfo_ct_fixup(ct, nn);
 }
 
+/*
+ * Run @ft's GC now: a torn-down flow still hashed keeps its connection
+ * from being offloaded again (nfo_flow_insert()) until the GC collects
+ * it, which would otherwise be up to a second later.  RCU held (the
+ * datapath, `flow add`): nfo_ft_free() waits for it before it stops the
+ * GC.
+ */
+static void nfo_flows_gc_kick(struct nf_flowtable *ft)
+{
+	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
+	struct nfo_ft *f;
+
+	list_for_each_entry_rcu(f, &nn->flowtables, list) {
+		if (f->ft == ft) {
+			mod_delayed_work(system_power_efficient_wq,
+					 &f->gc_work, 0);
+			break;
+		}
+	}
+}
+
 int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 {
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
@@ -363,7 +384,7 @@ int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 					   &flow->dir[IP_CT_DIR_REPLY].node,
 					   nfo_flow_rht_params);
 	if (err)
-		return err;
+		goto refused;
 	err = rhashtable_lookup_insert_key(&ft->rhashtable,
 					   &flow->dir[IP_CT_DIR_ORIGINAL].tuple,
 					   &flow->dir[IP_CT_DIR_ORIGINAL].node,
@@ -372,7 +393,7 @@ int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 		rhashtable_remove_fast(&ft->rhashtable,
 				       &flow->dir[IP_CT_DIR_REPLY].node,
 				       nfo_flow_rht_params);
-		return err;
+		goto refused;
 	}
 
 	/* Conntrack must not time the entry out while we forward for it. */
@@ -383,6 +404,11 @@ int nfo_flow_insert(struct nf_flowtable *ft, struct nfo_flow *flow)
 	while (now > peak && !atomic_try_cmpxchg(&nn->flows_peak, &peak, now))
 		;
 	return 0;
+
+refused:
+	if (err == -EEXIST)
+		nfo_flows_gc_kick(ft);
+	return err;
 }
 
 /*
