@@ -66,7 +66,7 @@ static void nfo_ft_free(struct nf_flowtable *ft)
 	mutex_lock(&nn->lock);
 	f = nfo_ft_find(nn, ft);
 	if (f) {
-		nfo_ports_free(f);
+		nfo_ports_free(nn, f);
 		list_del_rcu(&f->list);
 	}
 	mutex_unlock(&nn->lock);
@@ -132,11 +132,13 @@ static int nfo_ft_setup(struct nf_flowtable *ft, struct net_device *dev,
 	struct nfo_net *nn = nfo_pernet(read_pnet(&ft->net));
 	struct nfo_ft *f;
 
-	/* The port hooks follow at the GC's next run (ports.c). */
+	/* The port hooks follow at a GC run, now (ports.c). */
 	mutex_lock(&nn->lock);
 	f = nfo_ft_find(nn, ft);
-	if (f)
+	if (f) {
 		WRITE_ONCE(f->ports_dirty, true);
+		mod_delayed_work(system_power_efficient_wq, &f->gc_work, 0);
+	}
 	mutex_unlock(&nn->lock);
 
 	if (cmd == FLOW_BLOCK_UNBIND) {

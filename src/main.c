@@ -38,6 +38,7 @@ static int __net_init nfo_net_init(struct net *net)
 	INIT_LIST_HEAD(&nn->flowtables);
 	atomic_set(&nn->flows, 0);
 	atomic_set(&nn->flows_peak, 0);
+	atomic_set(&nn->port_hooks, 0);
 
 	err = nfo_stats_net_init(net);
 	if (err)

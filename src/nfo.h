@@ -68,6 +68,7 @@ struct nfo_net {
 	atomic_t		flows;		/* offloaded flows now */
 	atomic_t		flows_peak;
 	atomic_t		hw_flows;	/* with a direction in hardware */
+	atomic_t		port_hooks;	/* ports.h's, in place now */
 
 	/* Guards flowtables (but for readers: RCU), ft_next_id, hw_devs. */
 	struct mutex		lock;

@@ -7,7 +7,8 @@
  * RTNL, which walking a device's lower devices needs, must not be taken
  * (nf_tables takes the two in the other order).  A change of the
  * flowtable's devices is therefore noted there and applied by the
- * flowtable's GC, which takes RTNL when it is free; changes of the devices
+ * flowtable's GC, run at once for it, which takes RTNL when it is free
+ * (and tries again at its next runs); changes of the devices
  * themselves (a port joins or leaves, a device goes) are applied at once
  * from their notifiers, under RTNL.  Until a port hook exists, and
  * whenever it declines a packet, the listed device's own hook sees the
@@ -135,12 +136,13 @@ static struct nfo_port *nfo_port_find(struct nfo_ft *f,
 	return NULL;
 }
 
-static void nfo_port_del(struct nfo_port *p)
+static void nfo_port_del(struct nfo_net *nn, struct nfo_port *p)
 {
 	struct net *net = dev_net(p->ops.dev);
 
 	/* Waits for the packets in the hook: then nothing reaches p. */
 	nf_unregister_net_hook(net, &p->ops);
+	atomic_dec(&nn->port_hooks);
 	list_del(&p->list);
 	dev_put(p->ops.dev);
 	dev_put(p->upper);
@@ -148,8 +150,9 @@ static void nfo_port_del(struct nfo_port *p)
 }
 
 /* Under RTNL and nn->lock: @dev below @upper, as a port hook of @f. */
-static void nfo_port_want(struct nfo_ft *f, struct net_device *upper,
-			  struct net_device *dev, u8 kind)
+static void nfo_port_want(struct nfo_net *nn, struct nfo_ft *f,
+			  struct net_device *upper, struct net_device *dev,
+			  u8 kind)
 {
 	struct nft_flowtable *nft = nfo_nft(f);
 	struct nfo_port *p;
@@ -199,6 +202,7 @@ static void nfo_port_want(struct nfo_ft *f, struct net_device *upper,
 		return;
 	}
 	list_add_tail(&p->list, &f->ports);
+	atomic_inc(&nn->port_hooks);
 }
 
 void nfo_ports_sync_ft(struct nfo_net *nn, struct nfo_ft *f)
@@ -225,17 +229,17 @@ void nfo_ports_sync_ft(struct nfo_net *nn, struct nfo_ft *f)
 			continue;
 		if (netif_is_bridge_master(upper)) {
 			netdev_for_each_lower_dev(upper, lower, iter)
-				nfo_port_want(f, upper, lower,
+				nfo_port_want(nn, f, upper, lower,
 					      NFO_PORT_BRIDGE);
 		} else if (is_vlan_dev(upper)) {
-			nfo_port_want(f, upper, vlan_dev_real_dev(upper),
+			nfo_port_want(nn, f, upper, vlan_dev_real_dev(upper),
 				      NFO_PORT_VLAN);
 		}
 	}
 
 	list_for_each_entry_safe(p, tmp, &f->ports, list)
 		if (!p->seen)
-			nfo_port_del(p);
+			nfo_port_del(nn, p);
 }
 
 void nfo_ports_sync(struct nfo_net *nn)
@@ -263,13 +267,14 @@ void nfo_ports_gc(struct nfo_net *nn, struct nfo_ft *f)
 	rtnl_unlock();
 }
 
-void nfo_ports_free(struct nfo_ft *f)
+void nfo_ports_free(struct nfo_net *nn, struct nfo_ft *f)
 {
 	struct nfo_port *p, *tmp;
 
+	lockdep_assert_held(&nn->lock);
 	f->ports_gone = true;
 	list_for_each_entry_safe(p, tmp, &f->ports, list)
-		nfo_port_del(p);
+		nfo_port_del(nn, p);
 }
 
 /* Under RTNL: the bridge changed @mask of NFO_BRP_* to @val for @dev. */

@@ -66,7 +66,7 @@ void nfo_ports_sync(struct nfo_net *nn);
 /* The GC's: when @f's devices changed, sync if RTNL is free. */
 void nfo_ports_gc(struct nfo_net *nn, struct nfo_ft *f);
 /* nn->lock: @f goes; its port hooks with it. */
-void nfo_ports_free(struct nfo_ft *f);
+void nfo_ports_free(struct nfo_net *nn, struct nfo_ft *f);
 
 int nfo_ports_init(void);
 void nfo_ports_exit(void);

@@ -124,6 +124,7 @@ static int nfo_stats_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "fast_ipv4_bytes %llu\n", s->fast_bytes[0]);
 	seq_printf(seq, "fast_ipv6_packets %llu\n", s->fast_pkts[1]);
 	seq_printf(seq, "fast_ipv6_bytes %llu\n", s->fast_bytes[1]);
+	seq_printf(seq, "port_hooks %d\n", atomic_read(&nn->port_hooks));
 	seq_printf(seq, "port_bridge_packets %llu\n", s->port_pkts[0]);
 	seq_printf(seq, "port_vlan_packets %llu\n", s->port_pkts[1]);
 	seq_printf(seq, "port_learn %llu\n", s->port_learn);

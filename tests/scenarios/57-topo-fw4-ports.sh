@@ -61,6 +61,10 @@ settle() {
 	exchange 10 >/dev/null || true
 }
 
+stat_at_most() {
+	[ "$(nfo_stat "$1")" -le "$2" ]
+}
+
 mark() {
 	PB0=$(nfo_stat port_bridge_packets)
 	PV0=$(nfo_stat port_vlan_packets)
@@ -77,8 +81,9 @@ fw4_router vlan
 expect_ok n r nft -f "$FW4/c-vlan-sw.nft"
 n r nft list flowtable inet fw4 ft | matches -E 'devices = \{ "?br-lan"?, "?wan\.7"? \}' ||
 	fail "c-vlan-sw: the flowtable does not list br-lan and wan.7"
-# The port hooks come with the flowtable's GC, within a second.
-sleep 2
+# The port hooks come with the flowtable: lan1, lan2 and eth1.
+wait_for 5 stat_at_least port_hooks 3 ||
+	fail "$(nfo_stat port_hooks) port hooks, want 3 (lan1, lan2, eth1)"
 
 # 1. A TCP upload from cl (lan1) and UDP from cl2 (lan2), both ways at
 # the ports.
@@ -217,3 +222,18 @@ seen=$(nft_counter r netdev watch seen packets)
 fast_rose 50 "a chain on wan.7"
 n r nft delete table netdev watch
 pass "an ingress chain on wan.7: it counted all $seen replies, none taken at eth1, still fast at wan.7"
+
+# 9. The port hooks follow the ports and the flowtable: a port that leaves
+# the bridge loses its hook, one that joins gets one, and none outlives
+# the flowtable.
+expect_ok n r ip link set lan2 nomaster
+[ "$(nfo_stat port_hooks)" = 2 ] ||
+	ofail "lan2 left br-lan: $(nfo_stat port_hooks) port hooks, want 2"
+expect_ok n r ip link set lan2 master br-lan
+[ "$(nfo_stat port_hooks)" = 3 ] ||
+	ofail "lan2 back in br-lan: $(nfo_stat port_hooks) port hooks, want 3"
+expect_ok n r nft delete table inet fw4
+# nf_tables frees a deleted flowtable from a work item.
+wait_for 5 stat_at_most port_hooks 0 ||
+	ofail "flowtable deleted: $(nfo_stat port_hooks) port hooks left"
+pass "port hooks follow the bridge's ports (3, 2, 3) and go with the flowtable"

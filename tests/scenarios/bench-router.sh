@@ -235,6 +235,14 @@ router_rules() {
 		net.netfilter.nf_conntrack_udp_timeout_stream=3600
 	if ours_mode "$1"; then
 		n r sysctl -q -w net.netfilter.nf_flow_offload_udp_timeout=3600
+		# firewall4's: the port hooks below br-lan (and the VLAN
+		# device) are in place before anything is measured.
+		case "$1" in
+		fw4) wait_for 5 stat_at_least port_hooks 1 ||
+			fail "$1: no port hook below br-lan" ;;
+		fw4-vlan) wait_for 5 stat_at_least port_hooks 2 ||
+			fail "$1: no port hooks below br-lan and $WAN" ;;
+		esac
 	elif inkernel_mode "$1"; then
 		n r sysctl -q -w net.netfilter.nf_flowtable_udp_timeout=3600
 	fi
@@ -304,7 +312,10 @@ measure() {
 	t1=$(date +%s%N)
 	b1=$(busy)
 	rx1=$(rx_count "$ns")
-	! ours_mode "$mode" || log "$mode: $(nfo_stat fast_ipv4_packets) fast-path packets so far"
+	if ours_mode "$mode"; then
+		log "$mode: the module's statistics so far (non-zero):"
+		n r awk '$2 != 0 { printf "#   %s\n", $0 }' /proc/net/stat/nft_offload
+	fi
 	echo "BENCH pps mode=$mode flows=$TUPLES packets=$PACKETS rx=$((rx1 - rx0))" \
 		"busy_ns=$((n1 - n0)) busy_ticks=$((b1 - b0)) elapsed_ns=$((t1 - t0)) setup_ticks=$setup" \
 		"offloaded=$off conntrack=$ct"

@@ -208,6 +208,9 @@ static void test_stats(void)
 	CHECK(nfo_stat_rate(&a, &b, "offloaded", 2.0, &r) && r == 1.0);
 	CHECK(nfo_stat_rate(&a, &b, "new", 1.0, &r) && r == 1.0);
 	CHECK(!nfo_stat_rate(&a, &b, "missing", 1.0, &r));
+	/* Values now, not counts: never a rate. */
+	CHECK(nfo_stat_is_gauge("port_hooks") && nfo_stat_is_gauge("hw_flows") &&
+	      nfo_stat_is_gauge("hw_enabled") && !nfo_stat_is_gauge("port_learn"));
 	CHECK(!nfo_stat_rate(&a, &b, "offloaded", 0.0, &r));
 	nfo_statv_free(&a);
 	nfo_statv_free(&b);

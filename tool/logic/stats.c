@@ -84,8 +84,16 @@ bool nfo_stat_get(const struct nfo_statv *v, const char *name, uint64_t *val)
 
 bool nfo_stat_is_gauge(const char *name)
 {
-	return !strcmp(name, "enabled") || !strcmp(name, "flows") ||
-	       !strcmp(name, "flows_peak");
+	static const char *const gauges[] = {
+		"enabled", "flows", "flows_peak", "port_hooks", "hw_enabled",
+		"hw_flows",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(gauges) / sizeof(gauges[0]); i++)
+		if (!strcmp(name, gauges[i]))
+			return true;
+	return false;
 }
 
 bool nfo_stat_rate(const struct nfo_statv *a, const struct nfo_statv *b,
