@@ -609,7 +609,8 @@ nfo_fast_flow(struct nf_flowtable *ft, struct sk_buff *skb,
 	      const struct nfo_encap *e, struct nfo_fast *f)
 {
 	struct nfo_pkt *p = &f->p;
-	struct nfo_tuple tuple;
+	/* Every byte written by nfo_tuple_from_pkt() (NFO_NOINIT). */
+	struct nfo_tuple tuple NFO_NOINIT;
 	struct nfo_flow_dir *fd;
 	struct nfo_flow *flow;
 	enum nfo_verdict v;
@@ -881,7 +882,11 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	     const struct nf_hook_state *state, const struct net_device *in,
 	     const struct nfo_port *port, const struct nfo_encap *e)
 {
-	struct nfo_fast f;
+	/*
+	 * Each part writes what the next reads, the parser all of f.p that
+	 * is read (NFO_NOINIT).
+	 */
+	struct nfo_fast f NFO_NOINIT;
 	unsigned int why;
 
 	f.nn = nfo_pernet_rcu(state->net);
@@ -913,7 +918,8 @@ static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 {
 	__be16 protocol = skb->protocol;
 	unsigned int verdict;
-	struct nfo_encap e;
+	/* Read up to e.num, and l3_max: always written (NFO_NOINIT). */
+	struct nfo_encap e NFO_NOINIT;
 	enum nfo_verdict v;
 
 	switch (protocol) {
@@ -1018,9 +1024,13 @@ static bool nfo_port_bridge_ok(const struct nfo_port *port,
 	const struct ethhdr *eth = eth_hdr(skb);
 	u8 brp = READ_ONCE(port->brp);
 
+	/*
+	 * A port leaving the bridge loses its hook (ports.c, at the unlink)
+	 * before the bridge lets go of it: IFF_BRIDGE_PORT is all that
+	 * remains to check.
+	 */
 	return brp == NFO_BRP_FORWARDING && !skb_vlan_tag_present(skb) &&
 	       netif_is_bridge_port(skb->dev) &&
-	       netdev_master_upper_dev_get_rcu(skb->dev) == upper &&
 	       ether_addr_equal(eth->h_dest, upper->dev_addr) &&
 	       is_valid_ether_addr(eth->h_source) &&
 	       !nfo_bridge_hooks(net, NF_BR_PRE_ROUTING) &&
