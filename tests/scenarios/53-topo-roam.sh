@@ -6,7 +6,7 @@
 # bridge shows the client on the new port, no TCP frame for the client
 # leaves the old port (counted where that port delivers), the stale flow
 # is torn down (teardown_path or _neigh) and the connection is offloaded again on
-# the new port.  IPv4 and IPv6, with the ports in the flowtable and with
+# the new port.  IPv4 and IPv6 with the ports in the flowtable; IPv4 with
 # the bridge in it instead, as firewall4 lists it: then the client's
 # packets are taken at its port by a port hook (port_bridge_packets), and
 # those arriving on the new port go to the bridge, which learns the move.
@@ -77,6 +77,8 @@ roam_back() {
 
 for FT_DEVICES in "r-cl, r-cl2, r-srv" "br0, r-srv"; do
 for fam in 4 6; do
+	# The port hooks' part is the same for both families.
+	[ "$FT_DEVICES:$fam" != "br0, r-srv:6" ] || continue
 	what="IPv$fam, flowtable { $FT_DEVICES }"
 	n r nft flush ruleset
 	n r conntrack -F 2>/dev/null || true

@@ -17,7 +17,6 @@
 #   chain (it counts every packet), VLAN filtering on the bridge, a port
 #   that stops forwarding (its packets are dropped as the bridge drops
 #   them), an ingress chain on wan.7.
-# nfo-core: port hooks (VLAN tag and protocol against the device's, the bridge address check)
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"
@@ -57,7 +56,7 @@ ports_idle() {
 # collected (the GC runs once a second) before anything is measured.
 settle() {
 	exchange 10 >/dev/null || true
-	sleep 2
+	nap 0.5
 	exchange 10 >/dev/null || true
 }
 
@@ -94,14 +93,19 @@ bytes=$(bulk 4)
 tcp_transfer 4 "$SRV" 5001 "$bytes"
 [ "$SAW_OFFLOAD" = 1 ] || ofail "TCP: no [OFFLOAD] in conntrack"
 b=$(( $(nfo_stat port_bridge_packets) - PB0 ))
-[ "$b" -gt 100 ] || ofail "TCP: only $b packets taken at lan1"
-[ $(( $(nfo_stat port_vlan_packets) - PV0 )) -gt 10 ] ||
-	ofail "TCP: the server's acknowledgements not taken at eth1"
+v=$(( $(nfo_stat port_vlan_packets) - PV0 ))
+fast=$(( $(nfo_stat fast_ipv4_packets) - FAST0 ))
+# Nothing keeps them from the ports: the fast path's packets were taken
+# there, but for one a second left to the bridge to learn from.
+[ "$fast" -gt 20 ] || ofail "TCP: only $fast packets on the fast path"
+[ $(( (b + v) * 10 )) -ge $(( fast * 9 )) ] ||
+	ofail "TCP: of $fast fast-path packets, $b taken at lan1 and $v at eth1"
+[ "$v" -gt 0 ] || ofail "TCP: the server's acknowledgements not taken at eth1"
 [ $(( $(nfo_stat xmit_direct) - direct0 )) -ge 2 ] ||
 	ofail "TCP: not both directions sent directly"
 [ "$(nfo_stat port_learn)" -gt "$learn0" ] ||
 	ofail "TCP: no packet left to the bridge to learn the client"
-pass "TCP upload through br-lan and wan.7: intact, [OFFLOAD], $b packets taken at lan1, both directions sent directly"
+pass "TCP upload through br-lan and wan.7: intact, [OFFLOAD], of $fast fast-path packets $b taken at lan1 and $v at eth1, both directions sent directly"
 
 # 2. br-lan's and wan.7's counters: every packet, as the normal path's.
 N=300
@@ -119,29 +123,30 @@ for c in "br-lan rx $brx0" "br-lan tx $btx0" "wan.7 rx $vrx0" "wan.7 tx $vtx0"; 
 done
 pass "UDP: taken at lan2 and eth1; br-lan and wan.7 counted each of the $N packets each way"
 
-# 3. The bridge keeps learning the client under a busy flow: after 6 s of
+# 3. The bridge keeps learning the client under a busy flow: after 5 s of
 # exchanges, all taken at lan2 but for one a second, the entry of cl2's
-# MAC was updated within the last few seconds.
+# MAC was updated within the last few seconds (without the learning, 5).
 mac2=$(mac_of cl2 cl2-r)
 mark
 learn0=$(nfo_stat port_learn)
-for i in 1 2 3 4 5 6; do
+for i in 1 2 3 4 5; do
 	exchange 50 || ofail "learning: UDP exchange incomplete"
 	nap 1
 done
-upd=$(bridge -n r -s fdb show br br-lan | awk -v m="$mac2" 'tolower($1) == tolower(m) && / master br-lan/ { for (i = 1; i <= NF; i++) if ($i == "used") { split($(i + 1), a, "/"); print a[2]; exit } }')
-ports_took 300 "learning"
+fdb=$(bridge -n r -s fdb show br br-lan)
+upd=$(awk -v m="$mac2" 'tolower($1) == tolower(m) && / master br-lan/ && !f { for (i = 1; i <= NF; i++) if ($i == "used") { split($(i + 1), a, "/"); print a[2]; f = 1 } }' <<<"$fdb")
+ports_took 250 "learning"
 learned=$(( $(nfo_stat port_learn) - learn0 ))
 [ -n "$upd" ] || ofail "learning: no forwarding database entry for cl2 ($mac2)"
-[ "$upd" -le 3 ] || ofail "learning: cl2's entry last updated $upd s ago ($learned packets left to the bridge)"
-[ "$learned" -ge 3 ] || ofail "learning: only $learned packets left to the bridge in 6 s"
-pass "the bridge learns the client under a busy flow: $learned packets left to it in 6 s, entry updated $upd s ago"
+[ "$upd" -le 2 ] || ofail "learning: cl2's entry last updated $upd s ago ($learned packets left to the bridge)"
+[ "$learned" -ge 2 ] || ofail "learning: only $learned packets left to the bridge in 5 s"
+pass "the bridge learns the client under a busy flow: $learned packets left to it in 5 s, entry updated $upd s ago"
 
 # 4. A packet socket on br-lan sees every packet it receives: none taken
 # at lan2.
 mark
 rm -f /tmp/br.sniff
-n r pktcraft sniff br-lan 4 /tmp/br.sniff 2>/tmp/br.sniff.log & spid=$!
+n r pktcraft sniff br-lan 2 /tmp/br.sniff 2>/tmp/br.sniff.log & spid=$!
 wait_for 5 test -e /tmp/br.sniff || fail "sniffer did not start"
 exchange 20 || ofail "tap: UDP exchange incomplete"
 wait "$spid" || true
@@ -190,7 +195,7 @@ pass "VLAN filtering on br-lan: packets through the bridge, fast at br-lan; off 
 # at once.)
 expect_ok n r bridge link set dev lan2 state 0
 mark
-! n cl2 udp-pingpong send "$SRV" 5001 1 200 --sport 4400 >/dev/null 2>&1 ||
+! timeout 2 netns-exec --net-only cl2 udp-pingpong send "$SRV" 5001 1 200 --sport 4400 >/dev/null 2>&1 ||
 	ofail "disabled port: the exchange went through"
 ports_idle "disabled port"
 [ $(( $(nfo_stat port_vlan_packets) - PV0 )) = 0 ] ||
