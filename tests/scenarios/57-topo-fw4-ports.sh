@@ -16,7 +16,7 @@
 #   through it: a packet socket on br-lan (it sees every packet), a bridge
 #   chain (it counts every packet), VLAN filtering on the bridge, a port
 #   that stops forwarding (its packets are dropped as the bridge drops
-#   them), an ingress chain on wan.7.
+#   them), an ingress chain on wan.7, a tc filter on wan.7.
 . "$NFO_LIB"
 . "$(dirname "$0")/offload.bash"
 . "$(dirname "$0")/layers.bash"
@@ -242,3 +242,22 @@ expect_ok n r nft delete table inet fw4
 wait_for 5 stat_at_most port_hooks 0 ||
 	ofail "flowtable deleted: $(nfo_stat port_hooks) port hooks left"
 pass "port hooks follow the bridge's ports (3, 2, 3) and go with the flowtable"
+
+# 10. A tc filter on wan.7's ingress sees every packet: none taken at eth1.
+n r nft -f "$FW4/c-vlan-sw.nft"
+wait_for 5 stat_at_least port_hooks 3 || fail "no port hooks after reloading"
+expect_ok n r tc qdisc add dev wan.7 clsact
+expect_ok n r tc filter add dev wan.7 ingress protocol ip prio 1 matchall action ok
+settle
+mark
+exchange 50 || ofail "tc: UDP exchange incomplete"
+v=$(( $(nfo_stat port_vlan_packets) - PV0 ))
+[ "$v" = 0 ] || ofail "a tc filter on wan.7: $v replies taken at eth1"
+fast_rose 50 "a tc filter on wan.7"
+hits=$(n r tc -s filter show dev wan.7 ingress | awk '/Sent/ && !f { print $4; f = 1 }')
+[ "${hits:-0}" -ge 50 ] || ofail "a tc filter on wan.7 saw ${hits:-0} packets, want 50 or more"
+expect_ok n r tc qdisc del dev wan.7 clsact
+mark
+exchange 50 || ofail "tc removed: UDP exchange incomplete"
+ports_took 50 "tc removed"
+pass "a tc filter on wan.7: it saw all $hits packets, none taken at eth1; removed, taken at eth1 again"

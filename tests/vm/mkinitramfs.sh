@@ -79,11 +79,12 @@ MODULES=(nf_tables nft_ct nft_nat nft_chain_nat nft_masq nft_redir nft_fib_inet
 # Helpers loaded on demand: ESP ciphers (and on 6.1 the default RNG that
 # ESP's IV generators seed from), netdev-family expressions, ss's diag,
 # the logger behind nft_log, MPLS routes (a lightweight tunnel), the
-# token bucket shaper.
+# token bucket shaper, a tc ingress filter (clsact, matchall, gact).
 MODULES_EXTRA=(authenc echainiv seqiv ctr gcm ghash_generic aesni_intel drbg jitterentropy_rng
 	       sha512_generic chacha20poly1305 nft_limit nft_quota nft_fwd_netdev
 	       nft_dup_netdev nft_meta_bridge inet_diag tcp_diag udp_diag
-	       ip6_tunnel ipip nf_log_syslog mpls_router mpls_iptunnel sch_tbf)
+	       ip6_tunnel ipip nf_log_syslog mpls_router mpls_iptunnel sch_tbf
+	       sch_ingress cls_matchall act_gact)
 # More from the environment, space separated.
 read -r -a MODULES_ENV <<<"${NFO_EXTRA_MODULES:-}"
 # The in-kernel flowtable: never in the guest, unless testing coexistence
