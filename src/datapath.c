@@ -540,40 +540,54 @@ static bool nfo_rx_peer_ok(const struct sk_buff *skb,
 	       ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest);
 }
 
-/* How often a flow's sender is left to its bridge to learn. */
+/* How often a sender is left to its bridge to learn. */
 #define NFO_LEARN_EVERY		HZ
+
+/*
+ * Has the bridge seen a frame from @mac, at this port, within the last
+ * second?  If not, the caller leaves this one to it, and it is noted as
+ * seen now.  Its forwarding database entry for the sender, refreshed by
+ * every frame on the normal path, is refreshed once a second here, and
+ * never ages out under busy flows, however many (ports.h: the port's
+ * learn cache; a sender whose slot another took is seen again sooner).
+ */
+static bool nfo_port_learnt(struct nfo_port *port, const u8 *mac,
+			    struct nfo_net *nn)
+{
+	struct nfo_port_learn *l;
+	u32 now = (u32)jiffies;
+
+	l = &port->learn[mac[5] % NFO_PORT_LEARN_SLOTS];
+	if (likely(ether_addr_equal(l->mac, mac) &&
+		   now - READ_ONCE(l->when) < NFO_LEARN_EVERY))
+		return true;
+	ether_addr_copy(l->mac, mac);
+	WRITE_ONCE(l->when, now);
+	this_cpu_inc(nn->stats->port_learn);
+	return false;
+}
 
 /*
  * May a port hook take this packet of its flow?  Below a VLAN device,
  * yes.  Below a bridge, when the other direction is sent straight to
- * this very port and to the packet's sender: else the sender moved to
+ * this very port and to the packet's sender (else the sender moved to
  * another port, or the bridge must find out where it is, and the bridge
- * learns it from this packet.  And not when the bridge last saw one of
- * them a second ago or more: its forwarding database entry for the
- * sender, refreshed by every frame on the normal path, is refreshed by
- * one a second here, and never ages out under a busy flow.
+ * learns it from this packet), and the bridge saw the sender lately.
  */
-static __always_inline bool nfo_port_flow_ok(const struct nfo_port *port,
+static __always_inline bool nfo_port_flow_ok(struct nfo_port *port,
 					     const struct sk_buff *skb,
 					     const struct nfo_flow_dir *other,
 					     struct nfo_net *nn)
 {
-	struct nfo_path *path;
-	u32 now;
+	const struct nfo_path *path;
 
 	if (port->kind == NFO_PORT_VLAN)
 		return true;
 	path = nfo_dir_path(other);
-	if (!path || other->xmit != NFO_XMIT_DIRECT || path->dev != skb->dev ||
-	    !ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest))
-		return false;
-	now = (u32)jiffies;
-	if (unlikely(now - READ_ONCE(path->learned) >= NFO_LEARN_EVERY)) {
-		WRITE_ONCE(path->learned, now);
-		this_cpu_inc(nn->stats->port_learn);
-		return false;
-	}
-	return true;
+	return path && other->xmit == NFO_XMIT_DIRECT &&
+	       path->dev == skb->dev &&
+	       ether_addr_equal(eth_hdr(skb)->h_source, path->h_dest) &&
+	       nfo_port_learnt(port, path->h_dest, nn);
 }
 
 /*
@@ -594,7 +608,7 @@ struct nfo_fast {
 	struct nfo_path		*path;		/* DIRECT with layers */
 	struct net_device	*outdev;	/* DIRECT */
 	/* Caught by a port hook: the port's, and the frame's length there. */
-	const struct nfo_port	*port;
+	struct nfo_port		*port;
 	unsigned int		port_len;
 };
 
@@ -880,7 +894,7 @@ nfo_fast_send(struct nf_flowtable *ft, struct sk_buff *skb,
 static __always_inline unsigned int
 nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 	     const struct nf_hook_state *state, const struct net_device *in,
-	     const struct nfo_port *port, const struct nfo_encap *e)
+	     struct nfo_port *port, const struct nfo_encap *e)
 {
 	/*
 	 * Each part writes what the next reads, the parser all of f.p that
@@ -914,7 +928,7 @@ nfo_fastpath(struct nf_flowtable *ft, struct sk_buff *skb,
 static unsigned int nfo_hook(struct nf_flowtable *ft, struct sk_buff *skb,
 			     const struct nf_hook_state *state,
 			     const struct net_device *in,
-			     const struct nfo_port *port, bool ipv4, bool ipv6)
+			     struct nfo_port *port, bool ipv4, bool ipv6)
 {
 	__be16 protocol = skb->protocol;
 	unsigned int verdict;
@@ -1068,7 +1082,7 @@ static bool nfo_port_vlan_ok(const struct nfo_port *port,
 unsigned int nfo_hook_port(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	const struct nfo_port *port = priv;
+	struct nfo_port *port = priv;
 	__be16 vlan_proto = skb->vlan_proto;
 	u16 vlan_tci = skb->vlan_tci;
 	u8 pkt_type = skb->pkt_type;

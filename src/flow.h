@@ -97,11 +97,6 @@ struct nfo_path {
 	u8			at_port;
 	/* nfo_fdb_gen when the bridge's choice was last checked. */
 	u32			fdb_gen;	/* READ/WRITE_ONCE */
-	/*
-	 * jiffies when a packet of the other direction was last left to
-	 * the bridge at the port, to learn its sender (datapath.c).
-	 */
-	u32			learned;	/* READ/WRITE_ONCE */
 	/* Layers to push, outermost first (logic/tuple.h's order). */
 	struct nfo_tuple_encap	encap[NFO_TUPLE_MAX_ENCAP];
 	struct nfo_path_upper	upper;		/* none: a plain path */

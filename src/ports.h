@@ -16,6 +16,7 @@
 #ifndef NFO_PORTS_H
 #define NFO_PORTS_H
 
+#include <linux/if_ether.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
@@ -39,6 +40,19 @@ enum {
 };
 
 /*
+ * When a bridge last saw a frame of a sender at this port (datapath.c's
+ * nfo_port_learnt()), in a direct-mapped cache: written by whichever CPU
+ * forwards, without a lock (a torn entry only makes one more frame go
+ * through the bridge, or one less for a second).
+ */
+#define NFO_PORT_LEARN_SLOTS	64
+
+struct nfo_port_learn {
+	u8			mac[ETH_ALEN];
+	u32			when;		/* jiffies; READ/WRITE_ONCE */
+};
+
+/*
  * One port hook.  Lives on its flowtable's nfo_ft.ports (nfo_net.lock);
  * the datapath reaches it as its hook's priv, under RCU, and it is freed
  * only after its hook is unregistered (which waits for the packets in it).
@@ -54,6 +68,7 @@ struct nfo_port {
 	/* NFO_BRP_*: READ_ONCE in the datapath, written under RTNL. */
 	u8			brp;
 	bool			seen;		/* nfo_ports_sync()'s mark */
+	struct nfo_port_learn	learn[NFO_PORT_LEARN_SLOTS];
 };
 
 struct nfo_net;
