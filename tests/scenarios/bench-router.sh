@@ -202,7 +202,10 @@ router_rules() {
 			in=r-cl out="$WAN" dst="$(mac_of srv srv-r)"
 		return 0 ;;
 	route) return 0 ;;
-	vlan) n r tc qdisc del dev r-srv.7 root 2>/dev/null || true ;;
+	# (vlan-shaped's shaper, left on r-srv.7, would send every
+	# packet through the VLAN device.)
+	vlan|fw4-vlan|inkernel-fw4-vlan)
+		n r tc qdisc del dev r-srv.7 root 2>/dev/null || true ;;
 	vlan-shaped) n r tc qdisc replace dev r-srv.7 root pfifo limit 10000 ;;
 	esac
 	case "$1" in
