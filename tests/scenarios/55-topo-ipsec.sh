@@ -203,10 +203,12 @@ ipsec_transfer() {
 	[ "$(nfo_stat xmit_xfrm)" -gt "$xfrm0" ] || ofail "IPv$f: no direction used xfrm transmit"
 	[ "$fast_ob" -gt $((bytes / 2)) ] || ofail "IPv$f: fast path carried only $fast_ob bytes to srv"
 	# Both directions: only their first packets on the normal path, and
-	# back, the last ones too: the client's FIN takes the flow off the
-	# fast path while data is still in flight in the tunnel, and srv's
-	# acknowledgements of it follow (28 of 1477 seen in a busy guest).
-	[ "$so" -le 20 ] || ofail "IPv$f: $so of $cto packets to srv on the normal path"
+	# the last ones: the client's FIN takes the flow off the fast path
+	# while data is still in flight in the tunnel, and srv's
+	# acknowledgements of it follow (28 of 1477 seen in a busy guest),
+	# and so do the client's retransmissions (34 of 548, GSO packets).
+	[ "$so" -le $((20 + cto / 10)) ] ||
+		ofail "IPv$f: $so of $cto packets to srv on the normal path"
 	[ "$ctr" -ge 50 ] || ofail "IPv$f: only $ctr packets back, too few to tell"
 	[ "$sr" -le $((20 + ctr / 10)) ] ||
 		ofail "IPv$f: $sr of $ctr decrypted packets on the normal path"
